@@ -1,0 +1,101 @@
+import { awscdk, javascript } from 'projen';
+
+/**
+ * The CDK version the library is built and tested against.
+ *
+ * 2.263.0 is the newest aws-cdk-lib that the npm registry, PyPI, Maven Central and the Go
+ * module proxy all serve, so the jsii bindings can be proven against the very same version
+ * in every language. It is also new enough for cdk-nag 3: the policy-validation context
+ * carries the construct tree, and `Validations.of(x).acknowledge()` exists.
+ */
+const CDK_VERSION = '2.263.0';
+const CONSTRUCTS_VERSION = '10.5.1';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'harmonix-cdk',
+  description:
+    'AWS CDK constructs and projen blueprints for an internal developer platform on AWS: runtime environments, Backstage, CI runners and delivery pipelines.',
+  author: 'harmonix-cdk maintainers',
+  authorAddress: 'maintainers@harmonix-cdk.dev',
+  repositoryUrl: 'https://github.com/harmonix-cdk/harmonix-cdk.git',
+  keywords: ['cdk', 'aws-cdk', 'backstage', 'platform-engineering', 'internal-developer-platform', 'harmonix'],
+  license: 'Apache-2.0',
+  stability: 'experimental',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  minNodeVersion: '20.16.0',
+
+  cdkVersion: CDK_VERSION,
+  cdkVersionPinning: false,
+  constructsVersion: CONSTRUCTS_VERSION,
+  jsiiVersion: '~6.0.0',
+
+  // cdk-nag 3 is a test-time tool only: its suppressions are aws-cdk-lib acknowledgements
+  // (`Validations.of(x).acknowledge`), so the library needs nothing from it at run time and
+  // binding users are not tied to a cdk-nag major (v3 has no Go module on the proxy yet).
+  devDeps: ['cdk-nag@3.0.2', 'aws-cdk@^2.1100.0', 'ts-node@^10.9.2', '@types/node@^20'],
+
+  // jsii targets. The package tasks write dist/js, dist/python, dist/java, dist/go, dist/dotnet.
+  publishToPypi: {
+    distName: 'harmonix-cdk',
+    module: 'harmonix_cdk',
+  },
+  publishToMaven: {
+    javaPackage: 'dev.harmonixcdk',
+    mavenGroupId: 'dev.harmonix-cdk',
+    mavenArtifactId: 'harmonix-cdk',
+  },
+  publishToGo: {
+    moduleName: 'github.com/harmonix-cdk/harmonix-cdk-go',
+    packageName: 'harmonixcdk',
+  },
+  publishToNuget: {
+    dotNetNamespace: 'HarmonixCdk',
+    packageId: 'HarmonixCdk',
+  },
+
+  // CI is `.ci/run`; no GitHub workflows, no release automation in this repo.
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+
+  tsconfigDevFile: 'tsconfig.dev.json',
+  tsconfigDev: {
+    include: ['examples/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'projenrc/**/*.ts', '.projenrc.ts'],
+    compilerOptions: {},
+  },
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'bench', 'projenrc', '.projenrc.ts'],
+  },
+  jestOptions: {
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/test/bindings/'],
+      maxWorkers: 2,
+      testTimeout: 120_000,
+    },
+  },
+  gitignore: ['cdk.out', '.venv', 'test/bindings/**/target', 'test/bindings/**/cdk.out', '.cdk-bindings'],
+  npmIgnoreOptions: { ignorePatterns: ['examples', 'bench', 'test', '.ci', 'cdk.out', 'tsconfig.dev.json'] },
+});
+
+// The main job: synthesize the example environments app with the CDK CLI into cdk.out and
+// print a summary (stacks, resource counts, cdk-nag result).
+const exampleApp = 'npx ts-node --prefer-ts-exts -P tsconfig.dev.json examples/environments.ts';
+project.addTask('example', {
+  description: 'Synthesize examples/environments.ts into cdk.out and print stacks, resources and the cdk-nag result',
+  steps: [
+    { exec: `cdk synth --app "${exampleApp}" --output cdk.out --quiet --no-notices --no-version-reporting` },
+    { exec: 'ts-node -P tsconfig.dev.json examples/summarize.ts cdk.out' },
+  ],
+});
+
+project.addTask('bench', {
+  description: 'Print synth time and template size figures for the environment constructs',
+  exec: 'ts-node -P tsconfig.dev.json bench/synth.bench.ts',
+});
+
+project.synth();

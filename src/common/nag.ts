@@ -1,0 +1,76 @@
+import { Stack, Validations } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+/** One accepted cdk-nag finding: the exact rule id (with its `[finding]` part if any) and why. */
+export interface NagAcceptance {
+  readonly id: string;
+  readonly reason: string;
+}
+
+/** Shortest reason we accept: anything shorter does not explain itself. */
+const MIN_REASON_LENGTH = 40;
+
+/**
+ * Accepts cdk-nag findings on one construct (and its children), with a reason for each.
+ *
+ * cdk-nag 3 runs as an aws-cdk-lib policy-validation plugin and honours aws-cdk-lib
+ * acknowledgements, so the library records them without a run-time dependency on cdk-nag.
+ */
+export function acceptNagFindings(scope: IConstruct, ...findings: NagAcceptance[]): void {
+  for (const finding of findings) {
+    if (finding.reason.trim().length < MIN_REASON_LENGTH) {
+      throw new Error(`${scope.node.path}: the reason for accepting ${finding.id} is too short to explain anything.`);
+    }
+  }
+  for (const finding of findings) {
+    if (finding.id.includes('::')) {
+      // Findings of one resource or policy (`AwsSolutions-IAM5[Resource::...]`) hold '::', which
+      // aws-cdk-lib's acknowledge() refuses as a plugin prefix. Record them exactly as it
+      // records an acknowledgement, under its public metadata key, which cdk-nag reads.
+      scope.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { [`Annotation::${finding.id}`]: finding.reason });
+    } else {
+      Validations.of(scope).acknowledge(finding);
+    }
+  }
+}
+
+/**
+ * The id cdk-nag gives the IAM5 finding for one wildcard resource of a policy statement, for
+ * example `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:...:log-group:/harmonix/dev/*]`.
+ * References are written as cdk-nag writes them: `<Ref>` and `<LogicalId.Attribute>`.
+ */
+export function wildcardResourceFindingId(scope: IConstruct, resource: string): string {
+  return `AwsSolutions-IAM5[Resource::${flattenReference(Stack.of(scope).resolve(resource))}]`;
+}
+
+/** True when a resource of a policy statement holds a `*` once its references are written out. */
+export function hasWildcard(scope: IConstruct, resource: string): boolean {
+  return flattenReference(Stack.of(scope).resolve(resource)).includes('*');
+}
+
+function flattenReference(value: unknown): string {
+  if (typeof value === 'string') {
+    return value.replace(/\$\{/g, '<').replace(/\}/g, '>');
+  }
+  if (value && typeof value === 'object') {
+    const v = value as Record<string, any>;
+    if (v['Fn::Join']) {
+      const [separator, parts] = v['Fn::Join'] as [string, unknown[]];
+      return parts.map(flattenReference).join(separator);
+    }
+    if (v['Fn::Sub']) {
+      return flattenReference(v['Fn::Sub']);
+    }
+    if (v['Fn::GetAtt']) {
+      const [logicalId, attribute] = v['Fn::GetAtt'] as [unknown, unknown];
+      return `<${flattenReference(logicalId)}.${flattenReference(attribute)}>`;
+    }
+    if (v['Fn::ImportValue']) {
+      return flattenReference(v['Fn::ImportValue']);
+    }
+    if (v.Ref) {
+      return `<${flattenReference(v.Ref)}>`;
+    }
+  }
+  return JSON.stringify(value);
+}

@@ -1,0 +1,105 @@
+import { Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { propError } from './errors';
+
+/** Environment names become SSM paths, tag values, resource names and DNS labels. */
+const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+const EXTERNAL_ID = /^[\w+=,.@:/-]+$/;
+
+/** Checks an environment name; returns it unchanged. */
+export function validateEnvironmentName(scope: IConstruct, prop: string, name: string): string {
+  if (Token.isUnresolved(name)) {
+    throw propError(scope, prop, 'must be a literal string, not a token: it becomes an SSM path, tags and resource names at synth time.');
+  }
+  if (!ENVIRONMENT_NAME.test(name) || name.includes('--')) {
+    throw propError(scope, prop,
+      `"${name}" must be 2 to 32 characters of lower-case letters, digits and single hyphens, starting with a letter and ending with a letter or digit (for example "dev" or "payments-prod").`);
+  }
+  return name;
+}
+
+/** Checks an IPv4 CIDR block with a prefix between min and max; returns it unchanged. */
+export function validateCidr(scope: IConstruct, prop: string, cidr: string, minPrefix = 16, maxPrefix = 24): string {
+  if (Token.isUnresolved(cidr)) {
+    return cidr;
+  }
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
+  const octets = match ? match.slice(1, 5).map(Number) : [];
+  const prefix = match ? Number(match[5]) : -1;
+  if (!match || octets.some(o => o > 255)) {
+    throw propError(scope, prop, `"${cidr}" is not an IPv4 CIDR block such as "10.0.0.0/16".`);
+  }
+  if (prefix < minPrefix || prefix > maxPrefix) {
+    throw propError(scope, prop, `"${cidr}" has prefix /${prefix}; use a prefix between /${minPrefix} and /${maxPrefix}.`);
+  }
+  // eslint-disable-next-line no-bitwise
+  const address = ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0;
+  // eslint-disable-next-line no-bitwise
+  const hostBits = prefix === 0 ? address : (address & (2 ** (32 - prefix) - 1));
+  if (hostBits !== 0) {
+    throw propError(scope, prop, `"${cidr}" has host bits set; use the network address of the block.`);
+  }
+  return cidr;
+}
+
+/** Checks that an integer lies in [min, max]; returns it unchanged. */
+export function validateIntegerRange(scope: IConstruct, prop: string, value: number, min: number, max: number): number {
+  if (Token.isUnresolved(value)) {
+    return value;
+  }
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw propError(scope, prop, `${value} is out of range; use a whole number from ${min} to ${max}.`);
+  }
+  return value;
+}
+
+/**
+ * Checks an IAM role ARN that a trust policy will name. An account root ARN is refused: the
+ * environment roles trust the principals they are given, never a whole account.
+ */
+export function validateRoleArn(scope: IConstruct, prop: string, arn: string): string {
+  if (Token.isUnresolved(arn)) {
+    return arn;
+  }
+  if (/^arn:aws[a-z-]*:iam::\d{12}:root$/.test(arn)) {
+    throw propError(scope, prop,
+      `"${arn}" trusts a whole account; name the role that assumes this one, such as "arn:aws:iam::123456789012:role/gitlab-runner".`);
+  }
+  if (!ROLE_ARN.test(arn)) {
+    throw propError(scope, prop,
+      `"${arn}" is not an IAM principal ARN; give a role ARN such as "arn:aws:iam::123456789012:role/gitlab-runner".`);
+  }
+  return arn;
+}
+
+/** Checks an sts:ExternalId value (2 to 1224 characters, per STS; we require at least 8). */
+export function validateExternalId(scope: IConstruct, prop: string, externalId: string): string {
+  if (Token.isUnresolved(externalId)) {
+    return externalId;
+  }
+  if (externalId.length < 8 || externalId.length > 1224 || !EXTERNAL_ID.test(externalId)) {
+    throw propError(scope, prop,
+      'must be 8 to 1224 characters of letters, digits and +=,.@:/- (a short external id is guessable; use a random value of 16 characters or more).');
+  }
+  return externalId;
+}
+
+/** Checks a CDK bootstrap qualifier (as `cdk bootstrap --qualifier` accepts). */
+export function validateQualifier(scope: IConstruct, prop: string, qualifier: string): string {
+  if (Token.isUnresolved(qualifier)) {
+    throw propError(scope, prop, 'must be a literal string: it becomes part of the bootstrap role names.');
+  }
+  if (!/^[a-z0-9]{1,10}$/.test(qualifier)) {
+    throw propError(scope, prop, `"${qualifier}" must be 1 to 10 lower-case letters or digits, as given to \`cdk bootstrap --qualifier\`.`);
+  }
+  return qualifier;
+}
+
+/** Checks a non-empty list. */
+export function validateNotEmpty<T>(scope: IConstruct, prop: string, values: readonly T[] | undefined, hint: string): readonly T[] {
+  if (!values || values.length === 0) {
+    throw propError(scope, prop, `must name at least one ${hint}.`);
+  }
+  return values;
+}

@@ -1,0 +1,53 @@
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { IConstruct } from 'constructs';
+
+/** The runtime an environment offers to applications. */
+export enum EnvironmentKind {
+  /** Containers on an ECS cluster (Fargate). */
+  ECS = 'ECS',
+  /** Containers on an EKS cluster. */
+  EKS = 'EKS',
+  /** Lambda functions and API Gateway APIs. */
+  SERVERLESS = 'SERVERLESS',
+}
+
+/**
+ * A runtime environment in a workload account: what pipelines, Backstage, blueprints and the
+ * scaffolder rely on. Every environment construct implements it, and
+ * `HarmonixEnvironment.fromDescriptor` / `fromAttributes` give one for an environment that
+ * lives in another stack or account.
+ */
+export interface IHarmonixEnvironment extends IConstruct {
+  /** Name of the environment, unique per account (for example `dev`). */
+  readonly environmentName: string;
+  /** The runtime it offers. */
+  readonly kind: EnvironmentKind;
+  /** Account that holds it. */
+  readonly account: string;
+  /** Region that holds it. */
+  readonly region: string;
+  /** Delivery order: lower stages deploy first (dev 1, qa 2, prod 3). */
+  readonly stage: number;
+  /** Whether deployments into it wait for a manual approval. */
+  readonly requireApproval: boolean;
+  /** What the environment is for. */
+  readonly description: string;
+  /** Its VPC; absent for a serverless environment without one. */
+  readonly vpc?: ec2.IVpc;
+  /** Customer-managed key that encrypts its data, logs and artifacts. */
+  readonly kmsKey: kms.IKey;
+  /** DynamoDB table that records every provisioning and operations action. */
+  readonly auditTable: dynamodb.ITable;
+  /** Role that pipelines assume to deploy applications into the environment. */
+  readonly provisioningRole: iam.IRole;
+  /** Role that Backstage assumes to read and operate the environment. */
+  readonly operationsRole: iam.IRole;
+  /** Its ECS cluster, for an ECS environment. */
+  readonly ecsCluster?: ecs.ICluster;
+  /** SSM parameter that holds its descriptor. */
+  readonly descriptorParameterName: string;
+}

@@ -1,0 +1,120 @@
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { propError } from '../../common/errors';
+import { acceptNagFindings } from '../../common/nag';
+import { validateCidr } from '../../common/validation';
+
+/** The shared HTTPS application load balancer of an ECS environment. */
+export interface SharedLoadBalancerOptions {
+  /** ARN of the ACM certificate the HTTPS listener presents (in the environment's region). */
+  readonly certificateArn: string;
+  /**
+   * Whether the load balancer faces the internet (public subnets) or only the VPC.
+   * @default true
+   */
+  readonly internetFacing?: boolean;
+  /**
+   * IPv4 CIDR blocks allowed to reach ports 443 and 80 (80 only redirects to 443).
+   * @default - ["0.0.0.0/0"] when internet-facing, the VPC CIDR otherwise
+   */
+  readonly ingressCidrs?: string[];
+  /**
+   * TLS policy of the HTTPS listener.
+   * @default elbv2.SslPolicy.RECOMMENDED_TLS
+   */
+  readonly sslPolicy?: elbv2.SslPolicy;
+  /**
+   * Days to keep access logs.
+   * @default 90
+   */
+  readonly accessLogExpirationDays?: number;
+  /**
+   * Deletion protection of the load balancer.
+   * @default - on when the environment retains its data
+   */
+  readonly deletionProtection?: boolean;
+}
+
+/** What the environment hands to the load balancer builder. */
+export interface SharedLoadBalancerContext {
+  readonly vpc: ec2.IVpc;
+  readonly removalPolicy: RemovalPolicy;
+}
+
+/** The parts of a shared load balancer an environment exposes. */
+export interface SharedLoadBalancerParts {
+  readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  readonly httpsListener: elbv2.ApplicationListener;
+  readonly securityGroup: ec2.SecurityGroup;
+  readonly accessLogBucket: s3.Bucket;
+}
+
+/**
+ * One HTTPS application load balancer per environment that app services attach to by host
+ * and path rules, instead of one load balancer per app. Unmatched requests get 404; port 80
+ * redirects to 443; access logs go to a bucket of the environment.
+ */
+export function createSharedLoadBalancer(scope: Construct, options: SharedLoadBalancerOptions, context: SharedLoadBalancerContext): SharedLoadBalancerParts {
+  if (Token.isUnresolved(Stack.of(scope).region)) {
+    throw propError(scope, 'sharedLoadBalancer',
+      'needs a stack with a concrete region (set `env` on the stack): load balancer access logs are delivered by a regional principal.');
+  }
+  const internetFacing = options.internetFacing ?? true;
+  const cidrs = options.ingressCidrs ?? [internetFacing ? '0.0.0.0/0' : context.vpc.vpcCidrBlock];
+  cidrs.forEach((cidr, i) => validateCidr(scope, `sharedLoadBalancer.ingressCidrs[${i}]`, cidr, 0, 32));
+
+  const securityGroup = new ec2.SecurityGroup(scope, 'LoadBalancerSecurityGroup', {
+    vpc: context.vpc,
+    description: 'Shared HTTPS load balancer of the environment',
+    allowAllOutbound: false,
+  });
+  for (const cidr of cidrs) {
+    securityGroup.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443), 'HTTPS');
+    securityGroup.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(80), 'HTTP, redirected to HTTPS');
+  }
+  if (cidrs.includes('0.0.0.0/0')) {
+    acceptNagFindings(securityGroup, {
+      id: 'AwsSolutions-EC23',
+      reason: 'The shared load balancer is the public HTTPS entry point of the environment; port 80 only redirects to 443.',
+    });
+  }
+
+  const accessLogBucket = new s3.Bucket(scope, 'LoadBalancerAccessLogs', {
+    // Application load balancers can only write access logs to SSE-S3 buckets.
+    encryption: s3.BucketEncryption.S3_MANAGED,
+    enforceSSL: true,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    lifecycleRules: [{ expiration: Duration.days(options.accessLogExpirationDays ?? 90) }],
+    removalPolicy: context.removalPolicy,
+  });
+  acceptNagFindings(accessLogBucket, {
+    id: 'AwsSolutions-S1',
+    reason: 'This bucket only receives load balancer access logs; logging its own access would log the log writes.',
+  });
+
+  const loadBalancer = new elbv2.ApplicationLoadBalancer(scope, 'LoadBalancer', {
+    vpc: context.vpc,
+    internetFacing,
+    securityGroup,
+    vpcSubnets: { subnetType: internetFacing ? ec2.SubnetType.PUBLIC : ec2.SubnetType.PRIVATE_WITH_EGRESS },
+    dropInvalidHeaderFields: true,
+    deletionProtection: options.deletionProtection ?? context.removalPolicy === RemovalPolicy.RETAIN,
+  });
+  loadBalancer.logAccessLogs(accessLogBucket, 'alb');
+
+  const httpsListener = loadBalancer.addListener('Https', {
+    port: 443,
+    protocol: elbv2.ApplicationProtocol.HTTPS,
+    certificates: [elbv2.ListenerCertificate.fromArn(options.certificateArn)],
+    sslPolicy: options.sslPolicy ?? elbv2.SslPolicy.RECOMMENDED_TLS,
+    open: false,
+    defaultAction: elbv2.ListenerAction.fixedResponse(404, { contentType: 'text/plain', messageBody: 'No application here.' }),
+  });
+  loadBalancer.addRedirect({ sourcePort: 80, targetPort: 443, open: false });
+
+  return { loadBalancer, httpsListener, securityGroup, accessLogBucket };
+}
