@@ -1,7 +1,10 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
-/** One accepted cdk-nag finding: the exact rule id (with its `[finding]` part if any) and why. */
+/**
+ * One accepted validation finding and why: a cdk-nag rule id (with its `[finding]` part if
+ * any), or another validation plugin's `Prefix::Rule` id.
+ */
 export interface NagAcceptance {
   readonly id: string;
   readonly reason: string;
@@ -11,19 +14,19 @@ export interface NagAcceptance {
 const MIN_REASON_LENGTH = 40;
 
 /**
- * Accepts cdk-nag findings on one construct (and its children), with a reason for each.
+ * Accepts validation findings on one construct (and its children), with a reason for each.
  *
  * cdk-nag 3 runs as an aws-cdk-lib policy-validation plugin and honours aws-cdk-lib
  * acknowledgements, so the library records them without a run-time dependency on cdk-nag.
  */
-export function acceptNagFindings(scope: IConstruct, ...findings: NagAcceptance[]): void {
+export function acceptFindings(scope: IConstruct, ...findings: NagAcceptance[]): void {
   for (const finding of findings) {
     if (finding.reason.trim().length < MIN_REASON_LENGTH) {
       throw new Error(`${scope.node.path}: the reason for accepting ${finding.id} is too short to explain anything.`);
     }
   }
   for (const finding of findings) {
-    if (finding.id.includes('::')) {
+    if (/\[.*::.*\]$/.test(finding.id)) {
       // Findings of one resource or policy (`AwsSolutions-IAM5[Resource::...]`) hold '::', which
       // aws-cdk-lib's acknowledge() refuses as a plugin prefix. Record them exactly as it
       // records an acknowledgement, under its public metadata key, which cdk-nag reads.

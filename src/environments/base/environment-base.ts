@@ -1,4 +1,4 @@
-import { ArnFormat, Aws, CfnOutput, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -337,7 +337,7 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
   private allowLogsToUseKey(): void {
     this.key.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowCloudWatchLogsForEnvironmentLogGroups',
-      principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
+      principals: [new iam.ServicePrincipal(`logs.${Stack.of(this).region}.amazonaws.com`)],
       actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:DescribeKey'],
       resources: ['*'],
       conditions: {

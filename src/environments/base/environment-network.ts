@@ -1,9 +1,9 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acceptNagFindings } from '../../common/nag';
+import { acceptFindings } from '../../common/nag';
 import { logGroupPrefix } from '../../common/naming';
 
 /** How the environment VPC is built. */
@@ -48,6 +48,12 @@ export function createEnvironmentVpc(scope: Construct, options: EnvironmentVpcOp
       },
     },
   });
+  if (!Token.isUnresolved(Stack.of(scope).region)) {
+    acceptFindings(vpc, {
+      id: 'CloudFormation-Validate::W3010',
+      reason: 'ec2.Vpc places each subnet in a named zone of the account (from cdk.context.json), so subnets never move between deployments.',
+    });
+  }
   acceptRestrictDefaultSgProvider(scope);
   return vpc;
 }
@@ -61,7 +67,7 @@ function acceptRestrictDefaultSgProvider(scope: Construct): void {
   if (!provider) {
     return;
   }
-  acceptNagFindings(provider,
+  acceptFindings(provider,
     {
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       reason: 'aws-cdk-lib custom resource provider that removes the default security group rules; it only needs to write its own logs.',

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { acceptNagFindings, hasWildcard, wildcardResourceFindingId } from '../../common/nag';
+import { acceptFindings, hasWildcard, wildcardResourceFindingId } from '../../common/nag';
 import { environmentRoleName } from '../../common/naming';
 import { ENVIRONMENT_TAG } from '../../common/tags';
 
@@ -64,6 +64,6 @@ export function grantScoped(role: iam.Role, grant: ScopedGrant): void {
     if (!grant.wildcardReason) {
       throw new Error(`${role.node.path}: statement ${grant.sid} has the wildcard resource ${resource} without a reason.`);
     }
-    acceptNagFindings(role, { id: wildcardResourceFindingId(role, resource), reason: grant.wildcardReason });
+    acceptFindings(role, { id: wildcardResourceFindingId(role, resource), reason: grant.wildcardReason });
   }
 }

@@ -4,7 +4,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { propError } from '../../common/errors';
-import { acceptNagFindings } from '../../common/nag';
+import { acceptFindings } from '../../common/nag';
 import { validateCidr } from '../../common/validation';
 
 /** The shared HTTPS application load balancer of an ECS environment. */
@@ -76,7 +76,7 @@ export function createSharedLoadBalancer(scope: Construct, options: SharedLoadBa
     securityGroup.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(80), 'HTTP, redirected to HTTPS');
   }
   if (cidrs.includes('0.0.0.0/0')) {
-    acceptNagFindings(securityGroup, {
+    acceptFindings(securityGroup, {
       id: 'AwsSolutions-EC23',
       reason: 'The shared load balancer is the public HTTPS entry point of the environment; port 80 only redirects to 443.',
     });
@@ -91,7 +91,7 @@ export function createSharedLoadBalancer(scope: Construct, options: SharedLoadBa
     lifecycleRules: [{ expiration: Duration.days(options.accessLogExpirationDays ?? 90) }],
     removalPolicy: context.removalPolicy,
   });
-  acceptNagFindings(accessLogBucket, {
+  acceptFindings(accessLogBucket, {
     id: 'AwsSolutions-S1',
     reason: 'This bucket only receives load balancer access logs; logging its own access would log the log writes.',
   });

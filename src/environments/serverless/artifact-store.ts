@@ -3,7 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
-import { acceptNagFindings } from '../../common/nag';
+import { acceptFindings } from '../../common/nag';
 
 /** How the artifact store is built. */
 export interface ArtifactStoreProps {
@@ -36,7 +36,7 @@ export class ArtifactStore extends Construct {
       lifecycleRules: [{ expiration: Duration.days(props.accessLogExpirationDays) }],
       removalPolicy: props.removalPolicy,
     });
-    acceptNagFindings(this.accessLogBucket, {
+    acceptFindings(this.accessLogBucket, {
       id: 'AwsSolutions-S1',
       reason: 'This bucket only receives the artifact bucket access logs; logging its own access would log the log writes.',
     });

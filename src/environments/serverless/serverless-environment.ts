@@ -78,7 +78,7 @@ export class ServerlessEnvironment extends HarmonixEnvironmentBase {
   private grantServerlessPermissions(): void {
     const stack = Stack.of(this);
     const functions = stack.formatArn({ service: 'lambda', resource: 'function', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-    const apis = ['/restapis/*', '/apis/*'].map(path => stack.formatArn({ service: 'apigateway', account: '', resource: path.substring(1) }));
+    const apis = ['/restapis/*', '/apis/*'].map(path => stack.formatArn({ service: 'apigateway', account: '', resource: path }));
     const taggedFunctions = `Function names are chosen per app; the statement is limited to functions tagged harmonix:environment=${this.environmentName}.`;
 
     this.grantProvisioning('ListDeploymentBundles', ['s3:ListBucket'], [this.artifactBucket.bucketArn]);

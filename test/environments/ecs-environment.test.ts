@@ -1,0 +1,264 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { EcsEnvironment, EnvironmentKind } from '../../src';
+import { renderValue } from '../fixtures/iam';
+import { baseProps, CERTIFICATE_ARN, logicalIdOf, testStack } from '../fixtures/app';
+
+function synth(overrides: Record<string, unknown> = {}) {
+  const stack = testStack();
+  const env = new EcsEnvironment(stack, 'Dev', baseProps(overrides));
+  return { stack, env, template: Template.fromStack(stack) };
+}
+
+describe('EcsEnvironment network', () => {
+  test('cheap default VPC: 2 AZs, public and private subnets, one NAT gateway', () => {
+    const { template } = synth();
+    template.resourceCountIs('AWS::EC2::VPC', 1);
+    template.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.0.0.0/16' });
+    template.resourceCountIs('AWS::EC2::Subnet', 4);
+    template.resourceCountIs('AWS::EC2::NatGateway', 1);
+    template.hasResourceProperties('AWS::EC2::Subnet', { MapPublicIpOnLaunch: false, AvailabilityZone: 'eu-west-1a' });
+    template.hasResourceProperties('AWS::EC2::Subnet', { AvailabilityZone: 'eu-west-1b' });
+  });
+
+  test('production knobs: 3 AZs and one NAT gateway per AZ', () => {
+    const { template } = synth({ maxAzs: 3, natGateways: 3, vpcCidr: '10.20.0.0/16' });
+    template.resourceCountIs('AWS::EC2::Subnet', 6);
+    template.resourceCountIs('AWS::EC2::NatGateway', 3);
+    template.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.20.0.0/16' });
+  });
+
+  test('flow logs of all traffic go to an encrypted log group with retention', () => {
+    const { template } = synth();
+    const keyId = logicalIdOf(template, 'AWS::KMS::Key', 'DevKey');
+    template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs', ResourceType: 'VPC' });
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: '/harmonix/dev/vpc-flow-logs',
+      RetentionInDays: 30,
+      KmsKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
+    });
+  });
+
+  test('S3 gateway endpoint and a locked-down default security group', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      VpcEndpointType: 'Gateway',
+      ServiceName: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith(['.s3'])]) }),
+    });
+    template.resourceCountIs('Custom::VpcRestrictDefaultSG', 1);
+  });
+
+  test('existing VPC: no network is created and the cluster uses the given VPC', () => {
+    const stack = testStack();
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Existing', {
+      vpcId: 'vpc-0123456789abcdef0',
+      availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+      privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'],
+      publicSubnetIds: ['subnet-0cccccccccccccccc', 'subnet-0dddddddddddddddd'],
+      vpcCidrBlock: '10.1.0.0/16',
+    });
+    const env = new EcsEnvironment(stack, 'Dev', baseProps({ vpc }));
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EC2::VPC', 0);
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    template.resourceCountIs('AWS::EC2::FlowLog', 0);
+    expect(env.vpc).toBe(vpc);
+    expect(env.descriptor.network?.vpcId).toBe('vpc-0123456789abcdef0');
+    expect(env.descriptor.network?.privateSubnetIds).toEqual(['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb']);
+  });
+});
+
+describe('EcsEnvironment data stores', () => {
+  test('customer-managed key with rotation, retained, with an alias per environment', () => {
+    const { template } = synth();
+    template.hasResource('AWS::KMS::Key', {
+      Properties: { EnableKeyRotation: true },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+    template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/harmonix/dev' });
+  });
+
+  test('CloudWatch Logs may use the key only for the environment log groups', () => {
+    const { template } = synth();
+    const key = Object.values(template.findResources('AWS::KMS::Key'))[0];
+    const logs = key.Properties.KeyPolicy.Statement.find((s: any) => s.Sid === 'AllowCloudWatchLogsForEnvironmentLogGroups');
+    expect(logs.Principal).toEqual({ Service: 'logs.eu-west-1.amazonaws.com' });
+    expect(renderValue(logs.Condition.ArnLike['kms:EncryptionContext:aws:logs:arn']))
+      .toBe('arn:<AWS::Partition>:logs:eu-west-1:111111111111:log-group:/harmonix/dev/*');
+    expect(logs.Action).not.toContainEqual(expect.stringContaining('*'));
+  });
+
+  test('audit table: on-demand, point-in-time recovery, CMK, retained, deletion protection', () => {
+    const { template } = synth();
+    const keyId = logicalIdOf(template, 'AWS::KMS::Key', 'DevKey');
+    template.hasResource('AWS::DynamoDB::Table', {
+      Properties: {
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } },
+        DeletionProtectionEnabled: true,
+        KeySchema: [{ AttributeName: 'subject', KeyType: 'HASH' }, { AttributeName: 'timestamp', KeyType: 'RANGE' }],
+        GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byActor' })],
+      },
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  test('retainData: false lets short-lived environments be deleted', () => {
+    const { template } = synth({ retainData: false });
+    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete', Properties: { DeletionProtectionEnabled: false } });
+    template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete' });
+  });
+});
+
+describe('EcsEnvironment cluster', () => {
+  test('cluster with Container Insights and encrypted ECS Exec logging', () => {
+    const { template } = synth();
+    const keyId = logicalIdOf(template, 'AWS::KMS::Key', 'DevKey');
+    template.hasResourceProperties('AWS::ECS::Cluster', {
+      ClusterName: 'harmonix-dev',
+      ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }],
+      Configuration: {
+        ExecuteCommandConfiguration: {
+          KmsKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
+          Logging: 'OVERRIDE',
+          LogConfiguration: { CloudWatchEncryptionEnabled: true, CloudWatchLogGroupName: Match.anyValue() },
+        },
+      },
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/harmonix/dev/ecs-exec', RetentionInDays: 30 });
+  });
+
+  test('Fargate and Fargate Spot capacity providers, Fargate by default, Spot by choice', () => {
+    const onDemand = synth().template;
+    onDemand.hasResourceProperties('AWS::ECS::ClusterCapacityProviderAssociations', {
+      CapacityProviders: ['FARGATE', 'FARGATE_SPOT'],
+      DefaultCapacityProviderStrategy: [{ CapacityProvider: 'FARGATE', Weight: 1 }],
+    });
+    synth({ fargateSpotByDefault: true }).template.hasResourceProperties('AWS::ECS::ClusterCapacityProviderAssociations', {
+      DefaultCapacityProviderStrategy: [{ CapacityProvider: 'FARGATE_SPOT', Weight: 1 }],
+    });
+  });
+
+  test('private Cloud Map namespace for service discovery', () => {
+    const { template, env } = synth();
+    template.hasResourceProperties('AWS::ServiceDiscovery::PrivateDnsNamespace', { Name: 'dev.harmonix.internal' });
+    expect(env.kind).toBe(EnvironmentKind.ECS);
+    expect(env.ecsCluster).toBe(env.cluster);
+  });
+
+  test('every resource carries the harmonix:environment tag', () => {
+    const { template } = synth();
+    const types = ['AWS::EC2::VPC', 'AWS::EC2::Subnet', 'AWS::EC2::NatGateway', 'AWS::KMS::Key', 'AWS::DynamoDB::Table',
+      'AWS::ECS::Cluster', 'AWS::IAM::Role', 'AWS::Logs::LogGroup', 'AWS::SSM::Parameter'];
+    for (const type of types) {
+      const own = Object.entries(template.findResources(type)).filter(([id]) => id.startsWith('Dev'));
+      expect(own.length).toBeGreaterThan(0);
+      for (const [id, resource] of own) {
+        const tags = resource.Properties.Tags;
+        const value = Array.isArray(tags) ? tags.find((t: any) => t.Key === 'harmonix:environment')?.Value : tags?.['harmonix:environment'];
+        expect([id, value]).toEqual([id, 'dev']);
+      }
+    }
+  });
+});
+
+describe('EcsEnvironment shared load balancer', () => {
+  const lbProps = { sharedLoadBalancer: { certificateArn: CERTIFICATE_ARN } };
+
+  test('none by default', () => {
+    synth().template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 0);
+  });
+
+  test('HTTPS listener with the certificate and a TLS policy, 404 by default, port 80 redirects', () => {
+    const { template } = synth(lbProps);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Scheme: 'internet-facing',
+      LoadBalancerAttributes: Match.arrayWith([
+        { Key: 'deletion_protection.enabled', Value: 'true' },
+        { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
+        { Key: 'access_logs.s3.enabled', Value: 'true' },
+      ]),
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 443,
+      Protocol: 'HTTPS',
+      Certificates: [{ CertificateArn: CERTIFICATE_ARN }],
+      SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+      DefaultActions: [Match.objectLike({ Type: 'fixed-response', FixedResponseConfig: Match.objectLike({ StatusCode: '404' }) })],
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 80,
+      DefaultActions: [Match.objectLike({ Type: 'redirect', RedirectConfig: Match.objectLike({ Port: '443', Protocol: 'HTTPS' }) })],
+    });
+  });
+
+  test('access logs bucket: encrypted, TLS only, private, expiring', () => {
+    const { template } = synth(lbProps);
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 90, Status: 'Enabled' })] },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  test('internal load balancer only admits the VPC CIDR', () => {
+    const { template } = synth({ sharedLoadBalancer: { certificateArn: CERTIFICATE_ARN, internetFacing: false } });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internal' });
+    const groups = template.findResources('AWS::EC2::SecurityGroup');
+    const ingress = Object.values(groups).flatMap(g => g.Properties.SecurityGroupIngress ?? []);
+    expect(ingress.length).toBe(2);
+    expect(ingress.every((r: any) => r.CidrIp && typeof r.CidrIp === 'object')).toBe(true);
+  });
+
+  test('app services attach by host and path rule on the shared listener', () => {
+    const stack = testStack();
+    const env = new EcsEnvironment(stack, 'Dev', baseProps(lbProps));
+    const taskDefinition = new ecs.FargateTaskDefinition(stack, 'Task');
+    taskDefinition.addContainer('web', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27'), portMappings: [{ containerPort: 8080 }] });
+    const service = new ecs.FargateService(stack, 'Service', { cluster: env.cluster, taskDefinition });
+    env.addSharedLoadBalancerRoute('Web', {
+      service, priority: 10, containerName: 'web', containerPort: 8080,
+      hostHeaders: ['web.dev.example.com'], pathPatterns: ['/api/*'], healthCheckPath: '/health',
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Priority: 10,
+      Conditions: Match.arrayWith([
+        { Field: 'host-header', HostHeaderConfig: { Values: ['web.dev.example.com'] } },
+        { Field: 'path-pattern', PathPatternConfig: { Values: ['/api/*'] } },
+      ]),
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 8080, TargetType: 'ip', HealthCheckPath: '/health' });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 8080, ToPort: 8080, IpProtocol: 'tcp' });
+  });
+
+  test('a route needs the load balancer and a rule', () => {
+    const stack = testStack();
+    const env = new EcsEnvironment(stack, 'Dev', baseProps());
+    const taskDefinition = new ecs.FargateTaskDefinition(stack, 'Task');
+    taskDefinition.addContainer('web', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27') });
+    const service = new ecs.FargateService(stack, 'Service', { cluster: env.cluster, taskDefinition });
+    expect(() => env.addSharedLoadBalancerRoute('Web', { service, priority: 1, containerName: 'web', containerPort: 80, hostHeaders: ['a.example.com'] }))
+      .toThrow(/Workload\/Dev: invalid `sharedLoadBalancer`/);
+    const stack2 = testStack();
+    const withLb = { stack: stack2, env: new EcsEnvironment(stack2, 'Dev', baseProps(lbProps)) };
+    const td = new ecs.FargateTaskDefinition(withLb.stack, 'Task');
+    td.addContainer('web', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27') });
+    const svc = new ecs.FargateService(withLb.stack, 'Service', { cluster: withLb.env.cluster, taskDefinition: td });
+    expect(() => withLb.env.addSharedLoadBalancerRoute('Web', { service: svc, priority: 1, containerName: 'web', containerPort: 80 }))
+      .toThrow(/invalid `addSharedLoadBalancerRoute\(Web\)\.hostHeaders`/);
+    expect(() => withLb.env.addSharedLoadBalancerRoute('Web', { service: svc, priority: 0, containerName: 'web', containerPort: 80, pathPatterns: ['/'] }))
+      .toThrow(/invalid `addSharedLoadBalancerRoute\(Web\)\.priority`/);
+  });
+
+  test('needs a stack with a concrete region', () => {
+    const stack = testStack(undefined, { agnostic: true });
+    expect(() => new EcsEnvironment(stack, 'Dev', baseProps(lbProps))).toThrow(/Workload\/Dev: invalid `sharedLoadBalancer`: needs a stack with a concrete region/);
+  });
+});

@@ -1,0 +1,147 @@
+import { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { EcsEnvironment, HarmonixEnvironmentBase, ServerlessEnvironment } from '../../src';
+import { BACKSTAGE_ROLE_ARN, baseProps, CERTIFICATE_ARN, EXTERNAL_ID, logicalIdOf, PIPELINE_ROLE_ARN, testStack } from '../fixtures/app';
+import { actionsOf, allIdentityStatements, renderValue, roleStatements, Statement } from '../fixtures/iam';
+
+type Factory = (stack: Stack) => HarmonixEnvironmentBase;
+const kinds: Array<[string, Factory]> = [
+  ['EcsEnvironment', s => new EcsEnvironment(s, 'Dev', baseProps({ externalId: EXTERNAL_ID, sharedLoadBalancer: { certificateArn: CERTIFICATE_ARN } }))],
+  ['ServerlessEnvironment', s => new ServerlessEnvironment(s, 'Dev', baseProps({ externalId: EXTERNAL_ID, createVpc: true }))],
+];
+
+function bySid(statements: Statement[], sid: string): Statement {
+  const found = statements.find(s => s.Sid === sid);
+  if (!found) throw new Error(`no statement ${sid} in ${statements.map(s => s.Sid).join(', ')}`);
+  return found;
+}
+const resourcesOf = (s: Statement) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map(r => renderValue(r));
+
+describe.each(kinds)('%s roles', (_name, create) => {
+  const stack = testStack();
+  create(stack);
+  const template = Template.fromStack(stack);
+  const provisioningId = logicalIdOf(template, 'AWS::IAM::Role', 'DevProvisioningRole');
+  const operationsId = logicalIdOf(template, 'AWS::IAM::Role', 'DevOperationsRole');
+
+  test.each([
+    ['provisioning', 'DevProvisioningRole', PIPELINE_ROLE_ARN],
+    ['operations', 'DevOperationsRole', BACKSTAGE_ROLE_ARN],
+  ])('the %s role trusts only the given role, behind the external id', (purpose, prefix, trusted) => {
+    const role = template.findResources('AWS::IAM::Role')[logicalIdOf(template, 'AWS::IAM::Role', prefix)];
+    expect(role.Properties.RoleName).toBe(`harmonix-dev-${purpose}`);
+    expect(role.Properties.MaxSessionDuration).toBe(3600);
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([{
+      Action: 'sts:AssumeRole',
+      Effect: 'Allow',
+      Principal: { AWS: trusted },
+      Condition: { StringEquals: { 'sts:ExternalId': EXTERNAL_ID } },
+    }]);
+  });
+
+  test('no policy in the stack grants a wildcard action or attaches an admin policy', () => {
+    const statements = allIdentityStatements(template);
+    expect(statements.length).toBeGreaterThan(10);
+    for (const statement of statements) {
+      for (const action of actionsOf(statement)) {
+        expect([statement.Sid, action]).toEqual([statement.Sid, expect.not.stringContaining('*')]);
+      }
+    }
+    const managed = Object.values(template.findResources('AWS::IAM::Role'))
+      .flatMap(r => (r.Properties.ManagedPolicyArns ?? []).map((a: unknown) => renderValue(a)));
+    expect(managed.filter(a => /AdministratorAccess|PowerUserAccess|IAMFullAccess/.test(a))).toEqual([]);
+  });
+
+  test('the environment roles have no managed policies and no resource "*"', () => {
+    for (const id of [provisioningId, operationsId]) {
+      const role = template.findResources('AWS::IAM::Role')[id];
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+      for (const statement of roleStatements(template, id)) {
+        expect(resourcesOf(statement)).not.toContain('*');
+      }
+    }
+  });
+
+  test('the provisioning role deploys only through the CDK bootstrap roles of its account and region', () => {
+    const assume = bySid(roleStatements(template, provisioningId), 'AssumeCdkBootstrapRoles');
+    expect(actionsOf(assume)).toEqual(['sts:AssumeRole', 'sts:TagSession']);
+    expect(resourcesOf(assume)).toEqual(['deploy', 'file-publishing', 'image-publishing', 'lookup']
+      .map(p => `arn:<AWS::Partition>:iam::111111111111:role/cdk-hnb659fds-${p}-role-111111111111-eu-west-1`));
+  });
+
+  test('both roles write audit records and read the descriptor; only operations reads the audit log', () => {
+    const table = logicalIdOf(template, 'AWS::DynamoDB::Table', 'DevAuditTable');
+    const prov = roleStatements(template, provisioningId);
+    const ops = roleStatements(template, operationsId);
+    expect(actionsOf(bySid(prov, 'WriteAuditRecords'))).toEqual(['dynamodb:PutItem']);
+    expect(resourcesOf(bySid(prov, 'WriteAuditRecords'))).toEqual([`<${table}.Arn>`]);
+    expect(actionsOf(bySid(ops, 'ReadAndWriteAuditRecords'))).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
+    expect(resourcesOf(bySid(ops, 'ReadAndWriteAuditRecords'))).toEqual([`<${table}.Arn>`, `<${table}.Arn>/index/byActor`]);
+    for (const statements of [prov, ops]) {
+      expect(resourcesOf(bySid(statements, 'ReadEnvironmentDescriptor')))
+        .toEqual(['arn:<AWS::Partition>:ssm:eu-west-1:111111111111:parameter/harmonix/environments/dev']);
+      expect(resourcesOf(bySid(statements, 'UseEnvironmentKey'))).toEqual([`<${logicalIdOf(template, 'AWS::KMS::Key', 'DevKey')}.Arn>`]);
+    }
+  });
+
+  test('the operations role reads only the environment log groups and stacks tagged with it', () => {
+    const ops = roleStatements(template, operationsId);
+    expect(resourcesOf(bySid(ops, 'ReadEnvironmentLogs'))).toEqual([
+      'arn:<AWS::Partition>:logs:eu-west-1:111111111111:log-group:/harmonix/dev/*',
+      'arn:<AWS::Partition>:logs:eu-west-1:111111111111:log-group:/harmonix/dev/*:log-stream:*',
+    ]);
+    expect(bySid(ops, 'DescribeEnvironmentStacks').Condition).toEqual({ StringEquals: { 'aws:ResourceTag/harmonix:environment': 'dev' } });
+  });
+
+  test('no role trusts a whole account', () => {
+    for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
+      const principals = role.Properties.AssumeRolePolicyDocument.Statement.map((s: Statement) => JSON.stringify(s.Principal));
+      expect(principals.join()).not.toMatch(/:root/);
+    }
+  });
+});
+
+test('ECS roles act on services and tasks of their own cluster; scaling and restarts only when tagged', () => {
+  const stack = testStack();
+  new EcsEnvironment(stack, 'Dev', baseProps());
+  const template = Template.fromStack(stack);
+  const prov = roleStatements(template, logicalIdOf(template, 'AWS::IAM::Role', 'DevProvisioningRole'));
+  const ops = roleStatements(template, logicalIdOf(template, 'AWS::IAM::Role', 'DevOperationsRole'));
+  const services = 'arn:<AWS::Partition>:ecs:eu-west-1:111111111111:service/harmonix-dev/*';
+  const tasks = 'arn:<AWS::Partition>:ecs:eu-west-1:111111111111:task/harmonix-dev/*';
+  expect(actionsOf(bySid(prov, 'DeployServicesOnCluster'))).toEqual(['ecs:UpdateService', 'ecs:DescribeServices']);
+  expect(resourcesOf(bySid(prov, 'DeployServicesOnCluster'))).toEqual([services]);
+  expect(resourcesOf(bySid(ops, 'ReadServicesAndTasks'))).toEqual([services, tasks]);
+  const operate = bySid(ops, 'ScaleAndRestartTaggedServices');
+  expect(actionsOf(operate)).toEqual(['ecs:UpdateService', 'ecs:StopTask']);
+  expect(operate.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/harmonix:environment': 'dev' } });
+  template.hasResourceProperties('AWS::IAM::Role', {
+    AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { AWS: PIPELINE_ROLE_ARN } })] },
+  });
+});
+
+test('serverless roles act on functions and APIs tagged with the environment and on its artifact bucket', () => {
+  const stack = testStack();
+  new ServerlessEnvironment(stack, 'Dev', baseProps());
+  const template = Template.fromStack(stack);
+  const prov = roleStatements(template, logicalIdOf(template, 'AWS::IAM::Role', 'DevProvisioningRole'));
+  const ops = roleStatements(template, logicalIdOf(template, 'AWS::IAM::Role', 'DevOperationsRole'));
+  const bucket = logicalIdOf(template, 'AWS::S3::Bucket', 'DevArtifactsBucket');
+  const tagged = { StringEquals: { 'aws:ResourceTag/harmonix:environment': 'dev' } };
+  expect(resourcesOf(bySid(prov, 'WriteDeploymentBundles'))).toEqual([`<${bucket}.Arn>/*`]);
+  expect(resourcesOf(bySid(prov, 'ListDeploymentBundles'))).toEqual([`<${bucket}.Arn>`]);
+  for (const [statements, sid] of [[prov, 'UpdateTaggedFunctions'], [ops, 'OperateTaggedFunctions']] as const) {
+    const statement = bySid(statements, sid);
+    expect(statement.Condition).toEqual(tagged);
+    expect(resourcesOf(statement)).toEqual(['arn:<AWS::Partition>:lambda:eu-west-1:111111111111:function:*']);
+  }
+  const apis = bySid(ops, 'ReadTaggedApis');
+  expect(apis.Condition).toEqual(tagged);
+  expect(resourcesOf(apis)).toEqual(['arn:<AWS::Partition>:apigateway:eu-west-1::/restapis/*', 'arn:<AWS::Partition>:apigateway:eu-west-1::/apis/*']);
+});
+
+test('a grant with a wildcard action is refused', () => {
+  const env = new ServerlessEnvironment(testStack(), 'Dev', baseProps());
+  expect(() => env.grantOperations('Everything', ['s3:*'], ['arn:aws:s3:::bucket'])).toThrow(/wildcard action s3:\*/);
+  expect(() => env.grantOperations('Anything', ['s3:GetObject'], ['arn:aws:s3:::bucket/*'])).toThrow(/wildcard resource .* without a reason/);
+});
