@@ -1,0 +1,48 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const root = path.join(__dirname, '..', '..');
+
+describe('examples/environments.ts', () => {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'harmonix-example-'));
+  const tsNode = path.join(root, 'node_modules', '.bin', 'ts-node');
+
+  beforeAll(() => {
+    // Run the example as the CDK CLI does: a child process with CDK_OUTDIR and the cached context.
+    const context = fs.readFileSync(path.join(root, 'cdk.context.json'), 'utf8');
+    execFileSync(tsNode, ['--transpile-only', '--prefer-ts-exts', '-P', 'tsconfig.dev.json', 'examples/environments.ts'], {
+      cwd: root,
+      env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: context },
+      stdio: 'pipe',
+    });
+  }, 120_000);
+
+  test('synthesizes one ECS and one serverless environment stack', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
+    const stacks = Object.entries<any>(manifest.artifacts).filter(([, a]) => a.type === 'aws:cloudformation:stack').map(([n]) => n);
+    expect(stacks.sort()).toEqual(['HarmonixEcsDev', 'HarmonixServerlessQa']);
+    const ecs = JSON.parse(fs.readFileSync(path.join(outdir, 'HarmonixEcsDev.template.json'), 'utf8'));
+    const types = Object.values<any>(ecs.Resources).map(r => r.Type);
+    expect(types).toEqual(expect.arrayContaining(['AWS::ECS::Cluster', 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::SSM::Parameter']));
+  });
+
+  test('both environments trust the pipeline and Backstage roles given as context defaults', () => {
+    for (const stack of ['HarmonixEcsDev', 'HarmonixServerlessQa']) {
+      const template = JSON.parse(fs.readFileSync(path.join(outdir, `${stack}.template.json`), 'utf8'));
+      const trusts = Object.values<any>(template.Resources).filter(r => r.Type === 'AWS::IAM::Role' && r.Properties.RoleName)
+        .map(r => [r.Properties.RoleName, r.Properties.AssumeRolePolicyDocument.Statement[0].Principal.AWS]);
+      expect(trusts.map(t => t[1]).sort()).toEqual([
+        'arn:aws:iam::222222222222:role/harmonix-backstage-task',
+        'arn:aws:iam::222222222222:role/harmonix-gitlab-runner',
+      ]);
+    }
+  });
+
+  test('the summary reports a clean cdk-nag run', () => {
+    const summary = execFileSync(tsNode, ['--transpile-only', '-P', 'tsconfig.dev.json', 'examples/summarize.ts', outdir], { cwd: root, encoding: 'utf8' });
+    expect(summary).toMatch(/HarmonixEcsDev: \d+ resources/);
+    expect(summary).toMatch(/cdk-nag AwsSolutions: passed, 0 unsuppressed errors, 0 unsuppressed warnings/);
+  });
+});
