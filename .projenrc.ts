@@ -69,8 +69,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   eslintOptions: {
     dirs: ['src'],
     devdirs: ['test', 'examples', 'bench', 'projenrc', '.projenrc.ts'],
+    tsconfigPath: './tsconfig.dev.json',
   },
   jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/test/bindings/'],
@@ -81,6 +83,23 @@ const project = new awscdk.AwsCdkConstructLibrary({
   gitignore: ['cdk.out', '.venv', 'test/bindings/**/target', 'test/bindings/**/cdk.out', '.cdk-bindings'],
   npmIgnoreOptions: { ignorePatterns: ['examples', 'bench', 'test', '.ci', 'cdk.out', 'tsconfig.dev.json'] },
 });
+
+// Lint every dev file with the dev tsconfig: the project service would pick the root
+// tsconfig.json (src only) for files under test/, examples/ and bench/.
+const eslintrc = project.tryFindObjectFile('.eslintrc.json')!;
+eslintrc.addDeletionOverride('parserOptions.projectService');
+eslintrc.addOverride('parserOptions.project', './tsconfig.dev.json');
+
+// jsii warnings are errors: no warning is silenced (projen silences reserved words by default;
+// we rename instead, so every binding reads well).
+project.compileTask.reset('jsii --fail-on-warnings');
+
+// .NET stays a configured jsii target, but this repo's machines have no .NET SDK to package it.
+const packageAll = project.tasks.tryFind('package-all')!;
+packageAll.reset();
+for (const language of ['js', 'java', 'python', 'go']) {
+  packageAll.spawn(project.tasks.tryFind(`package:${language}`)!);
+}
 
 // The main job: synthesize the example environments app with the CDK CLI into cdk.out and
 // print a summary (stacks, resource counts, cdk-nag result).

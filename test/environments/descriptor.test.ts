@@ -1,7 +1,7 @@
 import { Lazy } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Template } from 'aws-cdk-lib/assertions';
 import {
   DESCRIPTOR_SCHEMA_VERSION, EcsEnvironment, EnvironmentDescriptor, EnvironmentKind, HarmonixEnvironment, ServerlessEnvironment,
 } from '../../src';
@@ -126,11 +126,21 @@ describe('environment descriptor', () => {
   test('fromDescriptor takes the structure, fromAttributes the ARNs', () => {
     const stack = testStack();
     const descriptor: EnvironmentDescriptor = {
-      schemaVersion: 1, name: 'qa', kind: EnvironmentKind.SERVERLESS, account: '333333333333', region: 'eu-central-1',
-      stage: 2, requireApproval: false, description: 'QA',
-      kmsKeyArn: 'arn:aws:kms:eu-central-1:333333333333:key/k', auditTableName: 'audit', auditTableArn: 'arn:aws:dynamodb:eu-central-1:333333333333:table/audit',
-      provisioningRoleArn: 'arn:aws:iam::333333333333:role/harmonix-qa-provisioning', operationsRoleArn: 'arn:aws:iam::333333333333:role/harmonix-qa-operations',
-      cdkBootstrapQualifier: 'hnb659fds', logGroupPrefix: '/harmonix/qa/',
+      schemaVersion: 1,
+      name: 'qa',
+      kind: EnvironmentKind.SERVERLESS,
+      account: '333333333333',
+      region: 'eu-central-1',
+      stage: 2,
+      requireApproval: false,
+      description: 'QA',
+      kmsKeyArn: 'arn:aws:kms:eu-central-1:333333333333:key/k',
+      auditTableName: 'audit',
+      auditTableArn: 'arn:aws:dynamodb:eu-central-1:333333333333:table/audit',
+      provisioningRoleArn: 'arn:aws:iam::333333333333:role/harmonix-qa-provisioning',
+      operationsRoleArn: 'arn:aws:iam::333333333333:role/harmonix-qa-operations',
+      cdkBootstrapQualifier: 'hnb659fds',
+      logGroupPrefix: '/harmonix/qa/',
       serverless: { artifactBucketName: 'bucket', artifactBucketArn: 'arn:aws:s3:::bucket' },
     };
     const fromStruct = HarmonixEnvironment.fromDescriptor(stack, 'Qa', descriptor);
@@ -142,9 +152,13 @@ describe('environment descriptor', () => {
 
     const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-1', availabilityZones: ['eu-central-1a'], privateSubnetIds: ['subnet-1'] });
     const fromAttrs = HarmonixEnvironment.fromAttributes(stack, 'Attrs', {
-      environmentName: 'qa', kind: EnvironmentKind.SERVERLESS, vpc,
-      kmsKeyArn: descriptor.kmsKeyArn, auditTableArn: descriptor.auditTableArn,
-      provisioningRoleArn: descriptor.provisioningRoleArn, operationsRoleArn: descriptor.operationsRoleArn,
+      environmentName: 'qa',
+      kind: EnvironmentKind.SERVERLESS,
+      vpc,
+      kmsKeyArn: descriptor.kmsKeyArn,
+      auditTableArn: descriptor.auditTableArn,
+      provisioningRoleArn: descriptor.provisioningRoleArn,
+      operationsRoleArn: descriptor.operationsRoleArn,
     });
     expect(fromAttrs.account).toBe('333333333333');
     expect(fromAttrs.region).toBe('eu-west-1');
@@ -156,9 +170,21 @@ describe('environment descriptor', () => {
   test('a descriptor that is not JSON, of another version, or missing a field gets a clear error', () => {
     const stack = testStack();
     const good = {
-      schemaVersion: 1, name: 'qa', kind: 'SERVERLESS', account: '1', region: 'r', stage: 2, requireApproval: false, description: '',
-      kmsKeyArn: 'arn:aws:kms:r:333333333333:key/k', auditTableName: 't', auditTableArn: 'arn:aws:dynamodb:r:333333333333:table/t', provisioningRoleArn: 'arn:aws:iam::333333333333:role/p',
-      operationsRoleArn: 'arn:aws:iam::333333333333:role/o', cdkBootstrapQualifier: 'q', logGroupPrefix: '/harmonix/qa/',
+      schemaVersion: 1,
+      name: 'qa',
+      kind: 'SERVERLESS',
+      account: '1',
+      region: 'r',
+      stage: 2,
+      requireApproval: false,
+      description: '',
+      kmsKeyArn: 'arn:aws:kms:r:333333333333:key/k',
+      auditTableName: 't',
+      auditTableArn: 'arn:aws:dynamodb:r:333333333333:table/t',
+      provisioningRoleArn: 'arn:aws:iam::333333333333:role/p',
+      operationsRoleArn: 'arn:aws:iam::333333333333:role/o',
+      cdkBootstrapQualifier: 'q',
+      logGroupPrefix: '/harmonix/qa/',
       serverless: { artifactBucketName: 'b', artifactBucketArn: 'arn:aws:s3:::b' },
     };
     const read = (id: string, doc: unknown) => () => HarmonixEnvironment.fromDescriptorJson(stack, id, typeof doc === 'string' ? doc : JSON.stringify(doc));

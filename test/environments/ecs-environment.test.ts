@@ -1,9 +1,9 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { Match, Template } from 'aws-cdk-lib/assertions';
 import { EcsEnvironment, EnvironmentKind } from '../../src';
-import { renderValue } from '../fixtures/iam';
 import { baseProps, CERTIFICATE_ARN, logicalIdOf, testStack } from '../fixtures/app';
+import { renderValue } from '../fixtures/iam';
 
 function synth(overrides: Record<string, unknown> = {}) {
   const stack = testStack();
@@ -223,8 +223,13 @@ describe('EcsEnvironment shared load balancer', () => {
     taskDefinition.addContainer('web', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27'), portMappings: [{ containerPort: 8080 }] });
     const service = new ecs.FargateService(stack, 'Service', { cluster: env.cluster, taskDefinition });
     env.addSharedLoadBalancerRoute('Web', {
-      service, priority: 10, containerName: 'web', containerPort: 8080,
-      hostHeaders: ['web.dev.example.com'], pathPatterns: ['/api/*'], healthCheckPath: '/health',
+      service,
+      priority: 10,
+      containerName: 'web',
+      containerPort: 8080,
+      hostHeaders: ['web.dev.example.com'],
+      pathPatterns: ['/api/*'],
+      healthCheckPath: '/health',
     });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {

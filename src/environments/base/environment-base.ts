@@ -354,7 +354,9 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
   private grantBasePermissions(): void {
     const stack = Stack.of(this);
     const bootstrapRoles = ['deploy', 'file-publishing', 'image-publishing', 'lookup'].map(purpose => stack.formatArn({
-      service: 'iam', region: '', resource: 'role',
+      service: 'iam',
+      region: '',
+      resource: 'role',
       resourceName: bootstrapRoleName(this.cdkBootstrapQualifier, purpose, stack.account, stack.region),
     }));
     const descriptorArn = stack.formatArn({

@@ -57,7 +57,11 @@ export interface SharedLoadBalancerParts {
  * and path rules, instead of one load balancer per app. Unmatched requests get 404; port 80
  * redirects to 443; access logs go to a bucket of the environment.
  */
-export function createSharedLoadBalancer(scope: Construct, options: SharedLoadBalancerOptions, context: SharedLoadBalancerContext): SharedLoadBalancerParts {
+export function createSharedLoadBalancer(
+  scope: Construct,
+  options: SharedLoadBalancerOptions,
+  context: SharedLoadBalancerContext,
+): SharedLoadBalancerParts {
   if (Token.isUnresolved(Stack.of(scope).region)) {
     throw propError(scope, 'sharedLoadBalancer',
       'needs a stack with a concrete region (set `env` on the stack): load balancer access logs are delivered by a regional principal.');
