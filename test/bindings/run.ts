@@ -1,0 +1,191 @@
+/**
+ * Proves the jsii bindings: packages the library for Python, Java and Go, builds the example
+ * environments app in each language against those packages, synthesizes it, and compares every
+ * template with the TypeScript example's (see compare.ts). Prints the time each language took.
+ *
+ * A language whose registry does not serve an artifact it needs is reported as skipped, with the
+ * missing artifact named; any other failure, and any template difference, fails the run.
+ *
+ *   npx projen test:bindings            (BINDINGS=python,go to run some languages only)
+ */
+import { spawnSync, SpawnSyncOptions } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Template, templateDifferences } from './compare';
+
+const root = path.resolve(__dirname, '..', '..');
+const work = path.join(root, '.cdk-bindings');
+const bindings = path.join(root, 'test', 'bindings');
+const context = fs.readFileSync(path.join(root, 'cdk.context.json'), 'utf8');
+
+/** A step failed because a registry does not serve what it needs. */
+class MissingArtifact extends Error {}
+
+interface Language {
+  readonly name: string;
+  /** Registry patterns that mean "not served", each giving the missing artifact as group 1. */
+  readonly notServed: RegExp[];
+  /** Installs what the app needs and builds it. */
+  prepare(run: Runner): void;
+  /** Synthesizes the app into outdir. */
+  synth(run: Runner, outdir: string): void;
+}
+
+type Runner = (command: string, args: string[], options?: SpawnSyncOptions) => string;
+
+function runner(language: { notServed: RegExp[] }): Runner {
+  return (command, args, options = {}) => {
+    const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, ...options });
+    const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
+    if (result.error || result.status !== 0) {
+      for (const pattern of language.notServed) {
+        const match = pattern.exec(output);
+        if (match) {
+          throw new MissingArtifact(`the registry does not serve ${match[1]}`);
+        }
+      }
+      const tail = output.trim().split('\n').slice(-25).join('\n');
+      throw new Error(`${command} ${args.join(' ')} failed (${result.error?.message ?? `exit ${result.status}`}):\n${tail}`);
+    }
+    return output;
+  };
+}
+
+const synthEnv = (outdir: string) => ({ ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: context });
+const pacmak = (run: Runner, target: string) =>
+  run(path.join(root, 'node_modules', '.bin', 'jsii-pacmak'), ['--target', target]);
+
+const python: Language = {
+  name: 'python',
+  notServed: [/No matching distribution found for ([^\s]+)/, /Could not find a version that satisfies the requirement ([^\s]+)/],
+  prepare(run) {
+    pacmak(run, 'python');
+    const wheel = fs.readdirSync(path.join(root, 'dist', 'python')).find(f => f.endsWith('.whl'));
+    if (!wheel) throw new Error('jsii-pacmak wrote no wheel to dist/python');
+    const venv = path.join(work, 'python-venv');
+    fs.rmSync(venv, { recursive: true, force: true });
+    run('python3', ['-m', 'venv', venv]);
+    run(path.join(venv, 'bin', 'pip'), ['install', '--disable-pip-version-check', '--quiet',
+      '-r', path.join(bindings, 'python', 'requirements.txt'), path.join(root, 'dist', 'python', wheel)]);
+  },
+  synth(run, outdir) {
+    run(path.join(work, 'python-venv', 'bin', 'python'), [path.join(bindings, 'python', 'app.py')], { env: synthEnv(outdir) });
+  },
+};
+
+const java: Language = {
+  name: 'java',
+  notServed: [
+    /Could not find artifact ([^\s]+)/,
+    /Failure to find ([^\s]+)/,
+    /The following artifacts could not be resolved: ([^\s,]+)/,
+    /Plugin ([^\s]+) or one of its dependencies could not be resolved/,
+    /Could not resolve dependencies for project [^:]+:[^:]+:[^:]+:[^:]+: ([^\s,]+)/,
+  ],
+  prepare(run) {
+    pacmak(run, 'java');
+    const classpathFile = path.join(work, 'java.classpath');
+    run('mvn', ['-B', '-q', '-f', path.join(bindings, 'java', 'pom.xml'), 'dependency:build-classpath', `-Dmdep.outputFile=${classpathFile}`]);
+    const classes = path.join(work, 'java-classes');
+    fs.rmSync(classes, { recursive: true, force: true });
+    const sources = path.join(bindings, 'java', 'src', 'main', 'java', 'dev', 'harmonixcdk', 'bindings', 'EnvironmentsApp.java');
+    run('javac', ['-Xlint:all', '-Werror', '-d', classes, '-cp', fs.readFileSync(classpathFile, 'utf8').trim(), sources]);
+  },
+  synth(run, outdir) {
+    const classpath = `${path.join(work, 'java-classes')}${path.delimiter}${fs.readFileSync(path.join(work, 'java.classpath'), 'utf8').trim()}`;
+    run('java', ['-cp', classpath, 'dev.harmonixcdk.bindings.EnvironmentsApp'], { env: synthEnv(outdir) });
+  },
+};
+
+const go: Language = {
+  name: 'go',
+  notServed: [
+    /([\w./-]+@v[\w.+-]+): reading https?:\/\/\S+: (?:403|404|410)/,
+    /([\w./-]+@v[\w.+-]+): .*not available/,
+    /module ([\w./-]+): reading https?:\/\/\S+: (?:403|404|410)/,
+  ],
+  prepare(run) {
+    pacmak(run, 'go');
+    const dir = path.join(bindings, 'go');
+    run('go', ['mod', 'tidy'], { cwd: dir });
+    run('go', ['vet', '.'], { cwd: dir });
+    run('go', ['build', '-o', path.join(work, 'go-app'), '.'], { cwd: dir });
+  },
+  synth(run, outdir) {
+    run(path.join(work, 'go-app'), [], { env: synthEnv(outdir) });
+  },
+};
+
+/** Stack name -> template of a synthesized cloud assembly. */
+function readAssembly(outdir: string): Map<string, Template> {
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
+  const stacks = new Map<string, Template>();
+  for (const [name, artifact] of Object.entries<any>(manifest.artifacts ?? {})) {
+    if (artifact.type === 'aws:cloudformation:stack') {
+      stacks.set(name, JSON.parse(fs.readFileSync(path.join(outdir, artifact.properties.templateFile), 'utf8')));
+    }
+  }
+  return stacks;
+}
+
+/** Differences between a language's assembly and the TypeScript one, per stack. */
+function compareAssemblies(expected: Map<string, Template>, actual: Map<string, Template>): string[] {
+  const out: string[] = [];
+  for (const name of new Set([...expected.keys(), ...actual.keys()])) {
+    const exp = expected.get(name);
+    const act = actual.get(name);
+    if (!exp || !act) {
+      out.push(`${name}: ${exp ? 'missing' : 'unexpected'} stack`);
+      continue;
+    }
+    out.push(...templateDifferences(exp, act).map(d => `${name}${d}`));
+  }
+  return out;
+}
+
+function main(): number {
+  fs.mkdirSync(work, { recursive: true });
+  const reference = path.join(work, 'typescript.out');
+  fs.rmSync(reference, { recursive: true, force: true });
+  const tsStart = Date.now();
+  runner({ notServed: [] })(path.join(root, 'node_modules', '.bin', 'ts-node'),
+    ['--transpile-only', '--prefer-ts-exts', '-P', 'tsconfig.dev.json', 'examples/environments.ts'], { env: synthEnv(reference) });
+  const expected = readAssembly(reference);
+  console.log(`typescript: reference synthesized (${[...expected.keys()].join(', ')}) in ${((Date.now() - tsStart) / 1000).toFixed(0)}s`);
+
+  const wanted = (process.env.BINDINGS ?? 'python,java,go').split(',').map(s => s.trim());
+  const results: Array<{ name: string; status: 'passed' | 'failed' | 'skipped'; seconds: number; message: string }> = [];
+  for (const language of [python, java, go].filter(l => wanted.includes(l.name))) {
+    const start = Date.now();
+    const run = runner(language);
+    const outdir = path.join(work, `${language.name}.out`);
+    fs.rmSync(outdir, { recursive: true, force: true });
+    let status: 'passed' | 'failed' | 'skipped' = 'passed';
+    let message = 'templates match the TypeScript example';
+    try {
+      language.prepare(run);
+      language.synth(run, outdir);
+      const differences = compareAssemblies(expected, readAssembly(outdir));
+      if (differences.length > 0) {
+        status = 'failed';
+        message = `${differences.length} template difference(s):\n    ${differences.slice(0, 50).join('\n    ')}`;
+      }
+    } catch (e) {
+      status = e instanceof MissingArtifact ? 'skipped' : 'failed';
+      message = (e as Error).message;
+    }
+    const seconds = (Date.now() - start) / 1000;
+    results.push({ name: language.name, status, seconds, message });
+    console.log(`${language.name}: ${status.toUpperCase()} in ${seconds.toFixed(0)}s: ${message}`);
+  }
+
+  console.log('\nbindings summary');
+  for (const r of results) {
+    console.log(`  ${r.name.padEnd(8)} ${r.status.padEnd(8)} ${r.seconds.toFixed(0).padStart(5)}s`);
+  }
+  const count = (s: string) => results.filter(r => r.status === s).length;
+  console.log(`bindings: ${count('passed')} passed, ${count('failed')} failed, ${count('skipped')} skipped`);
+  return count('failed') > 0 ? 1 : 0;
+}
+
+process.exitCode = main();
