@@ -34,10 +34,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // cdk-nag 3 is a test-time tool only: its suppressions are aws-cdk-lib acknowledgements
   // (`Validations.of(x).acknowledge`), so the library needs nothing from it at run time and
   // binding users are not tied to a cdk-nag major (v3 has no Go module on the proxy yet).
-  // aws-cdk-lib 2.263.0 was released with cloud-assembly-schema 54.15.0 (its Maven and Go
-  // packages depend on that version). Left alone, npm takes the newest 54.x, which jsii-pacmak
-  // then writes into the Go module, and the Go module proxy does not serve it.
-  devDeps: ['@aws-cdk/cloud-assembly-schema@54.15.0', 'cdk-nag@3.0.2', 'aws-cdk@^2.1100.0', 'ts-node@^10.9.2', '@types/node@^20'],
+  // The Go module of aws-cdk-lib 2.263.0 depends on cloud-assembly-schema 54.11.0, the lowest
+  // version its npm package accepts. Left alone, npm takes the newest 54.x, which jsii-pacmak
+  // then writes into our Go module, and the Go module proxy does not serve that one.
+  devDeps: ['@aws-cdk/cloud-assembly-schema@54.11.0', 'cdk-nag@3.0.2', 'aws-cdk@^2.1100.0', 'ts-node@^10.9.2', '@types/node@^20'],
 
   // jsii targets. The package tasks write dist/js, dist/python, dist/java, dist/go, dist/dotnet.
   publishToPypi: {
