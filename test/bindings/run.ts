@@ -12,6 +12,7 @@ import { spawnSync, SpawnSyncOptions } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Template, templateDifferences } from './compare';
+import { missingArtifact, NOT_SERVED } from './registries';
 
 const root = path.resolve(__dirname, '..', '..');
 const work = path.join(root, '.cdk-bindings');
@@ -22,9 +23,7 @@ const context = fs.readFileSync(path.join(root, 'cdk.context.json'), 'utf8');
 class MissingArtifact extends Error {}
 
 interface Language {
-  readonly name: string;
-  /** Registry patterns that mean "not served", each giving the missing artifact as group 1. */
-  readonly notServed: RegExp[];
+  readonly name: 'python' | 'java' | 'go';
   /** Installs what the app needs and builds it. */
   prepare(run: Runner): void;
   /** Synthesizes the app into outdir. */
@@ -33,16 +32,14 @@ interface Language {
 
 type Runner = (command: string, args: string[], options?: SpawnSyncOptions) => string;
 
-function runner(language: { notServed: RegExp[] }): Runner {
+function runner(language: { name: keyof typeof NOT_SERVED | 'typescript' }): Runner {
   return (command, args, options = {}) => {
     const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, ...options });
     const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
     if (result.error || result.status !== 0) {
-      for (const pattern of language.notServed) {
-        const match = pattern.exec(output);
-        if (match) {
-          throw new MissingArtifact(`the registry does not serve ${match[1]}`);
-        }
+      const missing = language.name === 'typescript' ? undefined : missingArtifact(language.name, output);
+      if (missing) {
+        throw new MissingArtifact(`the registry does not serve ${missing}`);
       }
       const tail = output.trim().split('\n').slice(-25).join('\n');
       throw new Error(`${command} ${args.join(' ')} failed (${result.error?.message ?? `exit ${result.status}`}):\n${tail}`);
@@ -57,7 +54,6 @@ const pacmak = (run: Runner, target: string) =>
 
 const python: Language = {
   name: 'python',
-  notServed: [/No matching distribution found for ([^\s]+)/, /Could not find a version that satisfies the requirement ([^\s]+)/],
   prepare(run) {
     pacmak(run, 'python');
     const wheel = fs.readdirSync(path.join(root, 'dist', 'python')).find(f => f.endsWith('.whl'));
@@ -75,13 +71,6 @@ const python: Language = {
 
 const java: Language = {
   name: 'java',
-  notServed: [
-    /Could not find artifact ([^\s]+)/,
-    /Failure to find ([^\s]+)/,
-    /The following artifacts could not be resolved: ([^\s,]+)/,
-    /Plugin ([^\s]+) or one of its dependencies could not be resolved/,
-    /Could not resolve dependencies for project [^:]+:[^:]+:[^:]+:[^:]+: ([^\s,]+)/,
-  ],
   prepare(run) {
     pacmak(run, 'java');
     const classpathFile = path.join(work, 'java.classpath');
@@ -99,11 +88,6 @@ const java: Language = {
 
 const go: Language = {
   name: 'go',
-  notServed: [
-    /([\w./-]+@v[\w.+-]+): reading https?:\/\/\S+: (?:403|404|410)/,
-    /([\w./-]+@v[\w.+-]+): .*not available/,
-    /module ([\w./-]+): reading https?:\/\/\S+: (?:403|404|410)/,
-  ],
   prepare(run) {
     pacmak(run, 'go');
     const dir = path.join(bindings, 'go');
@@ -148,7 +132,7 @@ function main(): number {
   const reference = path.join(work, 'typescript.out');
   fs.rmSync(reference, { recursive: true, force: true });
   const tsStart = Date.now();
-  runner({ notServed: [] })(path.join(root, 'node_modules', '.bin', 'ts-node'),
+  runner({ name: 'typescript' })(path.join(root, 'node_modules', '.bin', 'ts-node'),
     ['--transpile-only', '--prefer-ts-exts', '-P', 'tsconfig.dev.json', 'examples/environments.ts'], { env: synthEnv(reference) });
   const expected = readAssembly(reference);
   console.log(`typescript: reference synthesized (${[...expected.keys()].join(', ')}) in ${((Date.now() - tsStart) / 1000).toFixed(0)}s`);

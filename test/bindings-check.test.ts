@@ -1,4 +1,5 @@
 import { normalizeTemplate, templateDifferences } from './bindings/compare';
+import { missingArtifact } from './bindings/registries';
 
 const template = () => ({
   Resources: {
@@ -50,5 +51,35 @@ describe('binding template comparison', () => {
     other.Resources.Key2 = other.Resources.Key;
     delete other.Resources.Key;
     expect(templateDifferences(template(), other)).toEqual(['/Resources/Key: missing', '/Resources/Key2: unexpected {"Type":"AWS::KMS::Key","Properties":{"EnableKeyRotation":true}}']);
+  });
+});
+
+describe('registry answers that make a binding check skip', () => {
+  test('the Go module proxy refusing a module version', () => {
+    const output = [
+      'go: downloading github.com/aws/aws-cdk-go/awscdk/v2 v2.263.0',
+      'go: harmonix-cdk.dev/bindings/environments imports',
+      '\tgithub.com/cdklabs/cloud-assembly-schema-go/awscdkcloudassemblyschema/v54/jsii: github.com/cdklabs/cloud-assembly-schema-go/awscdkcloudassemblyschema/v54@v54.15.0: reading https://proxy.example/github.com/cdklabs/cloud-assembly-schema-go/awscdkcloudassemblyschema/v54/@v/v54.15.0.zip: 403 Forbidden',
+      '\tserver response: This module version is not available.',
+    ].join('\n');
+    expect(missingArtifact('go', output)).toBe('github.com/cdklabs/cloud-assembly-schema-go/awscdkcloudassemblyschema/v54@v54.15.0');
+  });
+
+  test('Maven Central without an artifact', () => {
+    const output = '[ERROR] Failed to execute goal on project environments-app: Could not resolve dependencies for project dev.harmonix-cdk.bindings:environments-app:jar:0.0.0: '
+      + 'Could not find artifact software.amazon.awscdk:aws-cdk-lib:jar:2.275.0 in central (https://repo.example/maven2) -> [Help 1]';
+    expect(missingArtifact('java', output)).toBe('software.amazon.awscdk:aws-cdk-lib:jar:2.275.0');
+  });
+
+  test('PyPI without a version', () => {
+    const output = 'ERROR: Could not find a version that satisfies the requirement aws-cdk-lib==2.276.0 (from versions: 2.274.0, 2.275.0)\n'
+      + 'ERROR: No matching distribution found for aws-cdk-lib==2.276.0';
+    expect(missingArtifact('python', output)).toBe('aws-cdk-lib==2.276.0');
+  });
+
+  test('a compile error is not a missing artifact', () => {
+    expect(missingArtifact('go', './main.go:12:2: undefined: harmonixcdk.NewEcsEnvironment')).toBeUndefined();
+    expect(missingArtifact('java', '[ERROR] EnvironmentsApp.java:[40,17] cannot find symbol')).toBeUndefined();
+    expect(missingArtifact('python', "AttributeError: module 'harmonix_cdk' has no attribute 'EcsEnvironment'")).toBeUndefined();
   });
 });
