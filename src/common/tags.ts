@@ -3,10 +3,6 @@ import { IConstruct } from 'constructs';
 
 /** Tag on every resource of an environment; its value is the environment name. */
 export const ENVIRONMENT_TAG = 'harmonix:environment';
-/** Tag on every resource of the platform (Backstage, runners). */
-export const PLATFORM_TAG = 'harmonix:platform';
-/** Tag on every resource that belongs to one application. */
-export const APP_TAG = 'harmonix:app';
 
 /** Tags every resource under `scope` with the environment name. */
 export function tagEnvironment(scope: IConstruct, environmentName: string): void {
