@@ -1,4 +1,5 @@
 import { EnvironmentKind } from './contract';
+import { DESCRIPTOR_PARAMETER_PREFIX } from '../common/naming';
 
 /** Version of the descriptor document this library writes and reads. */
 export const DESCRIPTOR_SCHEMA_VERSION = 1;
@@ -131,7 +132,7 @@ export function parseDescriptor(where: string, text: string): EnvironmentDescrip
     throw new Error(`${where}: the environment descriptor is not JSON (${(e as Error).message}); pass the value of its SSM parameter unchanged.`);
   }
   const fail = (field: string, expected: string): never => {
-    throw new Error(`${where}: the environment descriptor field \`${field}\` must be ${expected}; read it again from /harmonix/environments/<name>.`);
+    throw new Error(`${where}: the environment descriptor field \`${field}\` must be ${expected}; read it again from ${DESCRIPTOR_PARAMETER_PREFIX}<name>.`);
   };
   if (!isObject(doc)) {
     fail('(document)', 'a JSON object');

@@ -82,7 +82,7 @@ export class HarmonixEnvironment {
     });
     const ecsDoc = descriptor.ecs;
     if (ecsDoc && !vpc) {
-      throw new Error(`${imported.node.path}: invalid \`descriptor\`: an ECS environment's descriptor must hold its network; read it again from ${descriptorParameterName(descriptor.name)}.`);
+      throw propError(imported, 'descriptor', `an ECS environment's descriptor must hold its network; read it again from ${descriptorParameterName(descriptor.name)}.`);
     }
     const ecsCluster = ecsDoc && vpc && ecs.Cluster.fromClusterAttributes(imported, 'Cluster', {
       clusterName: ecsDoc.clusterName,
@@ -112,7 +112,8 @@ export class HarmonixEnvironment {
    */
   public static fromDescriptorJson(scope: Construct, id: string, descriptorJson: string): IHarmonixEnvironment {
     if (Token.isUnresolved(descriptorJson)) {
-      throw new Error(`${scope.node.path}/${id}: invalid \`descriptorJson\`: it must be the descriptor text itself; a deploy-time token such as an SSM parameter reference cannot be read at synth time.`);
+      throw propError(`${scope.node.path}/${id}`, 'descriptorJson',
+        'it must be the descriptor text itself; a deploy-time token such as an SSM parameter reference cannot be read at synth time.');
     }
     return HarmonixEnvironment.fromDescriptor(scope, id, parseDescriptor(`${scope.node.path}/${id}`, descriptorJson));
   }

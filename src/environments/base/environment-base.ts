@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { createAuditTable, AUDIT_BY_ACTOR_INDEX } from './audit-table';
-import { createEnvironmentVpc } from './environment-network';
+import { createEnvironmentVpc, EnvironmentVpcSizing } from './environment-network';
 import { createEnvironmentRole, grantScoped } from './environment-roles';
 import { propError } from '../../common/errors';
 import {
@@ -103,6 +103,30 @@ export interface HarmonixEnvironmentBaseProps {
   readonly retainData?: boolean;
 }
 
+/**
+ * One least-privilege statement for an environment role. Actions are exact (a `*` in an action
+ * is refused); a resource ARN that holds `*` needs `wildcardReason`, recorded as the accepted
+ * cdk-nag finding of that resource.
+ */
+export interface EnvironmentGrant {
+  /** Statement id, so the policy reads as a list of purposes. */
+  readonly sid: string;
+  /** Exact IAM actions. */
+  readonly actions: string[];
+  /** Resource ARNs. */
+  readonly resources: string[];
+  /**
+   * Limit the statement to resources tagged `harmonix:environment=<name>`.
+   * @default false
+   */
+  readonly onlyTaggedResources?: boolean;
+  /**
+   * Why a `*` inside a resource ARN still stays within this environment.
+   * @default - none; required when a resource holds `*`
+   */
+  readonly wildcardReason?: string;
+}
+
 /** What a concrete environment construct tells the shared base. */
 export interface HarmonixEnvironmentBaseOptions {
   /** The runtime the environment offers. */
@@ -178,7 +202,7 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
     if (props.externalId !== undefined) {
       validateExternalId(this, 'externalId', props.externalId);
     }
-    this.validateNetworkProps(props, options);
+    const newVpc = this.newVpcSettings(props, options);
 
     tagEnvironment(this, this.environmentName);
 
@@ -191,19 +215,9 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
     this.kmsKey = this.key;
     this.allowLogsToUseKey();
 
-    if (props.vpc) {
-      this.vpc = props.vpc;
-    } else if (options.createVpc) {
-      this.vpc = createEnvironmentVpc(this, {
-        environmentName: this.environmentName,
-        cidr: props.vpcCidr ?? '10.0.0.0/16',
-        maxAzs: props.maxAzs ?? 2,
-        natGateways: props.natGateways ?? 1,
-        flowLogRetention: props.flowLogRetention ?? logs.RetentionDays.ONE_MONTH,
-        kmsKey: this.kmsKey,
-        removalPolicy: this.dataRemovalPolicy,
-      });
-    }
+    this.vpc = newVpc
+      ? createEnvironmentVpc(this, { ...newVpc, environmentName: this.environmentName, kmsKey: this.kmsKey, removalPolicy: this.dataRemovalPolicy })
+      : props.vpc;
 
     this.auditTable = createAuditTable(this, this.kmsKey, this.dataRemovalPolicy);
 
@@ -245,28 +259,18 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
     return this.publishedDescriptor;
   }
 
-  /** Grants the provisioning role (pipelines) one scoped statement. */
-  public grantProvisioning(sid: string, actions: string[], resources: string[], wildcardReason?: string): void {
-    grantScoped(this.provisioning, { sid, actions, resources, wildcardReason });
+  /**
+   * Grants the provisioning role (assumed by pipelines) one least-privilege statement.
+   */
+  public grantProvisioning(grant: EnvironmentGrant): void {
+    grantScoped(this.provisioning, grant, this.environmentName);
   }
 
   /**
-   * Grants the provisioning role one statement on resources tagged with this environment.
+   * Grants the operations role (assumed by Backstage) one least-privilege statement.
    */
-  public grantProvisioningOnTagged(sid: string, actions: string[], resources: string[], wildcardReason: string): void {
-    grantScoped(this.provisioning, { sid, actions, resources, wildcardReason, taggedWith: this.environmentName });
-  }
-
-  /** Grants the operations role (Backstage) one scoped statement. */
-  public grantOperations(sid: string, actions: string[], resources: string[], wildcardReason?: string): void {
-    grantScoped(this.operations, { sid, actions, resources, wildcardReason });
-  }
-
-  /**
-   * Grants the operations role one statement on resources tagged with this environment.
-   */
-  public grantOperationsOnTagged(sid: string, actions: string[], resources: string[], wildcardReason: string): void {
-    grantScoped(this.operations, { sid, actions, resources, wildcardReason, taggedWith: this.environmentName });
+  public grantOperations(grant: EnvironmentGrant): void {
+    grantScoped(this.operations, grant, this.environmentName);
   }
 
   /**
@@ -313,7 +317,11 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
     }
   }
 
-  private validateNetworkProps(props: HarmonixEnvironmentBaseProps, options: HarmonixEnvironmentBaseOptions): void {
+  /**
+   * The settings of the VPC this environment creates, defaults filled in and checked; undefined
+   * when it creates none (a VPC was passed in, or the kind does not want one).
+   */
+  private newVpcSettings(props: HarmonixEnvironmentBaseProps, options: HarmonixEnvironmentBaseOptions): EnvironmentVpcSizing | undefined {
     const creating = !props.vpc && options.createVpc;
     const vpcOnly = (['vpcCidr', 'maxAzs', 'natGateways', 'flowLogRetention'] as const)
       .filter(p => props[p] !== undefined);
@@ -323,14 +331,15 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
         : 'applies only when the environment creates a VPC; set `createVpc: true` or pass `vpc`.');
     }
     if (!creating) {
-      return;
+      return undefined;
     }
-    validateCidr(this, 'vpcCidr', props.vpcCidr ?? '10.0.0.0/16');
+    const cidr = validateCidr(this, 'vpcCidr', props.vpcCidr ?? '10.0.0.0/16');
     const maxAzs = validateIntegerRange(this, 'maxAzs', props.maxAzs ?? 2, 1, 6);
     if (maxAzs > 2 && Token.isUnresolved(Stack.of(this).region)) {
       throw propError(this, 'maxAzs', `${maxAzs} needs a stack with a concrete account and region (set \`env\`); an environment-agnostic stack offers 2 availability zones.`);
     }
-    validateIntegerRange(this, 'natGateways', props.natGateways ?? 1, 0, maxAzs);
+    const natGateways = validateIntegerRange(this, 'natGateways', props.natGateways ?? 1, 0, maxAzs);
+    return { cidr, maxAzs, natGateways, flowLogRetention: props.flowLogRetention ?? logs.RetentionDays.ONE_MONTH };
   }
 
   /** CloudWatch Logs may use the key only for this environment's log groups. */
@@ -364,26 +373,34 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
     });
     const keyActions = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'];
 
-    this.grantProvisioning('AssumeCdkBootstrapRoles', ['sts:AssumeRole', 'sts:TagSession'], bootstrapRoles);
-    this.grantProvisioning('ReadEnvironmentDescriptor', ['ssm:GetParameter'], [descriptorArn]);
-    this.grantProvisioning('WriteAuditRecords', ['dynamodb:PutItem'], [this.auditTable.tableArn]);
-    this.grantProvisioning('UseEnvironmentKey', keyActions, [this.kmsKey.keyArn]);
+    this.grantProvisioning({ sid: 'AssumeCdkBootstrapRoles', actions: ['sts:AssumeRole', 'sts:TagSession'], resources: bootstrapRoles });
+    this.grantProvisioning({ sid: 'ReadEnvironmentDescriptor', actions: ['ssm:GetParameter'], resources: [descriptorArn] });
+    this.grantProvisioning({ sid: 'WriteAuditRecords', actions: ['dynamodb:PutItem'], resources: [this.auditTable.tableArn] });
+    this.grantProvisioning({ sid: 'UseEnvironmentKey', actions: keyActions, resources: [this.kmsKey.keyArn] });
 
-    this.grantOperations('ReadEnvironmentDescriptor', ['ssm:GetParameter'], [descriptorArn]);
-    this.grantOperations('ReadAndWriteAuditRecords', ['dynamodb:PutItem', 'dynamodb:Query'],
-      [this.auditTable.tableArn, `${this.auditTable.tableArn}/index/${AUDIT_BY_ACTOR_INDEX}`]);
-    this.grantOperations('UseEnvironmentKey', keyActions, [this.kmsKey.keyArn]);
-    this.grantOperations('ReadEnvironmentLogs',
-      ['logs:DescribeLogStreams', 'logs:GetLogEvents', 'logs:FilterLogEvents'],
-      [
+    this.grantOperations({ sid: 'ReadEnvironmentDescriptor', actions: ['ssm:GetParameter'], resources: [descriptorArn] });
+    this.grantOperations({
+      sid: 'ReadAndWriteAuditRecords',
+      actions: ['dynamodb:PutItem', 'dynamodb:Query'],
+      resources: [this.auditTable.tableArn, `${this.auditTable.tableArn}/index/${AUDIT_BY_ACTOR_INDEX}`],
+    });
+    this.grantOperations({ sid: 'UseEnvironmentKey', actions: keyActions, resources: [this.kmsKey.keyArn] });
+    this.grantOperations({
+      sid: 'ReadEnvironmentLogs',
+      actions: ['logs:DescribeLogStreams', 'logs:GetLogEvents', 'logs:FilterLogEvents'],
+      resources: [
         stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `${this.logGroupPrefix}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
         stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `${this.logGroupPrefix}*:log-stream:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
       ],
-      `Log groups are limited to the environment prefix ${this.logGroupPrefix}; the wildcard covers the apps' log groups and streams under it.`);
-    this.grantOperationsOnTagged('DescribeEnvironmentStacks',
-      ['cloudformation:DescribeStacks', 'cloudformation:DescribeStackEvents', 'cloudformation:DescribeStackResources'],
-      [stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: '*' })],
-      `Stack names are chosen per app; the statement is limited to stacks tagged harmonix:environment=${this.environmentName}.`);
+      wildcardReason: `Log groups are limited to the environment prefix ${this.logGroupPrefix}; the wildcard covers the apps' log groups and streams under it.`,
+    });
+    this.grantOperations({
+      sid: 'DescribeEnvironmentStacks',
+      actions: ['cloudformation:DescribeStacks', 'cloudformation:DescribeStackEvents', 'cloudformation:DescribeStackResources'],
+      resources: [stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: '*' })],
+      onlyTaggedResources: true,
+      wildcardReason: `Stack names are chosen per app; the statement is limited to stacks tagged harmonix:environment=${this.environmentName}.`,
+    });
   }
 }
 

@@ -6,13 +6,17 @@ import { Construct } from 'constructs';
 import { acceptFindings } from '../../common/nag';
 import { logGroupPrefix } from '../../common/naming';
 
-/** How the environment VPC is built. */
-export interface EnvironmentVpcOptions {
-  readonly environmentName: string;
+/** The size of the environment VPC, from the props with defaults filled in. */
+export interface EnvironmentVpcSizing {
   readonly cidr: string;
   readonly maxAzs: number;
   readonly natGateways: number;
   readonly flowLogRetention: logs.RetentionDays;
+}
+
+/** How the environment VPC is built. */
+export interface EnvironmentVpcOptions extends EnvironmentVpcSizing {
+  readonly environmentName: string;
   readonly kmsKey: kms.IKey;
   readonly removalPolicy: RemovalPolicy;
 }

@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import type { EnvironmentGrant } from './environment-base';
 import { acceptFindings, hasWildcard, wildcardResourceFindingId } from '../../common/nag';
 import { environmentRoleName } from '../../common/naming';
 import { ENVIRONMENT_TAG } from '../../common/tags';
@@ -29,27 +30,13 @@ export function createEnvironmentRole(scope: Construct, id: string, options: Env
   });
 }
 
-/** One least-privilege grant on an environment role. */
-export interface ScopedGrant {
-  /** Statement id, so the policy reads as a list of purposes. */
-  readonly sid: string;
-  /** Exact actions: a `*` in an action is refused. */
-  readonly actions: string[];
-  /** Resource ARNs. A resource with `*` needs `wildcardReason`. */
-  readonly resources: string[];
-  /** Limit the statement to resources tagged with the environment. */
-  readonly taggedWith?: string;
-  /** Why a `*` inside a resource ARN is still scoped to this environment. */
-  readonly wildcardReason?: string;
-}
-
 /**
  * Adds one statement to an environment role. This is the only way the environment roles get
  * permissions, so the rules hold in one place: no wildcard action, and every wildcard inside a
  * resource ARN carries the reason it stays scoped (recorded as a cdk-nag acceptance of that
  * exact finding on the role).
  */
-export function grantScoped(role: iam.Role, grant: ScopedGrant): void {
+export function grantScoped(role: iam.Role, grant: EnvironmentGrant, environmentName: string): void {
   const wildAction = grant.actions.find(a => a.includes('*'));
   if (wildAction) {
     throw new Error(`${role.node.path}: statement ${grant.sid} names the wildcard action ${wildAction}; environment roles use exact actions.`);
@@ -58,7 +45,7 @@ export function grantScoped(role: iam.Role, grant: ScopedGrant): void {
     sid: grant.sid,
     actions: grant.actions,
     resources: grant.resources,
-    conditions: grant.taggedWith ? { StringEquals: { [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: grant.taggedWith } } : undefined,
+    conditions: grant.onlyTaggedResources ? { StringEquals: { [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: environmentName } } : undefined,
   }));
   for (const resource of grant.resources.filter(r => hasWildcard(role, r))) {
     if (!grant.wildcardReason) {

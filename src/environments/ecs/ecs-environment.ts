@@ -191,12 +191,27 @@ export class EcsEnvironment extends HarmonixEnvironmentBase {
     const tasks = stack.formatArn({ service: 'ecs', resource: 'task', resourceName: `${name}/*` });
     const onlyThisCluster = `The wildcard stands for the services and tasks of this environment's cluster ${name} only.`;
 
-    this.grantProvisioning('DescribeCluster', ['ecs:DescribeClusters'], [this.cluster.clusterArn]);
-    this.grantProvisioning('DeployServicesOnCluster', ['ecs:UpdateService', 'ecs:DescribeServices'], [services], onlyThisCluster);
+    this.grantProvisioning({ sid: 'DescribeCluster', actions: ['ecs:DescribeClusters'], resources: [this.cluster.clusterArn] });
+    this.grantProvisioning({
+      sid: 'DeployServicesOnCluster',
+      actions: ['ecs:UpdateService', 'ecs:DescribeServices'],
+      resources: [services],
+      wildcardReason: onlyThisCluster,
+    });
 
-    this.grantOperations('DescribeCluster', ['ecs:DescribeClusters'], [this.cluster.clusterArn]);
-    this.grantOperations('ReadServicesAndTasks', ['ecs:DescribeServices', 'ecs:DescribeTasks'], [services, tasks], onlyThisCluster);
-    this.grantOperationsOnTagged('ScaleAndRestartTaggedServices', ['ecs:UpdateService', 'ecs:StopTask'], [services, tasks],
-      `${onlyThisCluster} Scaling and restarts are further limited to resources tagged with the environment.`);
+    this.grantOperations({ sid: 'DescribeCluster', actions: ['ecs:DescribeClusters'], resources: [this.cluster.clusterArn] });
+    this.grantOperations({
+      sid: 'ReadServicesAndTasks',
+      actions: ['ecs:DescribeServices', 'ecs:DescribeTasks'],
+      resources: [services, tasks],
+      wildcardReason: onlyThisCluster,
+    });
+    this.grantOperations({
+      sid: 'ScaleAndRestartTaggedServices',
+      actions: ['ecs:UpdateService', 'ecs:StopTask'],
+      resources: [services, tasks],
+      onlyTaggedResources: true,
+      wildcardReason: `${onlyThisCluster} Scaling and restarts are further limited to resources tagged with the environment.`,
+    });
   }
 }

@@ -1,9 +1,10 @@
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { propError } from '../../common/errors';
+import { createLogBucket } from '../../common/log-bucket';
 import { acceptFindings } from '../../common/nag';
 import { validateCidr } from '../../common/validation';
 
@@ -86,18 +87,10 @@ export function createSharedLoadBalancer(
     });
   }
 
-  const accessLogBucket = new s3.Bucket(scope, 'LoadBalancerAccessLogs', {
-    // Application load balancers can only write access logs to SSE-S3 buckets.
-    encryption: s3.BucketEncryption.S3_MANAGED,
-    enforceSSL: true,
-    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-    lifecycleRules: [{ expiration: Duration.days(options.accessLogExpirationDays ?? 90) }],
+  const accessLogBucket = createLogBucket(scope, 'LoadBalancerAccessLogs', {
+    receives: 'load balancer access logs',
+    expirationDays: options.accessLogExpirationDays ?? 90,
     removalPolicy: context.removalPolicy,
-  });
-  acceptFindings(accessLogBucket, {
-    id: 'AwsSolutions-S1',
-    reason: 'This bucket only receives load balancer access logs; logging its own access would log the log writes.',
   });
 
   const loadBalancer = new elbv2.ApplicationLoadBalancer(scope, 'LoadBalancer', {

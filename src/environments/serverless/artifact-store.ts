@@ -3,7 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
-import { acceptFindings } from '../../common/nag';
+import { createLogBucket } from '../../common/log-bucket';
 
 /** How the artifact store is built. */
 export interface ArtifactStoreProps {
@@ -27,18 +27,10 @@ export class ArtifactStore extends Construct {
     // legacy LogDeliveryWrite ACL, whatever the app's feature flags say: ACLs stay disabled.
     this.node.setContext(cxapi.S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
 
-    this.accessLogBucket = new s3.Bucket(this, 'AccessLogs', {
-      // S3 server access logs can only be delivered to SSE-S3 buckets.
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [{ expiration: Duration.days(props.accessLogExpirationDays) }],
+    this.accessLogBucket = createLogBucket(this, 'AccessLogs', {
+      receives: 'the artifact bucket access logs',
+      expirationDays: props.accessLogExpirationDays,
       removalPolicy: props.removalPolicy,
-    });
-    acceptFindings(this.accessLogBucket, {
-      id: 'AwsSolutions-S1',
-      reason: 'This bucket only receives the artifact bucket access logs; logging its own access would log the log writes.',
     });
 
     this.artifactBucket = new s3.Bucket(this, 'Bucket', {

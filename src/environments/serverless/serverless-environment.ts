@@ -81,18 +81,35 @@ export class ServerlessEnvironment extends HarmonixEnvironmentBase {
     const apis = ['/restapis/*', '/apis/*'].map(path => stack.formatArn({ service: 'apigateway', account: '', resource: path }));
     const taggedFunctions = `Function names are chosen per app; the statement is limited to functions tagged harmonix:environment=${this.environmentName}.`;
 
-    this.grantProvisioning('ListDeploymentBundles', ['s3:ListBucket'], [this.artifactBucket.bucketArn]);
-    this.grantProvisioning('WriteDeploymentBundles', ['s3:PutObject', 's3:GetObject'], [this.artifactBucket.arnForObjects('*')],
-      'The wildcard stands for the objects of the environment\'s own artifact bucket, where every deployment bundle has its own key.');
-    this.grantProvisioningOnTagged('UpdateTaggedFunctions',
-      ['lambda:GetFunction', 'lambda:UpdateFunctionCode', 'lambda:PublishVersion', 'lambda:UpdateAlias'],
-      [functions], taggedFunctions);
+    this.grantProvisioning({ sid: 'ListDeploymentBundles', actions: ['s3:ListBucket'], resources: [this.artifactBucket.bucketArn] });
+    this.grantProvisioning({
+      sid: 'WriteDeploymentBundles',
+      actions: ['s3:PutObject', 's3:GetObject'],
+      resources: [this.artifactBucket.arnForObjects('*')],
+      wildcardReason: 'The wildcard stands for the objects of the environment\'s own artifact bucket, where every deployment bundle has its own key.',
+    });
+    this.grantProvisioning({
+      sid: 'UpdateTaggedFunctions',
+      actions: ['lambda:GetFunction', 'lambda:UpdateFunctionCode', 'lambda:PublishVersion', 'lambda:UpdateAlias'],
+      resources: [functions],
+      onlyTaggedResources: true,
+      wildcardReason: taggedFunctions,
+    });
 
-    this.grantOperationsOnTagged('OperateTaggedFunctions',
-      ['lambda:GetFunction', 'lambda:GetFunctionConfiguration', 'lambda:ListVersionsByFunction', 'lambda:ListAliases',
+    this.grantOperations({
+      sid: 'OperateTaggedFunctions',
+      actions: ['lambda:GetFunction', 'lambda:GetFunctionConfiguration', 'lambda:ListVersionsByFunction', 'lambda:ListAliases',
         'lambda:PutFunctionConcurrency', 'lambda:DeleteFunctionConcurrency'],
-      [functions], taggedFunctions);
-    this.grantOperationsOnTagged('ReadTaggedApis', ['apigateway:GET'], apis,
-      `API ids are generated per app; the statement is limited to APIs tagged harmonix:environment=${this.environmentName}.`);
+      resources: [functions],
+      onlyTaggedResources: true,
+      wildcardReason: taggedFunctions,
+    });
+    this.grantOperations({
+      sid: 'ReadTaggedApis',
+      actions: ['apigateway:GET'],
+      resources: apis,
+      onlyTaggedResources: true,
+      wildcardReason: `API ids are generated per app; the statement is limited to APIs tagged harmonix:environment=${this.environmentName}.`,
+    });
   }
 }
