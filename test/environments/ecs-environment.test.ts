@@ -1,8 +1,11 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { EcsEnvironment, EnvironmentKind } from '../../src';
-import { baseProps, CERTIFICATE_ARN, logicalIdOf, testStack } from '../fixtures/app';
+import { baseProps, CERTIFICATE_ARN, logicalIdOf, testApp, testStack } from '../fixtures/app';
 import { renderValue } from '../fixtures/iam';
 
 function synth(overrides: Record<string, unknown> = {}) {
@@ -265,5 +268,19 @@ describe('EcsEnvironment shared load balancer', () => {
   test('needs a stack with a concrete region', () => {
     const stack = testStack(undefined, { agnostic: true });
     expect(() => new EcsEnvironment(stack, 'Dev', baseProps(lbProps))).toThrow(/Workload\/Dev: invalid `sharedLoadBalancer`: needs a stack with a concrete region/);
+  });
+});
+
+describe('validation of hard-coded availability zones', () => {
+  test('the W3010 warning on the environment subnets is accepted with a reason, and only there', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'harmonix-w3010-'));
+    const app = testApp({ outdir });
+    new EcsEnvironment(testStack(app), 'Dev', baseProps());
+    app.synth();
+    const report = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8'));
+    const cfnValidate = report.pluginReports.find((r: any) => r.pluginName === 'CloudFormation Validate');
+    const paths = (list: any[]) => list.filter(v => v.ruleName === 'W3010').flatMap(v => v.violatingConstructs.map((c: any) => c.constructPath));
+    expect(paths(cfnValidate.violations)).toEqual([]);
+    expect(paths(cfnValidate.suppressedViolations)).toEqual(expect.arrayContaining(['Workload/Dev/Vpc/publicSubnet1/Subnet', 'Workload/Dev/Vpc/privateSubnet2/Subnet']));
   });
 });

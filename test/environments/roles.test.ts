@@ -142,6 +142,7 @@ test('serverless roles act on functions and APIs tagged with the environment and
 
 test('a grant with a wildcard action is refused', () => {
   const env = new ServerlessEnvironment(testStack(), 'Dev', baseProps());
-  expect(() => env.grantOperations('Everything', ['s3:*'], ['arn:aws:s3:::bucket'])).toThrow(/wildcard action s3:\*/);
-  expect(() => env.grantOperations('Anything', ['s3:GetObject'], ['arn:aws:s3:::bucket/*'])).toThrow(/wildcard resource .* without a reason/);
+  expect(() => env.grantOperations({ sid: 'Everything', actions: ['s3:*'], resources: ['arn:aws:s3:::bucket'] })).toThrow(/wildcard action s3:\*/);
+  expect(() => env.grantOperations({ sid: 'Anything', actions: ['s3:GetObject'], resources: ['arn:aws:s3:::bucket/*'] }))
+    .toThrow(/wildcard resource .* without a reason/);
 });
