@@ -1,29 +1,25 @@
 import { ArnFormat, CfnOutput, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { createAuditTable, AUDIT_BY_ACTOR_INDEX } from './audit-table';
-import { createEnvironmentVpc, EnvironmentVpcSizing } from './environment-network';
-import { createEnvironmentRole, grantScoped } from './environment-roles';
+import { createAuditTable } from './audit-table';
+import { createEnvironmentVpc, EnvironmentVpcSizing, NatProviderType } from './environment-network';
+import { createEnvironmentRole, EnvironmentGrant, grantBasePolicy, grantScoped } from './environment-roles';
 import { propError } from '../../common/errors';
-import {
-  bootstrapRoleName, DEFAULT_BOOTSTRAP_QUALIFIER, descriptorParameterName, logGroupPrefix,
-} from '../../common/naming';
+import { DEFAULT_BOOTSTRAP_QUALIFIER, descriptorParameterName, logGroupPrefix } from '../../common/naming';
 import { tagEnvironment } from '../../common/tags';
 import {
   validateCidr, validateEnvironmentName, validateExternalId, validateIntegerRange,
   validateNotEmpty, validateQualifier, validateRoleArn,
 } from '../../common/validation';
-import { EnvironmentKind, IHarmonixEnvironment } from '../contract';
-import {
-  DESCRIPTOR_SCHEMA_VERSION, EcsRuntimeDescriptor, EnvironmentDescriptor, NetworkDescriptor,
-  ServerlessRuntimeDescriptor,
-} from '../descriptor';
+import { DescriptorDocument, describeEnvironment, descriptorOutputs, EnvironmentDescriptor } from '../../contract/descriptor';
+import { EnvironmentKind, IHarmonixEnvironment } from '../../contract/environment';
+import { IEcsRuntime } from '../../contract/runtimes/ecs';
+import { IServerlessRuntime } from '../../contract/runtimes/serverless';
 
 /** Props every environment construct takes. */
 export interface HarmonixEnvironmentBaseProps {
@@ -70,7 +66,8 @@ export interface HarmonixEnvironmentBaseProps {
    */
   readonly cdkBootstrapQualifier?: string;
   /**
-   * An existing VPC to use instead of creating one.
+   * An existing VPC to use instead of creating one. Its CIDR block must be known (a VPC from
+   * `Vpc.fromVpcAttributes` needs `vpcCidrBlock`).
    * @default - a new VPC (ECS), or no VPC (serverless, unless `createVpc`)
    */
   readonly vpc?: ec2.IVpc;
@@ -85,11 +82,18 @@ export interface HarmonixEnvironmentBaseProps {
    */
   readonly maxAzs?: number;
   /**
-   * Number of NAT gateways of a new VPC (0 to `maxAzs`). One is cheapest; one per AZ survives
-   * the loss of a zone.
+   * Number of NAT gateways (or NAT instances, see `natProvider`) of a new VPC (0 to `maxAzs`).
+   * One is cheapest; one per AZ survives the loss of a zone.
    * @default 1
    */
   readonly natGateways?: number;
+  /**
+   * What gives the private subnets of a new VPC their way out: managed NAT gateways, or NAT
+   * instances (a Graviton t4g.nano each: a fraction of a NAT gateway's idle cost, but one
+   * instance with no managed failover and a bandwidth ceiling; for non-production).
+   * @default NatProviderType.GATEWAY
+   */
+  readonly natProvider?: NatProviderType;
   /**
    * Retention of the VPC flow logs.
    * @default logs.RetentionDays.ONE_MONTH
@@ -103,30 +107,6 @@ export interface HarmonixEnvironmentBaseProps {
   readonly retainData?: boolean;
 }
 
-/**
- * One least-privilege statement for an environment role. Actions are exact (a `*` in an action
- * is refused); a resource ARN that holds `*` needs `wildcardReason`, recorded as the accepted
- * cdk-nag finding of that resource.
- */
-export interface EnvironmentGrant {
-  /** Statement id, so the policy reads as a list of purposes. */
-  readonly sid: string;
-  /** Exact IAM actions. */
-  readonly actions: string[];
-  /** Resource ARNs. */
-  readonly resources: string[];
-  /**
-   * Limit the statement to resources tagged `harmonix:environment=<name>`.
-   * @default false
-   */
-  readonly onlyTaggedResources?: boolean;
-  /**
-   * Why a `*` inside a resource ARN still stays within this environment.
-   * @default - none; required when a resource holds `*`
-   */
-  readonly wildcardReason?: string;
-}
-
 /** What a concrete environment construct tells the shared base. */
 export interface HarmonixEnvironmentBaseOptions {
   /** The runtime the environment offers. */
@@ -135,26 +115,29 @@ export interface HarmonixEnvironmentBaseOptions {
   readonly createVpc: boolean;
 }
 
-/** The runtime part of a descriptor, given by the concrete environment. */
-export interface EnvironmentRuntimeDescription {
+/** The runtime views a concrete environment publishes: the one of its kind. */
+export interface EnvironmentRuntimes {
   /**
    * The ECS runtime.
    * @default - none
    */
-  readonly ecs?: EcsRuntimeDescriptor;
+  readonly ecs?: IEcsRuntime;
   /**
    * The serverless runtime.
    * @default - none
    */
-  readonly serverless?: ServerlessRuntimeDescriptor;
+  readonly serverless?: IServerlessRuntime;
 }
 
 /**
- * The shared base of every environment construct: validated props, the customer-managed key,
- * the VPC, the audit table, the provisioning and operations roles, tags, and the descriptor.
+ * The shared base of the library's environment kinds (`EcsEnvironment`,
+ * `ServerlessEnvironment`): validated props, the customer-managed key, the VPC, the audit
+ * table, the provisioning and operations roles, tags, and the descriptor. The set of kinds is
+ * closed (see `EnvironmentKind`); to customise an environment, extend one of the kinds and add
+ * grants with `grantProvisioning` / `grantOperations`.
  *
- * A concrete environment adds its runtime, grants the roles what that runtime needs (with
- * `grantProvisioning` / `grantOperations`) and ends its constructor with `publishDescriptor`.
+ * A concrete environment adds its runtime, grants the roles what that runtime needs and ends
+ * its constructor with `publishDescriptor`, handing over its runtime view.
  */
 export abstract class HarmonixEnvironmentBase extends Construct implements IHarmonixEnvironment {
   public readonly environmentName: string;
@@ -169,16 +152,15 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
   public readonly auditTable: dynamodb.ITable;
   public readonly provisioningRole: iam.IRole;
   public readonly operationsRole: iam.IRole;
-  public readonly descriptorParameterName: string;
-  /** Qualifier of the CDK bootstrap the provisioning role deploys through. */
   public readonly cdkBootstrapQualifier: string;
-  /** Prefix of every log group of the environment and its apps (`/harmonix/<name>/`). */
   public readonly logGroupPrefix: string;
+  public readonly descriptorParameterName: string;
   /** Removal policy of the data stores (key, table, logs, buckets). */
   protected readonly dataRemovalPolicy: RemovalPolicy;
   private readonly key: kms.Key;
   private readonly provisioning: iam.Role;
   private readonly operations: iam.Role;
+  private runtimes?: EnvironmentRuntimes;
   private publishedDescriptor?: EnvironmentDescriptor;
 
   constructor(scope: Construct, id: string, props: HarmonixEnvironmentBaseProps, options: HarmonixEnvironmentBaseOptions) {
@@ -203,6 +185,9 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
       validateExternalId(this, 'externalId', props.externalId);
     }
     const newVpc = this.newVpcSettings(props, options);
+    if (props.vpc) {
+      checkVpcIsDescribable(this, props.vpc);
+    }
 
     tagEnvironment(this, this.environmentName);
 
@@ -221,23 +206,25 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
 
     this.auditTable = createAuditTable(this, this.kmsKey, this.dataRemovalPolicy);
 
-    this.provisioning = createEnvironmentRole(this, 'ProvisioningRole', {
-      environmentName: this.environmentName,
-      purpose: 'provisioning',
-      description: `Assumed by pipelines to deploy applications into harmonix environment ${this.environmentName}`,
-      trustedRoleArns: provisioningTrust,
-      externalId: props.externalId,
+    const trust = (purpose: string, description: string, trustedRoleArns: readonly string[]) => ({
+      environmentName: this.environmentName, purpose, description, trustedRoleArns, externalId: props.externalId,
     });
-    this.operations = createEnvironmentRole(this, 'OperationsRole', {
-      environmentName: this.environmentName,
-      purpose: 'operations',
-      description: `Assumed by Backstage to read and operate harmonix environment ${this.environmentName}`,
-      trustedRoleArns: operationsTrust,
-      externalId: props.externalId,
-    });
+    this.provisioning = createEnvironmentRole(this, 'ProvisioningRole',
+      trust('provisioning', `Assumed by pipelines to deploy applications into harmonix environment ${this.environmentName}`, provisioningTrust));
+    this.operations = createEnvironmentRole(this, 'OperationsRole',
+      trust('operations', `Assumed by Backstage to read and operate harmonix environment ${this.environmentName}`, operationsTrust));
     this.provisioningRole = this.provisioning;
     this.operationsRole = this.operations;
-    this.grantBasePermissions();
+    grantBasePolicy(this, {
+      environmentName: this.environmentName,
+      cdkBootstrapQualifier: this.cdkBootstrapQualifier,
+      descriptorParameterName: this.descriptorParameterName,
+      logGroupPrefix: this.logGroupPrefix,
+      kmsKeyArn: this.kmsKey.keyArn,
+      auditTableArn: this.auditTable.tableArn,
+      grantProvisioning: grant => this.grantProvisioning(grant),
+      grantOperations: grant => this.grantOperations(grant),
+    });
 
     this.node.addValidation({
       validate: () => this.publishedDescriptor ? [] : [
@@ -246,9 +233,14 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
     });
   }
 
-  /** The ECS cluster, for environments that have one. */
-  public get ecsCluster(): ecs.ICluster | undefined {
-    return undefined;
+  /** The ECS runtime, for an ECS environment (set when the descriptor is published). */
+  public get ecs(): IEcsRuntime | undefined {
+    return this.runtimes?.ecs;
+  }
+
+  /** The serverless runtime, for a serverless environment (set when the descriptor is published). */
+  public get serverless(): IServerlessRuntime | undefined {
+    return this.runtimes?.serverless;
   }
 
   /** The descriptor document this environment publishes (values may be tokens). */
@@ -274,37 +266,20 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
   }
 
   /**
-   * Writes the descriptor to SSM (`/harmonix/environments/<name>`) and as stack outputs. A
-   * concrete environment calls it once, at the end of its constructor.
+   * Sets the environment's runtime view and writes its descriptor (through the contract's
+   * writer) to SSM (`/harmonix/environments/<name>`) and as stack outputs. A concrete
+   * environment calls it once, at the end of its constructor.
    */
-  protected publishDescriptor(runtime: EnvironmentRuntimeDescription): void {
+  protected publishDescriptor(runtimes: EnvironmentRuntimes): void {
     if (this.publishedDescriptor) {
       throw new Error(`${this.node.path}: publishDescriptor() was called twice.`);
     }
-    const descriptor: EnvironmentDescriptor = {
-      schemaVersion: DESCRIPTOR_SCHEMA_VERSION,
-      name: this.environmentName,
-      kind: this.kind,
-      account: this.account,
-      region: this.region,
-      stage: this.stage,
-      requireApproval: this.requireApproval,
-      description: this.description,
-      kmsKeyArn: this.kmsKey.keyArn,
-      auditTableName: this.auditTable.tableName,
-      auditTableArn: this.auditTable.tableArn,
-      provisioningRoleArn: this.provisioningRole.roleArn,
-      operationsRoleArn: this.operationsRole.roleArn,
-      cdkBootstrapQualifier: this.cdkBootstrapQualifier,
-      logGroupPrefix: this.logGroupPrefix,
-      network: this.vpc ? describeNetwork(this.vpc) : undefined,
-      ecs: runtime.ecs,
-      serverless: runtime.serverless,
-    };
+    this.runtimes = runtimes;
+    const descriptor = describeEnvironment(this);
     this.publishedDescriptor = descriptor;
     new ssm.StringParameter(this, 'Descriptor', {
       parameterName: this.descriptorParameterName,
-      description: `harmonix-cdk environment descriptor (schema ${DESCRIPTOR_SCHEMA_VERSION}) of ${this.environmentName}`,
+      description: `harmonix-cdk environment descriptor (schema ${DescriptorDocument.SCHEMA_VERSION}) of ${this.environmentName}`,
       stringValue: Stack.of(this).toJsonString(descriptor),
       tier: ssm.ParameterTier.STANDARD,
     });
@@ -312,7 +287,7 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
       value: this.descriptorParameterName,
       description: `SSM parameter holding the descriptor of environment ${this.environmentName}`,
     });
-    for (const [name, value] of flattenForOutputs(descriptor)) {
+    for (const [name, value] of descriptorOutputs(descriptor)) {
       new CfnOutput(this, name, { value, description: `Environment ${this.environmentName}: ${name}` });
     }
   }
@@ -323,7 +298,7 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
    */
   private newVpcSettings(props: HarmonixEnvironmentBaseProps, options: HarmonixEnvironmentBaseOptions): EnvironmentVpcSizing | undefined {
     const creating = !props.vpc && options.createVpc;
-    const vpcOnly = (['vpcCidr', 'maxAzs', 'natGateways', 'flowLogRetention'] as const)
+    const vpcOnly = (['vpcCidr', 'maxAzs', 'natGateways', 'natProvider', 'flowLogRetention'] as const)
       .filter(p => props[p] !== undefined);
     if (!creating && vpcOnly.length > 0) {
       throw propError(this, vpcOnly[0], props.vpc
@@ -339,7 +314,13 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
       throw propError(this, 'maxAzs', `${maxAzs} needs a stack with a concrete account and region (set \`env\`); an environment-agnostic stack offers 2 availability zones.`);
     }
     const natGateways = validateIntegerRange(this, 'natGateways', props.natGateways ?? 1, 0, maxAzs);
-    return { cidr, maxAzs, natGateways, flowLogRetention: props.flowLogRetention ?? logs.RetentionDays.ONE_MONTH };
+    return {
+      cidr,
+      maxAzs,
+      natGateways,
+      natProvider: props.natProvider ?? NatProviderType.GATEWAY,
+      flowLogRetention: props.flowLogRetention ?? logs.RetentionDays.ONE_MONTH,
+    };
   }
 
   /** CloudWatch Logs may use the key only for this environment's log groups. */
@@ -358,80 +339,13 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
       },
     }));
   }
+}
 
-  /** What both roles may do in every environment, whatever its runtime. */
-  private grantBasePermissions(): void {
-    const stack = Stack.of(this);
-    const bootstrapRoles = ['deploy', 'file-publishing', 'image-publishing', 'lookup'].map(purpose => stack.formatArn({
-      service: 'iam',
-      region: '',
-      resource: 'role',
-      resourceName: bootstrapRoleName(this.cdkBootstrapQualifier, purpose, stack.account, stack.region),
-    }));
-    const descriptorArn = stack.formatArn({
-      service: 'ssm', resource: 'parameter', resourceName: this.descriptorParameterName.substring(1),
-    });
-    const keyActions = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'];
-
-    this.grantProvisioning({ sid: 'AssumeCdkBootstrapRoles', actions: ['sts:AssumeRole', 'sts:TagSession'], resources: bootstrapRoles });
-    this.grantProvisioning({ sid: 'ReadEnvironmentDescriptor', actions: ['ssm:GetParameter'], resources: [descriptorArn] });
-    this.grantProvisioning({ sid: 'WriteAuditRecords', actions: ['dynamodb:PutItem'], resources: [this.auditTable.tableArn] });
-    this.grantProvisioning({ sid: 'UseEnvironmentKey', actions: keyActions, resources: [this.kmsKey.keyArn] });
-
-    this.grantOperations({ sid: 'ReadEnvironmentDescriptor', actions: ['ssm:GetParameter'], resources: [descriptorArn] });
-    this.grantOperations({
-      sid: 'ReadAndWriteAuditRecords',
-      actions: ['dynamodb:PutItem', 'dynamodb:Query'],
-      resources: [this.auditTable.tableArn, `${this.auditTable.tableArn}/index/${AUDIT_BY_ACTOR_INDEX}`],
-    });
-    this.grantOperations({ sid: 'UseEnvironmentKey', actions: keyActions, resources: [this.kmsKey.keyArn] });
-    this.grantOperations({
-      sid: 'ReadEnvironmentLogs',
-      actions: ['logs:DescribeLogStreams', 'logs:GetLogEvents', 'logs:FilterLogEvents'],
-      resources: [
-        stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `${this.logGroupPrefix}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
-        stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `${this.logGroupPrefix}*:log-stream:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
-      ],
-      wildcardReason: `Log groups are limited to the environment prefix ${this.logGroupPrefix}; the wildcard covers the apps' log groups and streams under it.`,
-    });
-    this.grantOperations({
-      sid: 'DescribeEnvironmentStacks',
-      actions: ['cloudformation:DescribeStacks', 'cloudformation:DescribeStackEvents', 'cloudformation:DescribeStackResources'],
-      resources: [stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: '*' })],
-      onlyTaggedResources: true,
-      wildcardReason: `Stack names are chosen per app; the statement is limited to stacks tagged harmonix:environment=${this.environmentName}.`,
-    });
+/** The descriptor records the VPC's CIDR block, which an imported VPC may not know. */
+function checkVpcIsDescribable(scope: Construct, vpc: ec2.IVpc): void {
+  try {
+    void vpc.vpcCidrBlock;
+  } catch {
+    throw propError(scope, 'vpc', 'must know its CIDR block, which the descriptor records: give `vpcCidrBlock` to `Vpc.fromVpcAttributes`, or use `Vpc.fromLookup`.');
   }
-}
-
-/** The network part of a descriptor. */
-function describeNetwork(vpc: ec2.IVpc): NetworkDescriptor {
-  return {
-    vpcId: vpc.vpcId,
-    vpcCidrBlock: vpc.vpcCidrBlock,
-    availabilityZones: vpc.availabilityZones,
-    publicSubnetIds: vpc.publicSubnets.map(s => s.subnetId),
-    privateSubnetIds: vpc.privateSubnets.map(s => s.subnetId),
-  };
-}
-
-/** Every leaf of the descriptor as [OutputId, string value]. */
-function flattenForOutputs(descriptor: EnvironmentDescriptor): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
-  const visit = (prefix: string, value: unknown): void => {
-    if (value === undefined || value === null) {
-      return;
-    }
-    if (Array.isArray(value)) {
-      out.push([prefix, value.map(v => String(v)).join(',')]);
-    } else if (typeof value === 'object') {
-      for (const [key, child] of Object.entries(value as object)) {
-        visit(prefix + key.charAt(0).toUpperCase() + key.slice(1), child);
-      }
-    } else {
-      out.push([prefix, Token.isUnresolved(value) ? value as string : String(value)]);
-    }
-  };
-  visit('', descriptor);
-  return out;
 }

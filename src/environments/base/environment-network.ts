@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Aspects, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -6,11 +6,23 @@ import { Construct } from 'constructs';
 import { acceptFindings } from '../../common/nag';
 import { logGroupPrefix } from '../../common/naming';
 
+/** What gives the private subnets of an environment VPC their way out to the internet. */
+export enum NatProviderType {
+  /** Managed NAT gateways: highly available within their zone, priced per hour and per GB. */
+  GATEWAY = 'GATEWAY',
+  /**
+   * NAT instances (Graviton t4g.nano, Amazon Linux 2023, IMDSv2): far cheaper when idle, but
+   * each is one instance with no managed failover and a bandwidth ceiling. For non-production.
+   */
+  INSTANCE = 'INSTANCE',
+}
+
 /** The size of the environment VPC, from the props with defaults filled in. */
 export interface EnvironmentVpcSizing {
   readonly cidr: string;
   readonly maxAzs: number;
   readonly natGateways: number;
+  readonly natProvider: NatProviderType;
   readonly flowLogRetention: logs.RetentionDays;
 }
 
@@ -22,7 +34,7 @@ export interface EnvironmentVpcOptions extends EnvironmentVpcSizing {
 }
 
 /**
- * A VPC with public and private subnets, a NAT gateway count of the caller's choice, an S3
+ * A VPC with public and private subnets, NAT gateways or instances of the caller's choice, an S3
  * gateway endpoint, all traffic in flow logs (encrypted, with retention) and the default
  * security group stripped of its rules.
  */
@@ -33,10 +45,14 @@ export function createEnvironmentVpc(scope: Construct, options: EnvironmentVpcOp
     encryptionKey: options.kmsKey,
     removalPolicy: options.removalPolicy,
   });
+  const natInstances = options.natProvider === NatProviderType.INSTANCE && options.natGateways > 0
+    ? natInstanceProvider()
+    : undefined;
   const vpc = new ec2.Vpc(scope, 'Vpc', {
     ipAddresses: ec2.IpAddresses.cidr(options.cidr),
     maxAzs: options.maxAzs,
     natGateways: options.natGateways,
+    natGatewayProvider: natInstances,
     subnetConfiguration: [
       { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
       { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 },
@@ -59,7 +75,44 @@ export function createEnvironmentVpc(scope: Construct, options: EnvironmentVpcOp
     });
   }
   acceptRestrictDefaultSgProvider(scope);
+  if (natInstances) {
+    secureNatInstances(natInstances, options.cidr);
+  }
   return vpc;
+}
+
+/** Graviton NAT instances on Amazon Linux 2023 (resolved through SSM at deploy time). */
+function natInstanceProvider(): ec2.NatInstanceProviderV2 {
+  return ec2.NatProvider.instanceV2({
+    instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.NANO),
+    machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
+    defaultAllowedTraffic: ec2.NatTrafficDirection.OUTBOUND_ONLY,
+  });
+}
+
+/**
+ * Only the VPC reaches the NAT instances; they require IMDSv2, encrypt their root volume and
+ * carry the reasons for what a NAT instance cannot be.
+ */
+function secureNatInstances(provider: ec2.NatInstanceProviderV2, vpcCidr: string): void {
+  provider.connections.allowFrom(ec2.Peer.ipv4(vpcCidr), ec2.Port.allTraffic(), 'Traffic from the VPC to the internet');
+  for (const instance of provider.gatewayInstances) {
+    Aspects.of(instance).add(new ec2.InstanceRequireImdsv2Aspect());
+    (instance.node.defaultChild as ec2.CfnInstance).blockDeviceMappings = [{
+      deviceName: '/dev/xvda',
+      ebs: { encrypted: true, volumeType: 'gp3', volumeSize: 8, deleteOnTermination: true },
+    }];
+    acceptFindings(instance,
+      {
+        id: 'AwsSolutions-EC28',
+        reason: 'A NAT instance is the cheap non-production choice; detailed monitoring would add to the idle cost it exists to cut.',
+      },
+      {
+        id: 'AwsSolutions-EC29',
+        reason: 'A NAT instance holds no state: the stack replaces it, and termination protection would block that and environment teardown.',
+      },
+    );
+  }
 }
 
 /**

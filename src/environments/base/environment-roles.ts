@@ -1,10 +1,34 @@
-import { Duration } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import type { EnvironmentGrant } from './environment-base';
+import { AUDIT_BY_ACTOR_INDEX } from './audit-table';
 import { acceptFindings, hasWildcard, wildcardResourceFindingId } from '../../common/nag';
-import { environmentRoleName } from '../../common/naming';
+import { bootstrapRoleName, environmentRoleName } from '../../common/naming';
 import { ENVIRONMENT_TAG } from '../../common/tags';
+
+/**
+ * One least-privilege statement for an environment role. Actions are exact (a `*` in an action
+ * is refused); a resource ARN that holds `*` needs `wildcardReason`, recorded as the accepted
+ * cdk-nag finding of that resource.
+ */
+export interface EnvironmentGrant {
+  /** Statement id, so the policy reads as a list of purposes. */
+  readonly sid: string;
+  /** Exact IAM actions. */
+  readonly actions: string[];
+  /** Resource ARNs. */
+  readonly resources: string[];
+  /**
+   * Limit the statement to resources tagged `harmonix:environment=<name>`.
+   * @default false
+   */
+  readonly onlyTaggedResources?: boolean;
+  /**
+   * Why a `*` inside a resource ARN still stays within this environment.
+   * @default - none; required when a resource holds `*`
+   */
+  readonly wildcardReason?: string;
+}
 
 /** How one environment role is made. */
 export interface EnvironmentRoleOptions {
@@ -53,4 +77,60 @@ export function grantScoped(role: iam.Role, grant: EnvironmentGrant, environment
     }
     acceptFindings(role, { id: wildcardResourceFindingId(role, resource), reason: grant.wildcardReason });
   }
+}
+
+/** What the base policy of the environment roles refers to. */
+export interface BasePolicyTargets {
+  readonly environmentName: string;
+  readonly cdkBootstrapQualifier: string;
+  readonly descriptorParameterName: string;
+  readonly logGroupPrefix: string;
+  readonly kmsKeyArn: string;
+  readonly auditTableArn: string;
+  /** Adds a statement to the provisioning role. */
+  readonly grantProvisioning: (grant: EnvironmentGrant) => void;
+  /** Adds a statement to the operations role. */
+  readonly grantOperations: (grant: EnvironmentGrant) => void;
+}
+
+/** What both roles may do in every environment, whatever its runtime. */
+export function grantBasePolicy(scope: Construct, t: BasePolicyTargets): void {
+  const stack = Stack.of(scope);
+  const bootstrapRoles = ['deploy', 'file-publishing', 'image-publishing', 'lookup'].map(purpose => stack.formatArn({
+    service: 'iam',
+    region: '',
+    resource: 'role',
+    resourceName: bootstrapRoleName(t.cdkBootstrapQualifier, purpose, stack.account, stack.region),
+  }));
+  const descriptorArn = stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: t.descriptorParameterName.substring(1) });
+  const keyActions = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'];
+  const logGroups = (suffix: string) => stack.formatArn({
+    service: 'logs', resource: 'log-group', resourceName: `${t.logGroupPrefix}*${suffix}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+
+  t.grantProvisioning({ sid: 'AssumeCdkBootstrapRoles', actions: ['sts:AssumeRole', 'sts:TagSession'], resources: bootstrapRoles });
+  t.grantProvisioning({ sid: 'ReadEnvironmentDescriptor', actions: ['ssm:GetParameter'], resources: [descriptorArn] });
+  t.grantProvisioning({ sid: 'WriteAuditRecords', actions: ['dynamodb:PutItem'], resources: [t.auditTableArn] });
+  t.grantProvisioning({ sid: 'UseEnvironmentKey', actions: keyActions, resources: [t.kmsKeyArn] });
+
+  t.grantOperations({ sid: 'ReadEnvironmentDescriptor', actions: ['ssm:GetParameter'], resources: [descriptorArn] });
+  t.grantOperations({
+    sid: 'ReadAndWriteAuditRecords',
+    actions: ['dynamodb:PutItem', 'dynamodb:Query'],
+    resources: [t.auditTableArn, `${t.auditTableArn}/index/${AUDIT_BY_ACTOR_INDEX}`],
+  });
+  t.grantOperations({ sid: 'UseEnvironmentKey', actions: keyActions, resources: [t.kmsKeyArn] });
+  t.grantOperations({
+    sid: 'ReadEnvironmentLogs',
+    actions: ['logs:DescribeLogStreams', 'logs:GetLogEvents', 'logs:FilterLogEvents'],
+    resources: [logGroups(''), logGroups(':log-stream:*')],
+    wildcardReason: `Log groups are limited to the environment prefix ${t.logGroupPrefix}; the wildcard covers the apps' log groups and streams under it.`,
+  });
+  t.grantOperations({
+    sid: 'DescribeEnvironmentStacks',
+    actions: ['cloudformation:DescribeStacks', 'cloudformation:DescribeStackEvents', 'cloudformation:DescribeStackResources'],
+    resources: [stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: '*' })],
+    onlyTaggedResources: true,
+    wildcardReason: `Stack names are chosen per app; the statement is limited to stacks tagged harmonix:environment=${t.environmentName}.`,
+  });
 }

@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -7,11 +7,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { createSharedLoadBalancer, SharedLoadBalancerOptions } from './shared-load-balancer';
-import { propError } from '../../common/errors';
 import { clusterName } from '../../common/naming';
-import { validateIntegerRange } from '../../common/validation';
+import { EnvironmentKind } from '../../contract/environment';
+import { ecsRuntime, SharedLoadBalancerView } from '../../contract/runtimes/ecs';
 import { HarmonixEnvironmentBase, HarmonixEnvironmentBaseProps } from '../base/environment-base';
-import { EnvironmentKind } from '../contract';
 
 /** Props of an ECS environment. */
 export interface EcsEnvironmentProps extends HarmonixEnvironmentBaseProps {
@@ -37,33 +36,6 @@ export interface EcsEnvironmentProps extends HarmonixEnvironmentBaseProps {
   readonly namespaceName?: string;
 }
 
-/** How an app service attaches to the shared load balancer. */
-export interface SharedLoadBalancerRoute {
-  /** The service that receives the traffic. */
-  readonly service: ecs.BaseService;
-  /** Rule priority on the HTTPS listener (1 to 50000), unique per environment. */
-  readonly priority: number;
-  /**
-   * Host names that route to the service.
-   * @default - any host
-   */
-  readonly hostHeaders?: string[];
-  /**
-   * Path patterns that route to the service.
-   * @default - any path
-   */
-  readonly pathPatterns?: string[];
-  /** Container that receives the traffic. */
-  readonly containerName: string;
-  /** Port the container listens on. */
-  readonly containerPort: number;
-  /**
-   * Health check path.
-   * @default "/"
-   */
-  readonly healthCheckPath?: string;
-}
-
 /**
  * A runtime environment for containers on ECS Fargate, in a workload account: the shared
  * environment base (VPC, key, audit table, provisioning and operations roles, descriptor)
@@ -78,7 +50,10 @@ export class EcsEnvironment extends HarmonixEnvironmentBase {
   public readonly cloudMapNamespace: servicediscovery.INamespace;
   /** Log group of ECS Exec sessions. */
   public readonly execLogGroup: logs.LogGroup;
-  /** The shared load balancer, if enabled. */
+  /**
+   * The shared load balancer, if enabled. App stacks add routes through
+   * `ecs.sharedLoadBalancer.addRoute(...)`, the same on an imported environment.
+   */
   public readonly sharedLoadBalancer?: elbv2.ApplicationLoadBalancer;
   /** HTTPS listener of the shared load balancer, if enabled. */
   public readonly httpsListener?: elbv2.ApplicationListener;
@@ -109,9 +84,8 @@ export class EcsEnvironment extends HarmonixEnvironmentBase {
         logConfiguration: { cloudWatchLogGroup: this.execLogGroup, cloudWatchEncryptionEnabled: true },
       },
     });
-    this.cluster.addDefaultCapacityProviderStrategy([
-      { capacityProvider: props.fargateSpotByDefault ? 'FARGATE_SPOT' : 'FARGATE', weight: 1 },
-    ]);
+    const defaultCapacityProvider = props.fargateSpotByDefault ? 'FARGATE_SPOT' : 'FARGATE';
+    this.cluster.addDefaultCapacityProviderStrategy([{ capacityProvider: defaultCapacityProvider, weight: 1 }]);
     this.cloudMapNamespace = this.cluster.addDefaultCloudMapNamespace({
       name: props.namespaceName ?? `${this.environmentName}.harmonix.internal`,
       type: servicediscovery.NamespaceType.DNS_PRIVATE,
@@ -132,57 +106,23 @@ export class EcsEnvironment extends HarmonixEnvironmentBase {
 
     this.grantClusterPermissions(name);
     this.publishDescriptor({
-      ecs: {
-        clusterName: this.cluster.clusterName,
-        clusterArn: this.cluster.clusterArn,
-        namespaceName: this.cloudMapNamespace.namespaceName,
-        namespaceId: this.cloudMapNamespace.namespaceId,
-        namespaceArn: this.cloudMapNamespace.namespaceArn,
-        sharedLoadBalancer: this.sharedLoadBalancer && {
-          loadBalancerArn: this.sharedLoadBalancer.loadBalancerArn,
-          dnsName: this.sharedLoadBalancer.loadBalancerDnsName,
-          canonicalHostedZoneId: this.sharedLoadBalancer.loadBalancerCanonicalHostedZoneId,
-          httpsListenerArn: this.httpsListener!.listenerArn,
-          securityGroupId: this.loadBalancerSecurityGroup!.securityGroupId,
-        },
-      },
+      ecs: ecsRuntime({
+        cluster: this.cluster,
+        cloudMapNamespace: this.cloudMapNamespace,
+        defaultCapacityProvider,
+        sharedLoadBalancer: this.sharedLoadBalancer && new SharedLoadBalancerView({
+          loadBalancer: this.sharedLoadBalancer,
+          httpsListener: this.httpsListener!,
+          securityGroup: this.loadBalancerSecurityGroup!,
+          vpc,
+          environmentName: this.environmentName,
+          account: this.account,
+          region: this.region,
+        }),
+      }),
     });
   }
 
-  public get ecsCluster(): ecs.ICluster | undefined {
-    return this.cluster;
-  }
-
-  /**
-   * Routes requests that match host and/or path rules on the shared HTTPS listener to a
-   * service. The service's security group is opened to the load balancer on the container
-   * port only.
-   */
-  public addSharedLoadBalancerRoute(id: string, route: SharedLoadBalancerRoute): elbv2.ApplicationTargetGroup {
-    if (!this.httpsListener) {
-      throw propError(this, 'sharedLoadBalancer', `must be set before routing ${id} to it; enable it in the EcsEnvironment props.`);
-    }
-    const where = `addSharedLoadBalancerRoute(${id})`;
-    validateIntegerRange(this, `${where}.priority`, route.priority, 1, 50000);
-    validateIntegerRange(this, `${where}.containerPort`, route.containerPort, 1, 65535);
-    const conditions: elbv2.ListenerCondition[] = [];
-    if (route.hostHeaders?.length) conditions.push(elbv2.ListenerCondition.hostHeaders(route.hostHeaders));
-    if (route.pathPatterns?.length) conditions.push(elbv2.ListenerCondition.pathPatterns(route.pathPatterns));
-    if (conditions.length === 0) {
-      throw propError(this, `${where}.hostHeaders`, 'or `pathPatterns` must be given: a route without a rule would take every request of the environment.');
-    }
-    const targetGroup = new elbv2.ApplicationTargetGroup(this, `${id}Targets`, {
-      vpc: this.vpc,
-      port: route.containerPort,
-      protocol: elbv2.ApplicationProtocol.HTTP,
-      targetType: elbv2.TargetType.IP,
-      deregistrationDelay: Duration.seconds(30),
-      healthCheck: { path: route.healthCheckPath ?? '/', healthyHttpCodes: '200-399' },
-      targets: [route.service.loadBalancerTarget({ containerName: route.containerName, containerPort: route.containerPort })],
-    });
-    this.httpsListener.addTargetGroups(`${id}Rule`, { priority: route.priority, conditions, targetGroups: [targetGroup] });
-    return targetGroup;
-  }
 
   /** Cluster-scoped permissions of the provisioning and operations roles. */
   private grantClusterPermissions(name: string): void {

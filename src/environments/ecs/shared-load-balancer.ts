@@ -40,13 +40,13 @@ export interface SharedLoadBalancerOptions {
 }
 
 /** What the environment hands to the load balancer builder. */
-export interface SharedLoadBalancerContext {
+interface SharedLoadBalancerContext {
   readonly vpc: ec2.IVpc;
   readonly removalPolicy: RemovalPolicy;
 }
 
-/** The parts of a shared load balancer an environment exposes. */
-export interface SharedLoadBalancerParts {
+/** The parts of a shared load balancer an environment keeps. */
+interface SharedLoadBalancerResources {
   readonly loadBalancer: elbv2.ApplicationLoadBalancer;
   readonly httpsListener: elbv2.ApplicationListener;
   readonly securityGroup: ec2.SecurityGroup;
@@ -62,7 +62,7 @@ export function createSharedLoadBalancer(
   scope: Construct,
   options: SharedLoadBalancerOptions,
   context: SharedLoadBalancerContext,
-): SharedLoadBalancerParts {
+): SharedLoadBalancerResources {
   if (Token.isUnresolved(Stack.of(scope).region)) {
     throw propError(scope, 'sharedLoadBalancer',
       'needs a stack with a concrete region (set `env` on the stack): load balancer access logs are delivered by a regional principal.');
@@ -80,6 +80,9 @@ export function createSharedLoadBalancer(
     securityGroup.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443), 'HTTPS');
     securityGroup.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(80), 'HTTP, redirected to HTTPS');
   }
+  // Targets live in app stacks, possibly other ones: the load balancer may reach any TCP port
+  // inside the VPC, and each service's own security group admits it on its container port only.
+  securityGroup.addEgressRule(ec2.Peer.ipv4(context.vpc.vpcCidrBlock), ec2.Port.allTcp(), 'To targets in the VPC; their security groups decide');
   if (cidrs.includes('0.0.0.0/0')) {
     acceptFindings(securityGroup, {
       id: 'AwsSolutions-EC23',

@@ -4,8 +4,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ArtifactStore } from './artifact-store';
 import { validateIntegerRange } from '../../common/validation';
+import { EnvironmentKind } from '../../contract/environment';
 import { HarmonixEnvironmentBase, HarmonixEnvironmentBaseProps } from '../base/environment-base';
-import { EnvironmentKind } from '../contract';
 
 /** Props of a serverless environment. */
 export interface ServerlessEnvironmentProps extends HarmonixEnvironmentBaseProps {
@@ -66,11 +66,7 @@ export class ServerlessEnvironment extends HarmonixEnvironmentBase {
 
     this.grantServerlessPermissions();
     this.publishDescriptor({
-      serverless: {
-        artifactBucketName: this.artifactBucket.bucketName,
-        artifactBucketArn: this.artifactBucket.bucketArn,
-        functionSecurityGroupId: this.functionSecurityGroup?.securityGroupId,
-      },
+      serverless: { artifactBucket: this.artifactBucket, functionSecurityGroup: this.functionSecurityGroup },
     });
   }
 

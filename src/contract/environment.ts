@@ -1,25 +1,28 @@
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
+import type { EnvironmentDescriptor } from './descriptor';
+import type { IEcsRuntime } from './runtimes/ecs';
+import type { IServerlessRuntime } from './runtimes/serverless';
 
-/** The runtime an environment offers to applications. */
+/**
+ * The runtime an environment offers to applications. The set is closed: each kind has a typed
+ * runtime view on `IHarmonixEnvironment` that applications, pipelines and blueprints rely on.
+ */
 export enum EnvironmentKind {
-  /** Containers on an ECS cluster (Fargate). */
+  /** Containers on an ECS cluster (Fargate): the `ecs` runtime view. */
   ECS = 'ECS',
-  /** Containers on an EKS cluster. */
-  EKS = 'EKS',
-  /** Lambda functions and API Gateway APIs. */
+  /** Lambda functions and API Gateway APIs: the `serverless` runtime view. */
   SERVERLESS = 'SERVERLESS',
 }
 
 /**
- * A runtime environment in a workload account: what pipelines, Backstage, blueprints and the
- * scaffolder rely on. Every environment construct implements it, and
- * `HarmonixEnvironment.fromDescriptor` / `fromAttributes` give one for an environment that
- * lives in another stack or account.
+ * A runtime environment in a workload account: what applications, pipelines, Backstage,
+ * blueprints and the scaffolder rely on. Every environment construct implements it, and
+ * `HarmonixEnvironment.fromDescriptor` / `fromDescriptorJson` give the same for an environment
+ * that lives in another stack, app or account.
  */
 export interface IHarmonixEnvironment extends IConstruct {
   /** Name of the environment, unique per account (for example `dev`). */
@@ -46,8 +49,16 @@ export interface IHarmonixEnvironment extends IConstruct {
   readonly provisioningRole: iam.IRole;
   /** Role that Backstage assumes to read and operate the environment. */
   readonly operationsRole: iam.IRole;
-  /** Its ECS cluster, for an ECS environment. */
-  readonly ecsCluster?: ecs.ICluster;
+  /** Qualifier of the CDK bootstrap that deployments into it go through. */
+  readonly cdkBootstrapQualifier: string;
+  /** Prefix of every CloudWatch Logs group of the environment and its apps (`/harmonix/<name>/`). */
+  readonly logGroupPrefix: string;
   /** SSM parameter that holds its descriptor. */
   readonly descriptorParameterName: string;
+  /** The ECS runtime, for an ECS environment. */
+  readonly ecs?: IEcsRuntime;
+  /** The serverless runtime, for a serverless environment. */
+  readonly serverless?: IServerlessRuntime;
+  /** Its descriptor (values of an owned environment may be deploy-time tokens). */
+  readonly descriptor: EnvironmentDescriptor;
 }

@@ -1,6 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { EnvironmentKind, ServerlessEnvironment } from '../../src';
-import { baseProps, logicalIdOf, testStack } from '../fixtures/app';
+import { EnvironmentKind, ServerlessEnvironment } from '../../../src';
+import { baseProps, logicalIdOf, testStack } from '../../fixtures/app';
 
 function synth(overrides: Record<string, unknown> = {}) {
   const stack = testStack();

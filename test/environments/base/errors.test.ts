@@ -1,6 +1,6 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { EcsEnvironment, ServerlessEnvironment } from '../../src';
-import { baseProps, testStack } from '../fixtures/app';
+import { EcsEnvironment, ServerlessEnvironment } from '../../../src';
+import { baseProps, testStack } from '../../fixtures/app';
 
 const ecs = (overrides: Record<string, unknown>) => () => new EcsEnvironment(testStack(), 'Dev', baseProps(overrides));
 const serverless = (overrides: Record<string, unknown>) => () => new ServerlessEnvironment(testStack(), 'Qa', baseProps(overrides));

@@ -1,8 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { EcsEnvironment, HarmonixEnvironmentBase, ServerlessEnvironment } from '../../src';
-import { BACKSTAGE_ROLE_ARN, baseProps, CERTIFICATE_ARN, EXTERNAL_ID, logicalIdOf, PIPELINE_ROLE_ARN, testStack } from '../fixtures/app';
-import { actionsOf, allIdentityStatements, renderValue, roleStatements, Statement } from '../fixtures/iam';
+import { EcsEnvironment, HarmonixEnvironmentBase, ServerlessEnvironment } from '../../../src';
+import { BACKSTAGE_ROLE_ARN, baseProps, CERTIFICATE_ARN, EXTERNAL_ID, logicalIdOf, PIPELINE_ROLE_ARN, testStack } from '../../fixtures/app';
+import { actionsOf, allIdentityStatements, renderValue, roleStatements, Statement } from '../../fixtures/iam';
 
 type Factory = (stack: Stack) => HarmonixEnvironmentBase;
 const kinds: Array<[string, Factory]> = [

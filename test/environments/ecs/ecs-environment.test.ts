@@ -4,9 +4,9 @@ import * as path from 'path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { EcsEnvironment, EnvironmentKind } from '../../src';
-import { baseProps, CERTIFICATE_ARN, logicalIdOf, testApp, testStack } from '../fixtures/app';
-import { renderValue } from '../fixtures/iam';
+import { EcsEnvironment, EnvironmentKind } from '../../../src';
+import { baseProps, CERTIFICATE_ARN, logicalIdOf, testApp, testStack } from '../../fixtures/app';
+import { renderValue } from '../../fixtures/iam';
 
 function synth(overrides: Record<string, unknown> = {}) {
   const stack = testStack();
@@ -149,7 +149,8 @@ describe('EcsEnvironment cluster', () => {
     const { template, env } = synth();
     template.hasResourceProperties('AWS::ServiceDiscovery::PrivateDnsNamespace', { Name: 'dev.harmonix.internal' });
     expect(env.kind).toBe(EnvironmentKind.ECS);
-    expect(env.ecsCluster).toBe(env.cluster);
+    expect(env.ecs?.cluster).toBe(env.cluster);
+    expect(env.ecs?.cloudMapNamespace).toBe(env.cloudMapNamespace);
   });
 
   test('every resource carries the harmonix:environment tag', () => {
@@ -217,52 +218,6 @@ describe('EcsEnvironment shared load balancer', () => {
     const ingress = Object.values(groups).flatMap(g => g.Properties.SecurityGroupIngress ?? []);
     expect(ingress.length).toBe(2);
     expect(ingress.every((r: any) => r.CidrIp && typeof r.CidrIp === 'object')).toBe(true);
-  });
-
-  test('app services attach by host and path rule on the shared listener', () => {
-    const stack = testStack();
-    const env = new EcsEnvironment(stack, 'Dev', baseProps(lbProps));
-    const taskDefinition = new ecs.FargateTaskDefinition(stack, 'Task');
-    taskDefinition.addContainer('web', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27'), portMappings: [{ containerPort: 8080 }] });
-    const service = new ecs.FargateService(stack, 'Service', { cluster: env.cluster, taskDefinition });
-    env.addSharedLoadBalancerRoute('Web', {
-      service,
-      priority: 10,
-      containerName: 'web',
-      containerPort: 8080,
-      hostHeaders: ['web.dev.example.com'],
-      pathPatterns: ['/api/*'],
-      healthCheckPath: '/health',
-    });
-    const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
-      Priority: 10,
-      Conditions: Match.arrayWith([
-        { Field: 'host-header', HostHeaderConfig: { Values: ['web.dev.example.com'] } },
-        { Field: 'path-pattern', PathPatternConfig: { Values: ['/api/*'] } },
-      ]),
-    });
-    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 8080, TargetType: 'ip', HealthCheckPath: '/health' });
-    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 8080, ToPort: 8080, IpProtocol: 'tcp' });
-  });
-
-  test('a route needs the load balancer and a rule', () => {
-    const stack = testStack();
-    const env = new EcsEnvironment(stack, 'Dev', baseProps());
-    const taskDefinition = new ecs.FargateTaskDefinition(stack, 'Task');
-    taskDefinition.addContainer('web', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27') });
-    const service = new ecs.FargateService(stack, 'Service', { cluster: env.cluster, taskDefinition });
-    expect(() => env.addSharedLoadBalancerRoute('Web', { service, priority: 1, containerName: 'web', containerPort: 80, hostHeaders: ['a.example.com'] }))
-      .toThrow(/Workload\/Dev: invalid `sharedLoadBalancer`/);
-    const stack2 = testStack();
-    const withLb = { stack: stack2, env: new EcsEnvironment(stack2, 'Dev', baseProps(lbProps)) };
-    const td = new ecs.FargateTaskDefinition(withLb.stack, 'Task');
-    td.addContainer('web', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27') });
-    const svc = new ecs.FargateService(withLb.stack, 'Service', { cluster: withLb.env.cluster, taskDefinition: td });
-    expect(() => withLb.env.addSharedLoadBalancerRoute('Web', { service: svc, priority: 1, containerName: 'web', containerPort: 80 }))
-      .toThrow(/invalid `addSharedLoadBalancerRoute\(Web\)\.hostHeaders`/);
-    expect(() => withLb.env.addSharedLoadBalancerRoute('Web', { service: svc, priority: 0, containerName: 'web', containerPort: 80, pathPatterns: ['/'] }))
-      .toThrow(/invalid `addSharedLoadBalancerRoute\(Web\)\.priority`/);
   });
 
   test('needs a stack with a concrete region', () => {

@@ -1,23 +1,24 @@
 import { App, ArnFormat } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import {
-  EnvironmentKind, EnvironmentRuntimeDescription, HarmonixEnvironmentBase, HarmonixEnvironmentBaseProps, ServerlessEnvironment,
-} from '../../src';
-import { baseProps, logicalIdOf, testStack } from '../fixtures/app';
-import { renderValue, roleStatements } from '../fixtures/iam';
+  EcsEnvironment, EnvironmentKind, EnvironmentRuntimes, HarmonixEnvironmentBase, HarmonixEnvironmentBaseProps, ServerlessEnvironment,
+} from '../../../src';
+import { baseProps, logicalIdOf, testStack } from '../../fixtures/app';
+import { renderValue, roleStatements } from '../../fixtures/iam';
 
-/** A custom environment kind, as a platform team might write one on the shared base. */
+/** An environment written on the shared base, as the library's own kinds are. */
 class CustomEnvironment extends HarmonixEnvironmentBase {
   constructor(scope: Construct, id: string, props: HarmonixEnvironmentBaseProps, publish: number) {
     super(scope, id, props, { kind: EnvironmentKind.SERVERLESS, createVpc: false });
     for (let i = 0; i < publish; i++) {
-      this.publishDescriptor({ serverless: { artifactBucketName: 'bundles', artifactBucketArn: 'arn:aws:s3:::bundles' } });
+      this.publishDescriptor({ serverless: { artifactBucket: s3.Bucket.fromBucketName(this, `Bundles${i}`, 'bundles') } });
     }
   }
 
-  public republish(runtime: EnvironmentRuntimeDescription): void {
-    this.publishDescriptor(runtime);
+  public republish(runtimes: EnvironmentRuntimes): void {
+    this.publishDescriptor(runtimes);
   }
 }
 
@@ -32,6 +33,15 @@ describe('HarmonixEnvironmentBase', () => {
     const env = new CustomEnvironment(testStack(), 'Custom', baseProps(), 1);
     expect(env.descriptor.serverless?.artifactBucketName).toBe('bundles');
     expect(() => env.republish({})).toThrow(/Workload\/Custom: publishDescriptor\(\) was called twice/);
+  });
+
+  test('a kind publishes its own runtime view and no other', () => {
+    const env = new CustomEnvironment(testStack(), 'Custom', baseProps(), 0);
+    expect(() => env.republish({})).toThrow(/Workload\/Custom: a SERVERLESS environment's `serverless` must be present for SERVERLESS environments/);
+    const other = new EcsEnvironment(testStack(), 'Dev', baseProps());
+    const both = new CustomEnvironment(testStack(), 'Both', baseProps(), 0);
+    expect(() => both.republish({ serverless: { artifactBucket: s3.Bucket.fromBucketName(both, 'B', 'bundles-b') }, ecs: other.ecs }))
+      .toThrow(/`ecs` must be absent for SERVERLESS environments \(it belongs to another kind\)/);
   });
 
   test('the descriptor cannot be read before it is published', () => {
