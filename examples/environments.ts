@@ -1,15 +1,22 @@
 /**
  * A workload account's environments: one ECS environment (with a shared HTTPS load balancer)
- * and one serverless environment, both trusting a pipeline role and a Backstage role.
+ * and one serverless environment, both trusting a pipeline role and a Backstage role; and an
+ * app stack that knows the ECS environment only by its deployed descriptor
+ * (examples/descriptors/dev.json, the value of /harmonix/environments/dev), as an app's own
+ * repository would.
  *
  *   cdk synth --app "npx ts-node examples/environments.ts"
  *
  * Context (all optional): account, region, pipelineRoleArn, backstageRoleArn, certificateArn,
  * externalId.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { EcsEnvironment, ServerlessEnvironment } from '../src';
+import { DescriptorDocument, EcsEnvironment, HarmonixEnvironment, ServerlessEnvironment } from '../src';
 
 const app = new App();
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
@@ -50,6 +57,43 @@ new ServerlessEnvironment(serverlessStack, 'Qa', {
   provisioningTrustedRoleArns: [pipelineRoleArn],
   operationsTrustedRoleArns: [backstageRoleArn],
   externalId,
+});
+
+// An app's stack, fed only the descriptor: a web service on the dev cluster, registered in its
+// Cloud Map namespace and routed from its shared HTTPS load balancer.
+const descriptor = DescriptorDocument.parse(fs.readFileSync(path.join(__dirname, 'descriptors', 'dev.json'), 'utf8'), 'dev.json');
+const appStack = new Stack(app, 'HarmonixOrdersDev', {
+  env: { account: descriptor.account, region: descriptor.region },
+  description: 'harmonix-cdk example: an app on the imported environment "dev"',
+});
+const dev = HarmonixEnvironment.fromDescriptor(appStack, 'Dev', descriptor);
+const devEcs = dev.ecs!;
+const logGroup = new logs.LogGroup(appStack, 'Logs', {
+  logGroupName: `${dev.logGroupPrefix}orders`,
+  encryptionKey: dev.kmsKey,
+  retention: logs.RetentionDays.ONE_MONTH,
+});
+const taskDefinition = new ecs.FargateTaskDefinition(appStack, 'Task', {
+  runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
+});
+taskDefinition.addContainer('web', {
+  image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27'),
+  portMappings: [{ containerPort: 8080 }],
+  logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'web' }),
+});
+const service = new ecs.FargateService(appStack, 'Service', {
+  cluster: devEcs.cluster,
+  taskDefinition,
+  capacityProviderStrategies: devEcs.defaultCapacityProviderStrategies,
+  cloudMapOptions: { name: 'orders', cloudMapNamespace: devEcs.cloudMapNamespace },
+});
+devEcs.sharedLoadBalancer!.addRoute(appStack, 'Web', {
+  service,
+  priority: 10,
+  containerName: 'web',
+  containerPort: 8080,
+  hostHeaders: ['orders.dev.example.com'],
+  healthCheckPath: '/health',
 });
 
 app.synth();

@@ -161,20 +161,24 @@ export function readDescriptor(where: string, doc: unknown): EnvironmentDescript
   return descriptor;
 }
 
+/** What delivery needs to know about an environment, beyond its resources. */
+export type DeliverySettings = Pick<EnvironmentDescriptor, 'stage' | 'requireApproval' | 'description'>;
+
 /**
- * The descriptor of an environment, from its contract fields and runtime views. The owned
- * environment publishes exactly this; for an imported one it gives back what it was read from.
+ * The descriptor of an environment, from its contract fields, its runtime views and its delivery
+ * settings. The owned environment publishes exactly this; for an imported one it gives back
+ * what it was read from.
  */
-export function describeEnvironment(env: IHarmonixEnvironment): EnvironmentDescriptor {
+export function describeEnvironment(env: IHarmonixEnvironment, delivery: DeliverySettings): EnvironmentDescriptor {
   const descriptor: EnvironmentDescriptor = {
     schemaVersion: DescriptorDocument.SCHEMA_VERSION,
     name: env.environmentName,
     kind: env.kind,
     account: env.account,
     region: env.region,
-    stage: env.stage,
-    requireApproval: env.requireApproval,
-    description: env.description,
+    stage: delivery.stage,
+    requireApproval: delivery.requireApproval,
+    description: delivery.description,
     kmsKeyArn: env.kmsKey.keyArn,
     auditTableName: env.auditTable.tableName,
     auditTableArn: env.auditTable.tableArn,

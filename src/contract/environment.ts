@@ -33,12 +33,6 @@ export interface IHarmonixEnvironment extends IConstruct {
   readonly account: string;
   /** Region that holds it. */
   readonly region: string;
-  /** Delivery order: lower stages deploy first (dev 1, qa 2, prod 3). */
-  readonly stage: number;
-  /** Whether deployments into it wait for a manual approval. */
-  readonly requireApproval: boolean;
-  /** What the environment is for. */
-  readonly description: string;
   /** Its VPC; absent for a serverless environment without one. */
   readonly vpc?: ec2.IVpc;
   /** Customer-managed key that encrypts its data, logs and artifacts. */
@@ -59,6 +53,9 @@ export interface IHarmonixEnvironment extends IConstruct {
   readonly ecs?: IEcsRuntime;
   /** The serverless runtime, for a serverless environment. */
   readonly serverless?: IServerlessRuntime;
-  /** Its descriptor (values of an owned environment may be deploy-time tokens). */
+  /**
+   * Its descriptor: everything above as ARNs and names, and what delivery needs to know (`stage`,
+   * `requireApproval`, `description`). Values of an owned environment may be deploy-time tokens.
+   */
   readonly descriptor: EnvironmentDescriptor;
 }

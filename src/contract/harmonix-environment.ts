@@ -1,14 +1,13 @@
 import { Token } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { EnvironmentDescriptor, parseDescriptor, readDescriptor } from './descriptor';
-import { EnvironmentKind, IHarmonixEnvironment } from './environment';
+import { IHarmonixEnvironment } from './environment';
 import { importNetwork } from './network';
-import { IEcsRuntime, importEcsRuntime } from './runtimes/ecs';
-import { importServerlessRuntime, IServerlessRuntime } from './runtimes/serverless';
+import { importEcsRuntime } from './runtimes/ecs';
+import { importServerlessRuntime } from './runtimes/serverless';
 import { propError } from '../common/errors';
 import { descriptorParameterName } from '../common/naming';
 import { validateEnvironmentName, validateRoleArn } from '../common/validation';
@@ -45,53 +44,43 @@ export class HarmonixEnvironment {
   private constructor() {}
 }
 
-/** An environment defined elsewhere, built from its checked descriptor. */
-class ImportedHarmonixEnvironment extends Construct implements IHarmonixEnvironment {
-  public readonly environmentName: string;
-  public readonly kind: EnvironmentKind;
-  public readonly account: string;
-  public readonly region: string;
-  public readonly stage: number;
-  public readonly requireApproval: boolean;
-  public readonly description: string;
-  public readonly vpc?: ec2.IVpc;
-  public readonly kmsKey: kms.IKey;
-  public readonly auditTable: dynamodb.ITable;
-  public readonly provisioningRole: iam.IRole;
-  public readonly operationsRole: iam.IRole;
-  public readonly cdkBootstrapQualifier: string;
-  public readonly logGroupPrefix: string;
-  public readonly descriptorParameterName: string;
-  public readonly ecs?: IEcsRuntime;
-  public readonly serverless?: IServerlessRuntime;
-  public readonly descriptor: EnvironmentDescriptor;
-
+/**
+ * An environment defined elsewhere, built from its checked descriptor. Its members are those of
+ * the contract (declaration merging), listed once there and filled here.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+interface ImportedHarmonixEnvironment extends IHarmonixEnvironment {}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+class ImportedHarmonixEnvironment extends Construct {
   constructor(scope: Construct, id: string, d: EnvironmentDescriptor) {
     super(scope, id);
-    this.descriptor = d;
-    this.environmentName = validateEnvironmentName(this, 'descriptor.name', d.name);
+    validateEnvironmentName(this, 'descriptor.name', d.name);
     validateRoleArn(this, 'descriptor.provisioningRoleArn', d.provisioningRoleArn);
     validateRoleArn(this, 'descriptor.operationsRoleArn', d.operationsRoleArn);
-    this.kind = d.kind;
-    this.account = d.account;
-    this.region = d.region;
-    this.stage = d.stage;
-    this.requireApproval = d.requireApproval;
-    this.description = d.description;
-    this.cdkBootstrapQualifier = d.cdkBootstrapQualifier;
-    this.logGroupPrefix = d.logGroupPrefix;
-    this.descriptorParameterName = descriptorParameterName(d.name);
-
-    this.kmsKey = kms.Key.fromKeyArn(this, 'Key', d.kmsKeyArn);
-    this.auditTable = dynamodb.Table.fromTableAttributes(this, 'AuditTable', { tableArn: d.auditTableArn, encryptionKey: this.kmsKey });
-    if (!Token.isUnresolved(d.auditTableArn) && this.auditTable.tableName !== d.auditTableName) {
-      throw propError(this, 'descriptor.auditTableName', `"${d.auditTableName}" is not the table of auditTableArn ${d.auditTableArn}; read the descriptor again from ${this.descriptorParameterName}.`);
+    const kmsKey = kms.Key.fromKeyArn(this, 'Key', d.kmsKeyArn);
+    const auditTable = dynamodb.Table.fromTableAttributes(this, 'AuditTable', { tableArn: d.auditTableArn, encryptionKey: kmsKey });
+    if (!Token.isUnresolved(d.auditTableArn) && auditTable.tableName !== d.auditTableName) {
+      throw propError(this, 'descriptor.auditTableName', `"${d.auditTableName}" is not the table of auditTableArn ${d.auditTableArn}; read the descriptor again from ${descriptorParameterName(d.name)}.`);
     }
-    this.provisioningRole = iam.Role.fromRoleArn(this, 'ProvisioningRole', d.provisioningRoleArn, { mutable: false });
-    this.operationsRole = iam.Role.fromRoleArn(this, 'OperationsRole', d.operationsRoleArn, { mutable: false });
-    this.vpc = d.network && importNetwork(this, d.network);
+    const vpc = d.network && importNetwork(this, d.network);
     const where = { environmentName: d.name, account: d.account, region: d.region };
-    this.ecs = d.ecs && importEcsRuntime(this, d.ecs, { ...where, vpc: this.vpc! });
-    this.serverless = d.serverless && importServerlessRuntime(this, d.serverless, { ...where, kmsKey: this.kmsKey });
+    const members: Omit<IHarmonixEnvironment, keyof IConstruct> = {
+      environmentName: d.name,
+      kind: d.kind,
+      account: d.account,
+      region: d.region,
+      vpc,
+      kmsKey,
+      auditTable,
+      provisioningRole: iam.Role.fromRoleArn(this, 'ProvisioningRole', d.provisioningRoleArn, { mutable: false }),
+      operationsRole: iam.Role.fromRoleArn(this, 'OperationsRole', d.operationsRoleArn, { mutable: false }),
+      cdkBootstrapQualifier: d.cdkBootstrapQualifier,
+      logGroupPrefix: d.logGroupPrefix,
+      descriptorParameterName: descriptorParameterName(d.name),
+      ecs: d.ecs && importEcsRuntime(this, d.ecs, { ...where, vpc: vpc! }),
+      serverless: d.serverless && importServerlessRuntime(this, d.serverless, { ...where, kmsKey }),
+      descriptor: d,
+    };
+    Object.assign(this, members);
   }
 }

@@ -63,7 +63,7 @@ describe.each(ENVIRONMENT_CASES)('conformance: $name', ({ create }) => {
     const published = JSON.parse(deployedDescriptorJson(template, 'Env'));
     const consumer = testStack(testApp(), { id: 'Consumer' });
     const imported = HarmonixEnvironment.fromDescriptorJson(consumer, 'Imported', JSON.stringify(published));
-    expect(leaves(describeEnvironment(imported))).toEqual(leaves(published));
+    expect(leaves(describeEnvironment(imported, imported.descriptor))).toEqual(leaves(published));
     expect(leaves(imported.descriptor)).toEqual(leaves(published));
     // The owned environment's own views agree with what it published.
     expect(Object.keys(leaves(env.descriptor)).sort()).toEqual(Object.keys(leaves(published)).sort());

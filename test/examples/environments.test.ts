@@ -19,10 +19,10 @@ describe('examples/environments.ts', () => {
     });
   }, 120_000);
 
-  test('synthesizes one ECS and one serverless environment stack', () => {
+  test('synthesizes one ECS and one serverless environment stack, and an app stack on the imported ECS one', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
     const stacks = Object.entries<any>(manifest.artifacts).filter(([, a]) => a.type === 'aws:cloudformation:stack').map(([n]) => n);
-    expect(stacks.sort()).toEqual(['HarmonixEcsDev', 'HarmonixServerlessQa']);
+    expect(stacks.sort()).toEqual(['HarmonixEcsDev', 'HarmonixOrdersDev', 'HarmonixServerlessQa']);
     const ecs = JSON.parse(fs.readFileSync(path.join(outdir, 'HarmonixEcsDev.template.json'), 'utf8'));
     const types = Object.values<any>(ecs.Resources).map(r => r.Type);
     expect(types).toEqual(expect.arrayContaining(['AWS::ECS::Cluster', 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::SSM::Parameter']));
@@ -38,6 +38,16 @@ describe('examples/environments.ts', () => {
         'arn:aws:iam::222222222222:role/harmonix-gitlab-runner',
       ]);
     }
+  });
+
+  test('the app stack routes from the shared listener and registers in the namespace of the descriptor it was given', () => {
+    const descriptor = JSON.parse(fs.readFileSync(path.join(root, 'examples', 'descriptors', 'dev.json'), 'utf8'));
+    const template = JSON.parse(fs.readFileSync(path.join(outdir, 'HarmonixOrdersDev.template.json'), 'utf8'));
+    const ofType = (type: string) => Object.values<any>(template.Resources).filter(r => r.Type === type).map(r => r.Properties);
+    expect(ofType('AWS::ElasticLoadBalancingV2::ListenerRule').map(p => p.ListenerArn)).toEqual([descriptor.ecs.sharedLoadBalancer.httpsListenerArn]);
+    expect(ofType('AWS::EC2::SecurityGroupIngress').map(p => p.SourceSecurityGroupId)).toEqual([descriptor.ecs.sharedLoadBalancer.securityGroupId]);
+    expect(ofType('AWS::ServiceDiscovery::Service').map(p => p.DnsConfig.NamespaceId)).toEqual([descriptor.ecs.namespaceId]);
+    expect(ofType('AWS::ECS::Service').map(p => p.Cluster)).toEqual([descriptor.ecs.clusterName]);
   });
 
   test('the summary reports a clean cdk-nag run', () => {

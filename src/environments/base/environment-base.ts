@@ -16,7 +16,9 @@ import {
   validateCidr, validateEnvironmentName, validateExternalId, validateIntegerRange,
   validateNotEmpty, validateQualifier, validateRoleArn,
 } from '../../common/validation';
-import { DescriptorDocument, describeEnvironment, descriptorOutputs, EnvironmentDescriptor } from '../../contract/descriptor';
+import {
+  DeliverySettings, DescriptorDocument, describeEnvironment, descriptorOutputs, EnvironmentDescriptor,
+} from '../../contract/descriptor';
 import { EnvironmentKind, IHarmonixEnvironment } from '../../contract/environment';
 import { IEcsRuntime } from '../../contract/runtimes/ecs';
 import { IServerlessRuntime } from '../../contract/runtimes/serverless';
@@ -144,9 +146,6 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
   public readonly kind: EnvironmentKind;
   public readonly account: string;
   public readonly region: string;
-  public readonly stage: number;
-  public readonly requireApproval: boolean;
-  public readonly description: string;
   public readonly vpc?: ec2.IVpc;
   public readonly kmsKey: kms.IKey;
   public readonly auditTable: dynamodb.ITable;
@@ -160,6 +159,7 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
   private readonly key: kms.Key;
   private readonly provisioning: iam.Role;
   private readonly operations: iam.Role;
+  private readonly delivery: DeliverySettings;
   private runtimes?: EnvironmentRuntimes;
   private publishedDescriptor?: EnvironmentDescriptor;
 
@@ -170,9 +170,12 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
     this.kind = options.kind;
     this.account = stack.account;
     this.region = stack.region;
-    this.stage = validateIntegerRange(this, 'stage', props.stage ?? 1, 1, 99);
-    this.requireApproval = props.requireApproval ?? this.stage >= 3;
-    this.description = props.description ?? `${options.kind} environment ${this.environmentName}`;
+    const stage = validateIntegerRange(this, 'stage', props.stage ?? 1, 1, 99);
+    this.delivery = {
+      stage,
+      requireApproval: props.requireApproval ?? stage >= 3,
+      description: props.description ?? `${options.kind} environment ${this.environmentName}`,
+    };
     this.cdkBootstrapQualifier = validateQualifier(this, 'cdkBootstrapQualifier', props.cdkBootstrapQualifier ?? DEFAULT_BOOTSTRAP_QUALIFIER);
     this.logGroupPrefix = logGroupPrefix(this.environmentName);
     this.descriptorParameterName = descriptorParameterName(this.environmentName);
@@ -275,7 +278,7 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
       throw new Error(`${this.node.path}: publishDescriptor() was called twice.`);
     }
     this.runtimes = runtimes;
-    const descriptor = describeEnvironment(this);
+    const descriptor = describeEnvironment(this, this.delivery);
     this.publishedDescriptor = descriptor;
     new ssm.StringParameter(this, 'Descriptor', {
       parameterName: this.descriptorParameterName,

@@ -1,4 +1,4 @@
-import { Aspects, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -87,6 +87,8 @@ function natInstanceProvider(): ec2.NatInstanceProviderV2 {
     instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.NANO),
     machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
     defaultAllowedTraffic: ec2.NatTrafficDirection.OUTBOUND_ONLY,
+    // The public subnets do not map public addresses on launch; a NAT instance needs one.
+    associatePublicIpAddress: true,
   });
 }
 
@@ -97,8 +99,14 @@ function natInstanceProvider(): ec2.NatInstanceProviderV2 {
 function secureNatInstances(provider: ec2.NatInstanceProviderV2, vpcCidr: string): void {
   provider.connections.allowFrom(ec2.Peer.ipv4(vpcCidr), ec2.Port.allTraffic(), 'Traffic from the VPC to the internet');
   for (const instance of provider.gatewayInstances) {
-    Aspects.of(instance).add(new ec2.InstanceRequireImdsv2Aspect());
-    (instance.node.defaultChild as ec2.CfnInstance).blockDeviceMappings = [{
+    const cfn = instance.node.defaultChild as ec2.CfnInstance;
+    // IMDSv2 through a launch template of its own, named by CloudFormation: aws-cdk-lib's
+    // InstanceRequireImdsv2Aspect names it after the construct id, the same for every zone.
+    const template = new ec2.CfnLaunchTemplate(instance, 'MetadataOptions', {
+      launchTemplateData: { metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 } },
+    });
+    cfn.launchTemplate = { launchTemplateId: template.ref, version: template.attrLatestVersionNumber };
+    cfn.blockDeviceMappings = [{
       deviceName: '/dev/xvda',
       ebs: { encrypted: true, volumeType: 'gp3', volumeSize: 8, deleteOnTermination: true },
     }];

@@ -3,7 +3,6 @@ import * as os from 'os';
 import * as path from 'path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { EcsEnvironment, EnvironmentKind } from '../../../src';
 import { baseProps, CERTIFICATE_ARN, logicalIdOf, testApp, testStack } from '../../fixtures/app';
 import { renderValue } from '../../fixtures/iam';
@@ -151,21 +150,6 @@ describe('EcsEnvironment cluster', () => {
     expect(env.kind).toBe(EnvironmentKind.ECS);
     expect(env.ecs?.cluster).toBe(env.cluster);
     expect(env.ecs?.cloudMapNamespace).toBe(env.cloudMapNamespace);
-  });
-
-  test('every resource carries the harmonix:environment tag', () => {
-    const { template } = synth();
-    const types = ['AWS::EC2::VPC', 'AWS::EC2::Subnet', 'AWS::EC2::NatGateway', 'AWS::KMS::Key', 'AWS::DynamoDB::Table',
-      'AWS::ECS::Cluster', 'AWS::IAM::Role', 'AWS::Logs::LogGroup', 'AWS::SSM::Parameter'];
-    for (const type of types) {
-      const own = Object.entries(template.findResources(type)).filter(([id]) => id.startsWith('Dev'));
-      expect(own.length).toBeGreaterThan(0);
-      for (const [id, resource] of own) {
-        const tags = resource.Properties.Tags;
-        const value = Array.isArray(tags) ? tags.find((t: any) => t.Key === 'harmonix:environment')?.Value : tags?.['harmonix:environment'];
-        expect([id, value]).toEqual([id, 'dev']);
-      }
-    }
   });
 });
 

@@ -17,7 +17,8 @@ describe('ServerlessEnvironment', () => {
     expect(env.vpc).toBeUndefined();
     expect(env.functionSecurityGroup).toBeUndefined();
     expect(env.kind).toBe(EnvironmentKind.SERVERLESS);
-    expect(env.ecsCluster).toBeUndefined();
+    expect(env.ecs).toBeUndefined();
+    expect(env.serverless?.artifactBucket).toBe(env.artifactBucket);
     expect(env.descriptor.network).toBeUndefined();
   });
 

@@ -1,23 +1,10 @@
-import { Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { EcsEnvironment, ServerlessEnvironment } from '../../src';
-import { baseProps, CERTIFICATE_ARN, EXTERNAL_ID, testApp, testStack } from '../fixtures/app';
+import { EcsEnvironment } from '../../src';
+import { baseProps, CERTIFICATE_ARN, testApp, testStack } from '../fixtures/app';
 import { nagFindings } from '../fixtures/nag';
 
 describe('cdk-nag AwsSolutionsChecks', () => {
-  test.each([
-    ['ECS environment, defaults', (s: Stack) => new EcsEnvironment(s, 'Dev', baseProps())],
-    ['ECS environment, shared load balancer, 3 AZs, HA NAT', (s: Stack) => new EcsEnvironment(s, 'Dev', baseProps({
-      externalId: EXTERNAL_ID, maxAzs: 3, natGateways: 3, sharedLoadBalancer: { certificateArn: CERTIFICATE_ARN },
-    }))],
-    ['serverless environment, defaults', (s: Stack) => new ServerlessEnvironment(s, 'Qa', baseProps({ environmentName: 'qa' }))],
-    ['serverless environment with a VPC', (s: Stack) => new ServerlessEnvironment(s, 'Qa', baseProps({ environmentName: 'qa', createVpc: true }))],
-  ])('%s: zero unsuppressed errors and warnings', (_case, create) => {
-    const app = testApp();
-    create(testStack(app));
-    expect(nagFindings(app)).toEqual([]);
-  });
-
+  // Every kind and option set is checked in test/environments/conformance.test.ts.
   test('an environment-agnostic stack passes too', () => {
     const app = testApp();
     new EcsEnvironment(testStack(app, { agnostic: true }), 'Dev', baseProps());
