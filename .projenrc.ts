@@ -84,7 +84,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
   gitignore: ['cdk.out', '.venv', 'test/bindings/**/target', 'test/bindings/**/cdk.out', '.cdk-bindings'],
-  npmIgnoreOptions: { ignorePatterns: ['examples', 'bench', 'test', '.ci', 'cdk.out', 'tsconfig.dev.json'] },
+  npmIgnoreOptions: { ignorePatterns: ['examples', 'bench', 'test', '.ci', 'cdk.out', '.cdk-bindings', 'tsconfig.dev.json'] },
 });
 
 // Lint every dev file with the dev tsconfig: the project service would pick the root

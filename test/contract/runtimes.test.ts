@@ -27,8 +27,13 @@ function ownedEcs(app: App = testApp()) {
 }
 
 const route = (service: ecs.FargateService) => ({
-  service, priority: 10, containerName: 'web', containerPort: 8080,
-  hostHeaders: ['web.dev.example.com'], pathPatterns: ['/api/*'], healthCheckPath: '/health',
+  service,
+  priority: 10,
+  containerName: 'web',
+  containerPort: 8080,
+  hostHeaders: ['web.dev.example.com'],
+  pathPatterns: ['/api/*'],
+  healthCheckPath: '/health',
 });
 
 describe('the shared load balancer, from any stack of its account and region', () => {
@@ -91,7 +96,9 @@ describe('the shared load balancer, from any stack of its account and region', (
     expect(group.Properties.SecurityGroupEgress).toEqual([{
       CidrIp: { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::EC2::VPC', 'DevVpc'), 'CidrBlock'] },
       Description: 'To targets in the VPC; their security groups decide',
-      FromPort: 0, ToPort: 65535, IpProtocol: 'tcp',
+      FromPort: 0,
+      ToPort: 65535,
+      IpProtocol: 'tcp',
     }]);
   });
 

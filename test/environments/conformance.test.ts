@@ -37,9 +37,9 @@ describe.each(ENVIRONMENT_CASES)('conformance: $name', ({ create }) => {
       expect([id, tagOf(resource)]).toEqual([id, 'dev']);
     }
     for (const type of TAGGED_TYPES) {
-      const own = resources.filter(([, r]) => r.Type === type);
-      expect([type, own.length > 0]).toEqual([type, true]);
-      own.forEach(([id, r]) => expect([id, tagOf(r)]).toEqual([id, 'dev']));
+      const ofType = resources.filter(([, r]) => r.Type === type);
+      expect([type, ofType.length > 0]).toEqual([type, true]);
+      ofType.forEach(([id, r]) => expect([id, tagOf(r)]).toEqual([id, 'dev']));
     }
   });
 

@@ -1,7 +1,7 @@
 import { App, ArnFormat } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { Construct } from 'constructs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
 import {
   EcsEnvironment, EnvironmentKind, EnvironmentRuntimes, HarmonixEnvironmentBase, HarmonixEnvironmentBaseProps, ServerlessEnvironment,
 } from '../../../src';
