@@ -1,4 +1,5 @@
-import { awscdk, javascript } from 'projen';
+import * as fs from 'fs';
+import { awscdk, javascript, JsonFile } from 'projen';
 
 /**
  * The CDK version the library is built and tested against.
@@ -84,7 +85,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
   gitignore: ['cdk.out', '.venv', 'test/bindings/**/target', 'test/bindings/**/cdk.out', '.cdk-bindings'],
-  npmIgnoreOptions: { ignorePatterns: ['examples', 'bench', 'test', '.ci', 'cdk.out', '.cdk-bindings', 'tsconfig.dev.json'] },
+  npmIgnoreOptions: { ignorePatterns: ['examples', 'bench', 'test', '.ci', 'cdk.out', '.cdk-bindings', 'cdk.json', 'cdk.context.json', 'tsconfig.dev.json'] },
 });
 
 // Lint every dev file with the dev tsconfig: the project service would pick the root
@@ -104,14 +105,25 @@ for (const language of ['js', 'java', 'python', 'go']) {
   packageAll.spawn(project.tasks.tryFind(`package:${language}`)!);
 }
 
-// The main job: synthesize the example environments app with the CDK CLI into cdk.out and
-// print a summary (stacks, resource counts, cdk-nag result).
-const exampleApp = 'npx ts-node --prefer-ts-exts -P tsconfig.dev.json examples/environments.ts';
+// The example app's cdk.json: how the CDK CLI runs it (transpiled only: type-checking is the
+// build's job, and took most of the example's time), with every feature flag aws-cdk-lib
+// recommends for new apps, so synthesis is quiet and templates are what a new app gets.
+const recommendedFlags = JSON.parse(fs.readFileSync(require.resolve('aws-cdk-lib/recommended-feature-flags.json'), 'utf8'));
+new JsonFile(project, 'cdk.json', {
+  obj: {
+    app: 'npx ts-node --transpile-only --prefer-ts-exts -P tsconfig.dev.json examples/environments.ts',
+    output: 'cdk.out',
+    context: recommendedFlags,
+  },
+});
+
+// The main job: synthesize the example app with the CDK CLI into cdk.out and print a summary
+// (stacks, resource counts, cdk-nag result).
 project.addTask('example', {
   description: 'Synthesize examples/environments.ts into cdk.out and print stacks, resources and the cdk-nag result',
   steps: [
-    { exec: `cdk synth --app "${exampleApp}" --output cdk.out --quiet --no-notices --no-version-reporting` },
-    { exec: 'ts-node -P tsconfig.dev.json examples/summarize.ts cdk.out' },
+    { exec: 'cdk synth --quiet --no-notices --no-version-reporting' },
+    { exec: 'ts-node --transpile-only -P tsconfig.dev.json examples/summarize.ts cdk.out' },
   ],
 });
 

@@ -5,7 +5,7 @@
  * (examples/descriptors/dev.json, the value of /harmonix/environments/dev), as an app's own
  * repository would.
  *
- *   cdk synth --app "npx ts-node examples/environments.ts"
+ *   cdk synth            (cdk.json runs this file)
  *
  * Context (all optional): account, region, pipelineRoleArn, backstageRoleArn, certificateArn,
  * externalId.
@@ -86,6 +86,8 @@ const service = new ecs.FargateService(appStack, 'Service', {
   taskDefinition,
   capacityProviderStrategies: devEcs.defaultCapacityProviderStrategies,
   cloudMapOptions: { name: 'orders', cloudMapNamespace: devEcs.cloudMapNamespace },
+  circuitBreaker: { rollback: true },
+  minHealthyPercent: 100,
 });
 devEcs.sharedLoadBalancer!.addRoute(appStack, 'Web', {
   service,

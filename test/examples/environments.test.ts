@@ -10,8 +10,11 @@ describe('examples/environments.ts', () => {
   const tsNode = path.join(root, 'node_modules', '.bin', 'ts-node');
 
   beforeAll(() => {
-    // Run the example as the CDK CLI does: a child process with CDK_OUTDIR and the cached context.
-    const context = fs.readFileSync(path.join(root, 'cdk.context.json'), 'utf8');
+    // Run the example as the CDK CLI does: a child process with CDK_OUTDIR, the feature flags of
+    // cdk.json and the cached context of cdk.context.json.
+    const flags = JSON.parse(fs.readFileSync(path.join(root, 'cdk.json'), 'utf8')).context;
+    const cached = JSON.parse(fs.readFileSync(path.join(root, 'cdk.context.json'), 'utf8'));
+    const context = JSON.stringify({ ...flags, ...cached });
     execFileSync(tsNode, ['--transpile-only', '--prefer-ts-exts', '-P', 'tsconfig.dev.json', 'examples/environments.ts'], {
       cwd: root,
       env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: context },

@@ -93,6 +93,8 @@ func main() {
 		TaskDefinition:             taskDefinition,
 		CapacityProviderStrategies: devEcs.DefaultCapacityProviderStrategies(),
 		CloudMapOptions:            &awsecs.CloudMapOptions{Name: jsii.String("orders"), CloudMapNamespace: devEcs.CloudMapNamespace()},
+		CircuitBreaker:             &awsecs.DeploymentCircuitBreaker{Rollback: jsii.Bool(true)},
+		MinHealthyPercent:          jsii.Number(100),
 	})
 	devEcs.SharedLoadBalancer().AddRoute(appStack, jsii.String("Web"), &harmonixcdk.SharedLoadBalancerRoute{
 		Service:         service,

@@ -96,6 +96,8 @@ service = ecs.FargateService(
     task_definition=task_definition,
     capacity_provider_strategies=dev_ecs.default_capacity_provider_strategies,
     cloud_map_options=ecs.CloudMapOptions(name="orders", cloud_map_namespace=dev_ecs.cloud_map_namespace),
+    circuit_breaker=ecs.DeploymentCircuitBreaker(rollback=True),
+    min_healthy_percent=100,
 )
 dev_ecs.shared_load_balancer.add_route(
     app_stack,

@@ -24,6 +24,7 @@ import software.amazon.awscdk.services.ecs.CloudMapOptions;
 import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
 import software.amazon.awscdk.services.ecs.ContainerImage;
 import software.amazon.awscdk.services.ecs.CpuArchitecture;
+import software.amazon.awscdk.services.ecs.DeploymentCircuitBreaker;
 import software.amazon.awscdk.services.ecs.FargateService;
 import software.amazon.awscdk.services.ecs.FargateTaskDefinition;
 import software.amazon.awscdk.services.ecs.LogDrivers;
@@ -112,6 +113,8 @@ public final class EnvironmentsApp {
                 .taskDefinition(taskDefinition)
                 .capacityProviderStrategies(devEcs.getDefaultCapacityProviderStrategies())
                 .cloudMapOptions(CloudMapOptions.builder().name("orders").cloudMapNamespace(devEcs.getCloudMapNamespace()).build())
+                .circuitBreaker(DeploymentCircuitBreaker.builder().rollback(true).build())
+                .minHealthyPercent(100)
                 .build();
         devEcs.getSharedLoadBalancer().addRoute(appStack, "Web", SharedLoadBalancerRoute.builder()
                 .service(service)
