@@ -130,6 +130,10 @@ export function readDescriptor(where: string, doc: unknown): EnvironmentDescript
   if (!isJsonObject(doc)) {
     throw new Error(`${where}: the environment descriptor must be a JSON object; pass the value of its SSM parameter unchanged.`);
   }
+  const parameter = (doc as Record<string, any>).Parameter;
+  if (isJsonObject(parameter) && typeof parameter.Value === 'string') {
+    throw new Error(`${where}: this is the whole output of \`aws ssm get-parameter\`; pass only the descriptor, its Parameter.Value (add \`--query Parameter.Value --output text\`).`);
+  }
   const r = new DescriptorReader(where, doc as Record<string, unknown>);
   checkSchemaVersion(where, r, (doc as Record<string, unknown>).schemaVersion);
   const kindName = r.str('kind');

@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import {
   DescriptorDocument, EcsEnvironment, EnvironmentDescriptor, EnvironmentKind, HarmonixEnvironment, ServerlessEnvironment,
 } from '../../src';
-import { baseProps, CERTIFICATE_ARN, logicalIdOf, testStack } from '../fixtures/app';
+import { baseProps, CERTIFICATE_ARN, logicalIdOf, testApp, testStack } from '../fixtures/app';
 import { renderValue } from '../fixtures/iam';
 
 /** A serverless descriptor of the current schema, as deployed. */
@@ -120,10 +120,11 @@ describe('the descriptor an environment publishes', () => {
   });
 
   test('production stages require approval unless told otherwise', () => {
-    const stack = testStack();
-    const prod = new ServerlessEnvironment(stack, 'Prod', baseProps({ environmentName: 'prod', stage: 3 }));
-    const qa = new ServerlessEnvironment(stack, 'Qa', baseProps({ environmentName: 'qa', stage: 2 }));
-    const fast = new ServerlessEnvironment(stack, 'Fast', baseProps({ environmentName: 'fast', stage: 3, requireApproval: false }));
+    const app = testApp();
+    const env = (id: string, props: Record<string, unknown>) => new ServerlessEnvironment(testStack(app, { id }), id, baseProps(props));
+    const prod = env('Prod', { environmentName: 'prod', stage: 3 });
+    const qa = env('Qa', { environmentName: 'qa', stage: 2 });
+    const fast = env('Fast', { environmentName: 'fast', stage: 3, requireApproval: false });
     expect([prod.descriptor.requireApproval, qa.descriptor.requireApproval, fast.descriptor.requireApproval]).toEqual([true, false, false]);
   });
 });
@@ -201,6 +202,8 @@ describe('a descriptor that cannot be read gets one clear sentence', () => {
     ['route tables that do not match the subnets', { ...WAVE_ONE_ECS, network: { ...WAVE_ONE_ECS.network, privateSubnetRouteTableIds: ['rtb-1'] } },
       /field `network.privateSubnetRouteTableIds` must be a list of one route table per subnet of `privateSubnetIds`/],
     ['a table name that is not the table of the ARN', { ...QA, auditTableName: 'other' }, /invalid `descriptor.auditTableName`: "other" is not the table of auditTableArn/],
+    ['the whole get-parameter output', { Parameter: { Name: '/harmonix/environments/qa', Type: 'String', Value: JSON.stringify(QA) } },
+      /this is the whole output of `aws ssm get-parameter`; pass only the descriptor, its Parameter.Value \(add `--query Parameter.Value --output text`\)/],
     ['a role ARN that is not a role', { ...QA, operationsRoleArn: 'arn:aws:iam::333333333333:root' }, /invalid `descriptor.operationsRoleArn`/],
   ])('%s', (_case, doc, error) => expect(read(doc)).toThrow(error));
 

@@ -1,10 +1,11 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { propError } from '../../common/errors';
+import { ENVIRONMENT_TAG } from '../../common/tags';
 import { validateIntegerRange } from '../../common/validation';
 import { DescriptorReader } from '../descriptor-reader';
 
@@ -143,6 +144,7 @@ export class SharedLoadBalancerView implements ISharedLoadBalancer {
       throw propError(scope, `${where}.hostHeaders`, 'or `pathPatterns` must be given: a route without a rule would take every request of the environment.');
     }
     this.checkSameAccountAndRegion(scope, where);
+    tagRoutedService(route.service, this.parts.environmentName);
 
     const route_ = new Construct(scope, id);
     // The listener and its security group as seen from the route's stack. The security group
@@ -184,6 +186,18 @@ export class SharedLoadBalancerView implements ISharedLoadBalancer {
         + `add the route from a stack of that account and region (this one is ${stack.account}, ${stack.region}).`);
     }
   }
+}
+
+/**
+ * A routed service belongs to the environment: it and its task definition carry the environment
+ * tag, and its tasks get the service's tags, so the environment roles' tag conditions (scale,
+ * restart, stop a task) match what actually runs.
+ */
+function tagRoutedService(service: ecs.BaseService, environmentName: string): void {
+  Tags.of(service).add(ENVIRONMENT_TAG, environmentName);
+  Tags.of(service.taskDefinition).add(ENVIRONMENT_TAG, environmentName);
+  const cfn = service.node.defaultChild as ecs.CfnService;
+  cfn.propagateTags = cfn.propagateTags ?? ecs.PropagatedTagSource.SERVICE;
 }
 
 /** What an ECS runtime view is made of. */

@@ -11,7 +11,7 @@ import { createEnvironmentVpc, EnvironmentVpcSizing, NatProviderType } from './e
 import { createEnvironmentRole, EnvironmentGrant, grantBasePolicy, grantScoped } from './environment-roles';
 import { propError } from '../../common/errors';
 import { DEFAULT_BOOTSTRAP_QUALIFIER, descriptorParameterName, logGroupPrefix } from '../../common/naming';
-import { tagEnvironment } from '../../common/tags';
+import { ENVIRONMENT_TAG, tagEnvironment } from '../../common/tags';
 import {
   validateCidr, validateEnvironmentName, validateExternalId, validateIntegerRange,
   validateNotEmpty, validateQualifier, validateRoleArn,
@@ -170,6 +170,9 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
     this.kind = options.kind;
     this.account = stack.account;
     this.region = stack.region;
+    if (props.stage !== undefined && Token.isUnresolved(props.stage)) {
+      throw propError(this, 'stage', 'must be a literal number, not a token: it orders delivery and decides approvals at synth time.');
+    }
     const stage = validateIntegerRange(this, 'stage', props.stage ?? 1, 1, 99);
     this.delivery = {
       stage,
@@ -192,7 +195,10 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
       checkVpcIsDescribable(this, props.vpc);
     }
 
+    checkOneEnvironmentPerNameAndStack(this);
     tagEnvironment(this, this.environmentName);
+    // The stack itself carries the tag too, so the operations role may describe it.
+    stack.tags.setTag(ENVIRONMENT_TAG, this.environmentName);
 
     this.key = new kms.Key(this, 'Key', {
       alias: `alias/harmonix/${this.environmentName}`,
@@ -313,8 +319,14 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
     }
     const cidr = validateCidr(this, 'vpcCidr', props.vpcCidr ?? '10.0.0.0/16');
     const maxAzs = validateIntegerRange(this, 'maxAzs', props.maxAzs ?? 2, 1, 6);
-    if (maxAzs > 2 && Token.isUnresolved(Stack.of(this).region)) {
+    const stack = Stack.of(this);
+    if (maxAzs > 2 && Token.isUnresolved(stack.region)) {
       throw propError(this, 'maxAzs', `${maxAzs} needs a stack with a concrete account and region (set \`env\`); an environment-agnostic stack offers 2 availability zones.`);
+    }
+    // Before the CLI has looked the zones up, aws-cdk-lib offers placeholders ("dummy1a"...).
+    const offered = Token.isUnresolved(stack.region) ? [] : stack.availabilityZones;
+    if (offered.length > 0 && !offered.some(az => az.startsWith('dummy')) && maxAzs > offered.length) {
+      throw propError(this, 'maxAzs', `${maxAzs} is more than the ${offered.length} availability zones ${stack.region} offers this account (${offered.join(', ')}); use ${offered.length} or fewer.`);
     }
     const natGateways = validateIntegerRange(this, 'natGateways', props.natGateways ?? 1, 0, maxAzs);
     return {
@@ -341,6 +353,27 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
         },
       },
     }));
+  }
+}
+
+/**
+ * Environment names are unique per account (they name the roles, the key alias and the SSM
+ * descriptor), and a stack holds one environment (its stack tag names it).
+ */
+function checkOneEnvironmentPerNameAndStack(env: HarmonixEnvironmentBase): void {
+  const stack = Stack.of(env);
+  for (const other of env.node.root.node.findAll()) {
+    if (other === env || !(other instanceof HarmonixEnvironmentBase)) {
+      continue;
+    }
+    const otherStack = Stack.of(other);
+    if (otherStack === stack) {
+      throw propError(env, 'scope', `stack ${stack.node.path} already holds environment ${other.environmentName} (${other.node.path}); give each environment its own stack, whose tag names it.`);
+    }
+    const sameAccount = otherStack.account === stack.account || (Token.isUnresolved(otherStack.account) && Token.isUnresolved(stack.account));
+    if (other.environmentName === env.environmentName && sameAccount) {
+      throw propError(env, 'environmentName', `"${env.environmentName}" is already the name of ${other.node.path} in the same account; names are unique per account (they name its roles, key alias and SSM descriptor).`);
+    }
   }
 }
 

@@ -54,6 +54,9 @@ export function createEnvironmentRole(scope: Construct, id: string, options: Env
   });
 }
 
+/** Statement ids already used per role. */
+const statementIds = new WeakMap<iam.Role, Set<string>>();
+
 /**
  * Adds one statement to an environment role. This is the only way the environment roles get
  * permissions, so the rules hold in one place: no wildcard action, and every wildcard inside a
@@ -61,6 +64,12 @@ export function createEnvironmentRole(scope: Construct, id: string, options: Env
  * exact finding on the role).
  */
 export function grantScoped(role: iam.Role, grant: EnvironmentGrant, environmentName: string): void {
+  const sids = statementIds.get(role) ?? new Set<string>();
+  statementIds.set(role, sids);
+  if (sids.has(grant.sid)) {
+    throw new Error(`${role.node.path}: statement id ${grant.sid} is already used on this role; give each grant its own sid.`);
+  }
+  sids.add(grant.sid);
   const wildAction = grant.actions.find(a => a.includes('*'));
   if (wildAction) {
     throw new Error(`${role.node.path}: statement ${grant.sid} names the wildcard action ${wildAction}; environment roles use exact actions.`);

@@ -67,6 +67,7 @@ export function createSharedLoadBalancer(
     throw propError(scope, 'sharedLoadBalancer',
       'needs a stack with a concrete region (set `env` on the stack): load balancer access logs are delivered by a regional principal.');
   }
+  checkCertificateArn(scope, options.certificateArn);
   const internetFacing = options.internetFacing ?? true;
   const cidrs = options.ingressCidrs ?? [internetFacing ? '0.0.0.0/0' : context.vpc.vpcCidrBlock];
   cidrs.forEach((cidr, i) => validateCidr(scope, `sharedLoadBalancer.ingressCidrs[${i}]`, cidr, 0, 32));
@@ -117,4 +118,23 @@ export function createSharedLoadBalancer(
   loadBalancer.addRedirect({ sourcePort: 80, targetPort: 443, open: false });
 
   return { loadBalancer, httpsListener, securityGroup, accessLogBucket };
+}
+
+/** An ACM certificate of the load balancer's own account and region, or an IAM server certificate. */
+function checkCertificateArn(scope: Construct, arn: string): void {
+  if (Token.isUnresolved(arn)) {
+    return;
+  }
+  const stack = Stack.of(scope);
+  const acm = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):(\d{12}):certificate\/[\w-]+$/.exec(arn);
+  if (!acm && !/^arn:aws[a-z-]*:iam::\d{12}:server-certificate\/.+$/.test(arn)) {
+    throw propError(scope, 'sharedLoadBalancer.certificateArn',
+      `"${arn}" is not an ACM certificate ARN such as "arn:aws:acm:${stack.region}:${stack.account}:certificate/<id>".`);
+  }
+  if (acm && acm[1] !== stack.region) {
+    throw propError(scope, 'sharedLoadBalancer.certificateArn', `the certificate is in ${acm[1]}, but a load balancer can only use ACM certificates of its own region ${stack.region}; request or import it there.`);
+  }
+  if (acm && !Token.isUnresolved(stack.account) && acm[2] !== stack.account) {
+    throw propError(scope, 'sharedLoadBalancer.certificateArn', `the certificate belongs to account ${acm[2]}, but a load balancer can only use ACM certificates of its own account ${stack.account}.`);
+  }
 }

@@ -1,6 +1,7 @@
+import { Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { EcsEnvironment, ServerlessEnvironment } from '../../../src';
-import { baseProps, testStack } from '../../fixtures/app';
+import { baseProps, testApp, testStack } from '../../fixtures/app';
 
 const ecs = (overrides: Record<string, unknown>) => () => new EcsEnvironment(testStack(), 'Dev', baseProps(overrides));
 const serverless = (overrides: Record<string, unknown>) => () => new ServerlessEnvironment(testStack(), 'Qa', baseProps(overrides));
@@ -48,6 +49,42 @@ describe('bad input gets one clear error naming the construct and the prop', () 
   test('more than two AZs in an environment-agnostic stack', () => {
     expect(() => new EcsEnvironment(testStack(undefined, { agnostic: true }), 'Dev', baseProps({ maxAzs: 3 })))
       .toThrow(/invalid `maxAzs`: 3 needs a stack with a concrete account and region/);
+  });
+
+  test('more AZs than the region offers the account', () => {
+    // cdk.context.json records 3 zones for the test account in eu-west-1.
+    expect(ecs({ maxAzs: 4, natGateways: 1 })).toThrow(/invalid `maxAzs`: 4 is more than the 3 availability zones eu-west-1 offers this account \(eu-west-1a, eu-west-1b, eu-west-1c\); use 3 or fewer/);
+    expect(ecs({ maxAzs: 3 })).not.toThrow();
+  });
+
+  test('a token as stage', () => {
+    expect(ecs({ stage: Token.asNumber(Lazy.number({ produce: () => 3 })) }))
+      .toThrow(/Workload\/Dev: invalid `stage`: must be a literal number, not a token: it orders delivery and decides approvals at synth time/);
+  });
+
+  test('two environments with one name in one account, or two in one stack', () => {
+    const app = testApp();
+    new EcsEnvironment(testStack(app, { id: 'First' }), 'Dev', baseProps());
+    expect(() => new ServerlessEnvironment(testStack(app, { id: 'Second' }), 'Dev', baseProps()))
+      .toThrow(/Second\/Dev: invalid `environmentName`: "dev" is already the name of First\/Dev in the same account/);
+    const elsewhere = new Stack(app, 'OtherAccount', { env: { account: '999999999999', region: 'eu-west-1' } });
+    expect(() => new ServerlessEnvironment(elsewhere, 'Dev', baseProps())).not.toThrow();
+    expect(() => new ServerlessEnvironment(app.node.findChild('First') as Stack, 'Qa', baseProps({ environmentName: 'qa' })))
+      .toThrow(/First\/Qa: invalid `scope`: stack First already holds environment dev \(First\/Dev\); give each environment its own stack/);
+  });
+
+  test('a certificate that a load balancer of this account and region cannot use', () => {
+    const lb = (certificateArn: string) => ecs({ sharedLoadBalancer: { certificateArn } });
+    expect(lb('my-certificate')).toThrow(/invalid `sharedLoadBalancer.certificateArn`: "my-certificate" is not an ACM certificate ARN such as "arn:aws:acm:eu-west-1:111111111111:certificate\/<id>"/);
+    expect(lb('arn:aws:acm:us-east-1:111111111111:certificate/abc')).toThrow(/the certificate is in us-east-1, but a load balancer can only use ACM certificates of its own region eu-west-1/);
+    expect(lb('arn:aws:acm:eu-west-1:222222222222:certificate/abc')).toThrow(/the certificate belongs to account 222222222222, but .* its own account 111111111111/);
+    expect(lb('arn:aws:iam::111111111111:server-certificate/legacy')).not.toThrow();
+  });
+
+  test('a grant that reuses a statement id', () => {
+    const env = new ServerlessEnvironment(testStack(), 'Qa', baseProps({ environmentName: 'qa' }));
+    expect(() => env.grantOperations({ sid: 'ReadEnvironmentDescriptor', actions: ['ssm:GetParameter'], resources: ['arn:aws:ssm:eu-west-1:111111111111:parameter/x'] }))
+      .toThrow(/Workload\/Qa\/OperationsRole: statement id ReadEnvironmentDescriptor is already used on this role; give each grant its own sid/);
   });
 
   test('serverless limits', () => {
