@@ -24,6 +24,13 @@ export interface EnvironmentGrant {
    */
   readonly onlyTaggedResources?: boolean;
   /**
+   * IAM conditions of the statement, as in `iam.PolicyStatementProps.conditions`, for example
+   * `{ ArnEquals: { 'ecs:cluster': clusterArn } }`. Required when a resource is `*` (an API with
+   * no resource ARN): the condition is then the statement's scope.
+   * @default - none
+   */
+  readonly conditions?: { [operator: string]: any };
+  /**
    * Why a `*` inside a resource ARN still stays within this environment.
    * @default - none; required when a resource holds `*`
    */
@@ -74,12 +81,14 @@ export function grantScoped(role: iam.Role, grant: EnvironmentGrant, environment
   if (wildAction) {
     throw new Error(`${role.node.path}: statement ${grant.sid} names the wildcard action ${wildAction}; environment roles use exact actions.`);
   }
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
-    sid: grant.sid,
-    actions: grant.actions,
-    resources: grant.resources,
-    conditions: grant.onlyTaggedResources ? { StringEquals: { [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: environmentName } } : undefined,
-  }));
+  if (grant.resources.includes('*') && Object.keys(grant.conditions ?? {}).length === 0 && !grant.onlyTaggedResources) {
+    throw new Error(`${role.node.path}: statement ${grant.sid} has the resource "*" without a condition; scope it with the service's condition keys.`);
+  }
+  const statement = new iam.PolicyStatement({ sid: grant.sid, actions: grant.actions, resources: grant.resources, conditions: grant.conditions });
+  if (grant.onlyTaggedResources) {
+    statement.addCondition('StringEquals', { ...statement.conditions.StringEquals, [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: environmentName });
+  }
+  role.addToPrincipalPolicy(statement);
   for (const resource of grant.resources.filter(r => hasWildcard(role, r))) {
     if (!grant.wildcardReason) {
       throw new Error(`${role.node.path}: statement ${grant.sid} has the wildcard resource ${resource} without a reason.`);
@@ -131,9 +140,22 @@ export function grantBasePolicy(scope: Construct, t: BasePolicyTargets): void {
   t.grantOperations({ sid: 'UseEnvironmentKey', actions: keyActions, resources: [t.kmsKeyArn] });
   t.grantOperations({
     sid: 'ReadEnvironmentLogs',
-    actions: ['logs:DescribeLogStreams', 'logs:GetLogEvents', 'logs:FilterLogEvents'],
+    actions: ['logs:DescribeLogStreams', 'logs:GetLogEvents', 'logs:FilterLogEvents', 'logs:StartQuery'],
     resources: [logGroups(''), logGroups(':log-stream:*')],
     wildcardReason: `Log groups are limited to the environment prefix ${t.logGroupPrefix}; the wildcard covers the apps' log groups and streams under it.`,
+  });
+  t.grantOperations({
+    sid: 'ListLogGroups',
+    actions: ['logs:DescribeLogGroups'],
+    resources: [stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+    wildcardReason: 'DescribeLogGroups is authorized against every log group of the account and region at once; it returns names, retention and sizes, never log events, which stay limited to the environment prefix.',
+  });
+  t.grantOperations({
+    sid: 'ReadLogQueryResults',
+    actions: ['logs:GetQueryResults', 'logs:StopQuery'],
+    resources: ['*'],
+    conditions: { StringEquals: { 'aws:RequestedRegion': stack.region } },
+    wildcardReason: 'GetQueryResults and StopQuery take only a query id and have no resource ARN; queries can only be started (StartQuery) on the log groups granted above, and the region is fixed by condition.',
   });
   t.grantOperations({
     sid: 'DescribeEnvironmentStacks',

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -145,6 +145,21 @@ export class EcsEnvironment extends HarmonixEnvironmentBase {
       actions: ['ecs:DescribeServices', 'ecs:DescribeTasks'],
       resources: [services, tasks],
       wildcardReason: onlyThisCluster,
+    });
+    this.grantOperations({
+      sid: 'ListServicesAndTasksOfCluster',
+      actions: ['ecs:ListServices', 'ecs:ListTasks'],
+      resources: ['*'],
+      conditions: { ArnEquals: { 'ecs:cluster': this.cluster.clusterArn } },
+      wildcardReason: `ListServices and ListTasks have no resource ARN; the ecs:cluster condition limits them to the environment's cluster ${name}.`,
+    });
+    this.grantOperations({
+      sid: 'ReadContainerInsights',
+      actions: ['logs:DescribeLogStreams', 'logs:GetLogEvents', 'logs:FilterLogEvents', 'logs:StartQuery'],
+      resources: [
+        stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `/aws/ecs/containerinsights/${name}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+      ],
+      wildcardReason: `The wildcard stands for the Container Insights log groups of the environment's cluster ${name} (performance events) and their streams.`,
     });
     this.grantOperations({
       sid: 'ScaleAndRestartTaggedServices',

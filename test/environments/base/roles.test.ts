@@ -52,14 +52,23 @@ describe.each(kinds)('%s roles', (_name, create) => {
     expect(managed.filter(a => /AdministratorAccess|PowerUserAccess|IAMFullAccess/.test(a))).toEqual([]);
   });
 
-  test('the environment roles have no managed policies and no resource "*"', () => {
+  test('the environment roles have no managed policies, and a resource "*" only under a condition', () => {
     for (const id of [provisioningId, operationsId]) {
       const role = template.findResources('AWS::IAM::Role')[id];
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
-      for (const statement of roleStatements(template, id)) {
-        expect(resourcesOf(statement)).not.toContain('*');
+      for (const statement of roleStatements(template, id).filter(s => resourcesOf(s).includes('*'))) {
+        expect([statement.Sid, Object.keys(statement.Condition ?? {}).length > 0]).toEqual([statement.Sid, true]);
       }
     }
+  });
+
+  test('Backstage may list log groups and read the results of its log queries, in this region only', () => {
+    const ops = roleStatements(template, operationsId);
+    expect(actionsOf(bySid(ops, 'ReadEnvironmentLogs'))).toContain('logs:StartQuery');
+    expect(resourcesOf(bySid(ops, 'ListLogGroups'))).toEqual(['arn:<AWS::Partition>:logs:eu-west-1:111111111111:log-group:*']);
+    const results = bySid(ops, 'ReadLogQueryResults');
+    expect([actionsOf(results), resourcesOf(results), results.Condition])
+      .toEqual([['logs:GetQueryResults', 'logs:StopQuery'], ['*'], { StringEquals: { 'aws:RequestedRegion': 'eu-west-1' } }]);
   });
 
   test('the provisioning role deploys only through the CDK bootstrap roles of its account and region', () => {
@@ -115,6 +124,12 @@ test('ECS roles act on services and tasks of their own cluster; scaling and rest
   const operate = bySid(ops, 'ScaleAndRestartTaggedServices');
   expect(actionsOf(operate)).toEqual(['ecs:UpdateService', 'ecs:StopTask']);
   expect(operate.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/harmonix:environment': 'dev' } });
+  // Listing has no resource ARN: the ecs:cluster condition is the scope.
+  const list = bySid(ops, 'ListServicesAndTasksOfCluster');
+  expect([actionsOf(list), resourcesOf(list)]).toEqual([['ecs:ListServices', 'ecs:ListTasks'], ['*']]);
+  expect(list.Condition).toEqual({ ArnEquals: { 'ecs:cluster': { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::ECS::Cluster', 'DevCluster'), 'Arn'] } } });
+  expect(resourcesOf(bySid(ops, 'ReadContainerInsights')))
+    .toEqual(['arn:<AWS::Partition>:logs:eu-west-1:111111111111:log-group:/aws/ecs/containerinsights/harmonix-dev/*']);
   template.hasResourceProperties('AWS::IAM::Role', {
     AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { AWS: PIPELINE_ROLE_ARN } })] },
   });
@@ -138,6 +153,12 @@ test('serverless roles act on functions and APIs tagged with the environment and
   const apis = bySid(ops, 'ReadTaggedApis');
   expect(apis.Condition).toEqual(tagged);
   expect(resourcesOf(apis)).toEqual(['arn:<AWS::Partition>:apigateway:eu-west-1::/restapis/*', 'arn:<AWS::Partition>:apigateway:eu-west-1::/apis/*']);
+});
+
+test('a grant on resource "*" needs a condition', () => {
+  const env = new ServerlessEnvironment(testStack(), 'Dev', baseProps());
+  expect(() => env.grantOperations({ sid: 'Everything', actions: ['ecs:ListClusters'], resources: ['*'], wildcardReason: 'x'.repeat(50) }))
+    .toThrow(/Workload\/Dev\/OperationsRole: statement Everything has the resource "\*" without a condition; scope it with the service's condition keys/);
 });
 
 test('a grant with a wildcard action is refused', () => {
