@@ -15,7 +15,7 @@ export { HarmonixEnvironment } from './contract/harmonix-environment';
 // The environments of this library.
 export { HarmonixEnvironmentBase } from './environments/base/environment-base';
 export type { EnvironmentRuntimes, HarmonixEnvironmentBaseOptions, HarmonixEnvironmentBaseProps } from './environments/base/environment-base';
-export { NatProviderType } from './environments/base/environment-network';
+export { FlowLogDestinationType, NatProviderType } from './environments/base/environment-network';
 export type { EnvironmentGrant } from './environments/base/environment-roles';
 export { EcsEnvironment } from './environments/ecs/ecs-environment';
 export type { EcsEnvironmentProps } from './environments/ecs/ecs-environment';

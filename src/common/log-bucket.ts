@@ -1,7 +1,19 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acceptFindings } from './nag';
+import { acceptFindings, acceptStackProviderFindings } from './nag';
+
+/**
+ * How a bucket goes with its stack: kept, or deleted with its objects (a bucket that is not
+ * empty would make the stack's deletion fail).
+ */
+export function bucketRemoval(scope: Construct, removalPolicy: RemovalPolicy): Pick<s3.BucketProps, 'removalPolicy' | 'autoDeleteObjects'> {
+  const destroy = removalPolicy === RemovalPolicy.DESTROY;
+  if (destroy) {
+    acceptStackProviderFindings(scope, 'Custom::S3AutoDeleteObjectsCustomResourceProvider', 'empties buckets before the stack deletes them');
+  }
+  return { removalPolicy, autoDeleteObjects: destroy };
+}
 
 /** How a log bucket is built. */
 export interface LogBucketOptions {
@@ -23,7 +35,7 @@ export function createLogBucket(scope: Construct, id: string, options: LogBucket
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
     objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
     lifecycleRules: [{ expiration: Duration.days(options.expirationDays) }],
-    removalPolicy: options.removalPolicy,
+    ...bucketRemoval(scope, options.removalPolicy),
   });
   acceptFindings(bucket, {
     id: 'AwsSolutions-S1',

@@ -1,4 +1,4 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Aspects, Stack, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /**
@@ -36,6 +36,33 @@ export function acceptFindings(scope: IConstruct, ...findings: NagAcceptance[]):
     }
   }
 }
+
+/**
+ * aws-cdk-lib implements some features (default security group lock-down, bucket auto-delete)
+ * with one custom resource provider per stack; its role uses AWS's basic Lambda execution
+ * policy by aws-cdk-lib's design. Accepts that finding on that provider only, if present.
+ */
+export function acceptStackProviderFindings(scope: IConstruct, providerId: string, purpose: string): void {
+  const stack = Stack.of(scope);
+  const accepted = providersWithAcceptance.get(stack) ?? new Set<string>();
+  providersWithAcceptance.set(stack, accepted);
+  if (accepted.has(providerId)) {
+    return;
+  }
+  accepted.add(providerId);
+  // The provider may not exist yet (aws-cdk-lib creates it with its first user): look at synthesis.
+  Aspects.of(stack).add({
+    visit: node => {
+      if (node.node.scope === stack && node.node.id === providerId) {
+        acceptFindings(node, {
+          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+          reason: `aws-cdk-lib custom resource provider that ${purpose}; it only needs to write its own logs.`,
+        });
+      }
+    },
+  });
+}
+const providersWithAcceptance = new WeakMap<Stack, Set<string>>();
 
 /**
  * The id cdk-nag gives the IAM5 finding for one wildcard resource of a policy statement, for

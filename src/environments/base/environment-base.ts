@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { createAuditTable } from './audit-table';
-import { createEnvironmentVpc, EnvironmentVpcSizing, NatProviderType } from './environment-network';
+import { createEnvironmentVpc, EnvironmentVpcSizing, FlowLogDestinationType, NatProviderType } from './environment-network';
 import { createEnvironmentRole, EnvironmentGrant, grantBasePolicy, grantScoped } from './environment-roles';
 import { propError } from '../../common/errors';
 import { DEFAULT_BOOTSTRAP_QUALIFIER, descriptorParameterName, logGroupPrefix } from '../../common/naming';
@@ -97,7 +97,12 @@ export interface HarmonixEnvironmentBaseProps {
    */
   readonly natProvider?: NatProviderType;
   /**
-   * Retention of the VPC flow logs.
+   * Where the flow logs of a new VPC go.
+   * @default FlowLogDestinationType.S3
+   */
+  readonly flowLogDestination?: FlowLogDestinationType;
+  /**
+   * Retention of the VPC flow logs (bucket objects expire after it).
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly flowLogRetention?: logs.RetentionDays;
@@ -146,6 +151,8 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
   public readonly kind: EnvironmentKind;
   public readonly account: string;
   public readonly region: string;
+  /** Delivery order (dev 1, qa 2, prod 3), as the descriptor records it. */
+  public readonly stage: number;
   public readonly vpc?: ec2.IVpc;
   public readonly kmsKey: kms.IKey;
   public readonly auditTable: dynamodb.ITable;
@@ -174,6 +181,7 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
       throw propError(this, 'stage', 'must be a literal number, not a token: it orders delivery and decides approvals at synth time.');
     }
     const stage = validateIntegerRange(this, 'stage', props.stage ?? 1, 1, 99);
+    this.stage = stage;
     this.delivery = {
       stage,
       requireApproval: props.requireApproval ?? stage >= 3,
@@ -307,7 +315,7 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
    */
   private newVpcSettings(props: HarmonixEnvironmentBaseProps, options: HarmonixEnvironmentBaseOptions): EnvironmentVpcSizing | undefined {
     const creating = !props.vpc && options.createVpc;
-    const vpcOnly = (['vpcCidr', 'maxAzs', 'natGateways', 'natProvider', 'flowLogRetention'] as const)
+    const vpcOnly = (['vpcCidr', 'maxAzs', 'natGateways', 'natProvider', 'flowLogDestination', 'flowLogRetention'] as const)
       .filter(p => props[p] !== undefined);
     if (!creating && vpcOnly.length > 0) {
       throw propError(this, vpcOnly[0], props.vpc
@@ -335,6 +343,7 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
       natGateways,
       natProvider: props.natProvider ?? NatProviderType.GATEWAY,
       flowLogRetention: props.flowLogRetention ?? logs.RetentionDays.ONE_MONTH,
+      flowLogDestination: props.flowLogDestination ?? FlowLogDestinationType.S3,
     };
   }
 

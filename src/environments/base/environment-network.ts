@@ -1,9 +1,12 @@
-import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acceptFindings } from '../../common/nag';
+import { bucketRemoval } from '../../common/log-bucket';
+import { acceptFindings, acceptStackProviderFindings } from '../../common/nag';
 import { logGroupPrefix } from '../../common/naming';
 
 /** What gives the private subnets of an environment VPC their way out to the internet. */
@@ -17,6 +20,17 @@ export enum NatProviderType {
   INSTANCE = 'INSTANCE',
 }
 
+/** Where the VPC flow logs go. */
+export enum FlowLogDestinationType {
+  /**
+   * An S3 bucket of the environment, encrypted with its key, objects expiring after the
+   * retention: storage is cheaper than CloudWatch Logs ingestion by an order of magnitude.
+   */
+  S3 = 'S3',
+  /** A CloudWatch Logs group of the environment: searchable at once, priced by ingestion. */
+  CLOUDWATCH_LOGS = 'CLOUDWATCH_LOGS',
+}
+
 /** The size of the environment VPC, from the props with defaults filled in. */
 export interface EnvironmentVpcSizing {
   readonly cidr: string;
@@ -24,6 +38,7 @@ export interface EnvironmentVpcSizing {
   readonly natGateways: number;
   readonly natProvider: NatProviderType;
   readonly flowLogRetention: logs.RetentionDays;
+  readonly flowLogDestination: FlowLogDestinationType;
 }
 
 /** How the environment VPC is built. */
@@ -34,17 +49,11 @@ export interface EnvironmentVpcOptions extends EnvironmentVpcSizing {
 }
 
 /**
- * A VPC with public and private subnets, NAT gateways or instances of the caller's choice, an S3
- * gateway endpoint, all traffic in flow logs (encrypted, with retention) and the default
- * security group stripped of its rules.
+ * A VPC with public and private subnets, NAT gateways or instances of the caller's choice, free
+ * S3 and DynamoDB gateway endpoints, all traffic in flow logs (encrypted, with retention) and the
+ * default security group stripped of its rules.
  */
 export function createEnvironmentVpc(scope: Construct, options: EnvironmentVpcOptions): ec2.Vpc {
-  const flowLogGroup = new logs.LogGroup(scope, 'FlowLogs', {
-    logGroupName: `${logGroupPrefix(options.environmentName)}vpc-flow-logs`,
-    retention: options.flowLogRetention,
-    encryptionKey: options.kmsKey,
-    removalPolicy: options.removalPolicy,
-  });
   const natInstances = options.natProvider === NatProviderType.INSTANCE && options.natGateways > 0
     ? natInstanceProvider()
     : undefined;
@@ -60,12 +69,10 @@ export function createEnvironmentVpc(scope: Construct, options: EnvironmentVpcOp
     restrictDefaultSecurityGroup: true,
     gatewayEndpoints: {
       S3: { service: ec2.GatewayVpcEndpointAwsService.S3 },
+      DynamoDB: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB },
     },
     flowLogs: {
-      all: {
-        destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogGroup),
-        trafficType: ec2.FlowLogTrafficType.ALL,
-      },
+      all: { destination: flowLogDestination(scope, options), trafficType: ec2.FlowLogTrafficType.ALL },
     },
   });
   if (!Token.isUnresolved(Stack.of(scope).region)) {
@@ -74,11 +81,51 @@ export function createEnvironmentVpc(scope: Construct, options: EnvironmentVpcOp
       reason: 'ec2.Vpc places each subnet in a named zone of the account (from cdk.context.json), so subnets never move between deployments.',
     });
   }
-  acceptRestrictDefaultSgProvider(scope);
+  acceptStackProviderFindings(scope, 'Custom::VpcRestrictDefaultSGCustomResourceProvider', 'removes the default security group rules');
   if (natInstances) {
     secureNatInstances(natInstances, options.cidr);
   }
   return vpc;
+}
+
+/** The flow logs' destination: an encrypted, expiring bucket (default) or log group. */
+function flowLogDestination(scope: Construct, options: EnvironmentVpcOptions): ec2.FlowLogDestination {
+  const days = options.flowLogRetention === logs.RetentionDays.INFINITE ? undefined : options.flowLogRetention as number;
+  if (options.flowLogDestination === FlowLogDestinationType.CLOUDWATCH_LOGS) {
+    return ec2.FlowLogDestination.toCloudWatchLogs(new logs.LogGroup(scope, 'FlowLogs', {
+      logGroupName: `${logGroupPrefix(options.environmentName)}vpc-flow-logs`,
+      retention: options.flowLogRetention,
+      encryptionKey: options.kmsKey,
+      removalPolicy: options.removalPolicy,
+    }));
+  }
+  const stack = Stack.of(scope);
+  // Log delivery writes with the environment key, for this account's flow logs only.
+  options.kmsKey.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'AllowLogDeliveryForFlowLogs',
+    principals: [new iam.ServicePrincipal('delivery.logs.amazonaws.com')],
+    actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+    resources: ['*'],
+    conditions: {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'logs', resource: '*', arnFormat: ArnFormat.NO_RESOURCE_NAME }) },
+    },
+  }));
+  const bucket = new s3.Bucket(scope, 'FlowLogBucket', {
+    encryption: s3.BucketEncryption.KMS,
+    encryptionKey: options.kmsKey,
+    bucketKeyEnabled: true,
+    enforceSSL: true,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    lifecycleRules: [{ expiration: days === undefined ? undefined : Duration.days(days), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+    ...bucketRemoval(scope, options.removalPolicy),
+  });
+  acceptFindings(bucket, {
+    id: 'AwsSolutions-S1',
+    reason: 'This bucket only receives VPC flow logs; logging its own access would log the log writes.',
+  });
+  return ec2.FlowLogDestination.toS3(bucket, 'vpc-flow-logs/');
 }
 
 /** Graviton NAT instances on Amazon Linux 2023 (resolved through SSM at deploy time). */
@@ -121,21 +168,4 @@ function secureNatInstances(provider: ec2.NatInstanceProviderV2, vpcCidr: string
       },
     );
   }
-}
-
-/**
- * `restrictDefaultSecurityGroup` is implemented by one aws-cdk-lib custom resource provider per
- * stack; its findings are aws-cdk-lib's design, accepted here on that provider only.
- */
-function acceptRestrictDefaultSgProvider(scope: Construct): void {
-  const provider = Stack.of(scope).node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
-  if (!provider) {
-    return;
-  }
-  acceptFindings(provider,
-    {
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason: 'aws-cdk-lib custom resource provider that removes the default security group rules; it only needs to write its own logs.',
-    },
-  );
 }

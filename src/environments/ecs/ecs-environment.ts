@@ -7,6 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { createSharedLoadBalancer, SharedLoadBalancerOptions } from './shared-load-balancer';
+import { acceptFindings } from '../../common/nag';
 import { clusterName } from '../../common/naming';
 import { EnvironmentKind } from '../../contract/environment';
 import { ecsRuntime, SharedLoadBalancerView } from '../../contract/runtimes/ecs';
@@ -24,6 +25,12 @@ export interface EcsEnvironmentProps extends HarmonixEnvironmentBaseProps {
    * @default false
    */
   readonly fargateSpotByDefault?: boolean;
+  /**
+   * CloudWatch Container Insights on the cluster: per-task CPU, memory and network metrics and
+   * performance events. Charged per metric, so off for non-production by default.
+   * @default - on from stage 3 (production), off below
+   */
+  readonly containerInsights?: boolean;
   /**
    * Retention of the ECS Exec session logs.
    * @default logs.RetentionDays.ONE_MONTH
@@ -66,6 +73,7 @@ export class EcsEnvironment extends HarmonixEnvironmentBase {
     super(scope, id, props, { kind: EnvironmentKind.ECS, createVpc: true });
     const vpc = this.vpc!;
     const name = clusterName(this.environmentName);
+    const containerInsights = props.containerInsights ?? this.stage >= 3;
 
     this.execLogGroup = new logs.LogGroup(this, 'ExecLogs', {
       logGroupName: `${this.logGroupPrefix}ecs-exec`,
@@ -76,7 +84,7 @@ export class EcsEnvironment extends HarmonixEnvironmentBase {
     this.cluster = new ecs.Cluster(this, 'Cluster', {
       clusterName: name,
       vpc,
-      containerInsightsV2: ecs.ContainerInsights.ENABLED,
+      containerInsightsV2: containerInsights ? ecs.ContainerInsights.ENABLED : ecs.ContainerInsights.DISABLED,
       enableFargateCapacityProviders: true,
       executeCommandConfiguration: {
         kmsKey: this.kmsKey,
@@ -84,6 +92,12 @@ export class EcsEnvironment extends HarmonixEnvironmentBase {
         logConfiguration: { cloudWatchLogGroup: this.execLogGroup, cloudWatchEncryptionEnabled: true },
       },
     });
+    if (!containerInsights) {
+      acceptFindings(this.cluster, {
+        id: 'AwsSolutions-ECS4',
+        reason: 'Container Insights is charged per metric; it is off below stage 3 to keep non-production environments cheap when idle (containerInsights: true turns it on).',
+      });
+    }
     const defaultCapacityProvider = props.fargateSpotByDefault ? 'FARGATE_SPOT' : 'FARGATE';
     this.cluster.addDefaultCapacityProviderStrategy([{ capacityProvider: defaultCapacityProvider, weight: 1 }]);
     this.cloudMapNamespace = this.cluster.addDefaultCloudMapNamespace({
@@ -97,6 +111,7 @@ export class EcsEnvironment extends HarmonixEnvironmentBase {
       const lb = createSharedLoadBalancer(this, props.sharedLoadBalancer, {
         vpc,
         removalPolicy: this.dataRemovalPolicy,
+        deletionProtection: this.stage >= 3,
       });
       this.sharedLoadBalancer = lb.loadBalancer;
       this.httpsListener = lb.httpsListener;

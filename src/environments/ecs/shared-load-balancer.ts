@@ -33,8 +33,9 @@ export interface SharedLoadBalancerOptions {
    */
   readonly accessLogExpirationDays?: number;
   /**
-   * Deletion protection of the load balancer.
-   * @default - on when the environment retains its data
+   * Deletion protection of the load balancer. While it is on, `cdk destroy` of the environment
+   * fails at the load balancer: turn it off and deploy first.
+   * @default - on from stage 3 (production), off below
    */
   readonly deletionProtection?: boolean;
 }
@@ -43,6 +44,8 @@ export interface SharedLoadBalancerOptions {
 interface SharedLoadBalancerContext {
   readonly vpc: ec2.IVpc;
   readonly removalPolicy: RemovalPolicy;
+  /** Deletion protection unless the options say otherwise. */
+  readonly deletionProtection: boolean;
 }
 
 /** The parts of a shared load balancer an environment keeps. */
@@ -103,7 +106,7 @@ export function createSharedLoadBalancer(
     securityGroup,
     vpcSubnets: { subnetType: internetFacing ? ec2.SubnetType.PUBLIC : ec2.SubnetType.PRIVATE_WITH_EGRESS },
     dropInvalidHeaderFields: true,
-    deletionProtection: options.deletionProtection ?? context.removalPolicy === RemovalPolicy.RETAIN,
+    deletionProtection: options.deletionProtection ?? context.deletionProtection,
   });
   loadBalancer.logAccessLogs(accessLogBucket, 'alb');
 

@@ -3,7 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
-import { createLogBucket } from '../../common/log-bucket';
+import { bucketRemoval, createLogBucket } from '../../common/log-bucket';
 
 /** How the artifact store is built. */
 export interface ArtifactStoreProps {
@@ -48,7 +48,7 @@ export class ArtifactStore extends Construct {
         noncurrentVersionExpiration: Duration.days(props.noncurrentVersionExpirationDays),
         abortIncompleteMultipartUploadAfter: Duration.days(7),
       }],
-      removalPolicy: props.removalPolicy,
+      ...bucketRemoval(this, props.removalPolicy),
     });
   }
 }

@@ -3,7 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { EcsEnvironment, EnvironmentKind } from '../../../src';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { EcsEnvironment, EnvironmentKind, FlowLogDestinationType } from '../../../src';
 import { baseProps, CERTIFICATE_ARN, logicalIdOf, testApp, testStack } from '../../fixtures/app';
 import { renderValue } from '../../fixtures/iam';
 
@@ -31,23 +32,49 @@ describe('EcsEnvironment network', () => {
     template.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.20.0.0/16' });
   });
 
-  test('flow logs of all traffic go to an encrypted log group with retention', () => {
+  test('flow logs of all traffic go to a bucket encrypted with the environment key, expiring after the retention', () => {
     const { template } = synth();
     const keyId = logicalIdOf(template, 'AWS::KMS::Key', 'DevKey');
-    template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs', ResourceType: 'VPC' });
-    template.hasResourceProperties('AWS::Logs::LogGroup', {
-      LogGroupName: '/harmonix/dev/vpc-flow-logs',
-      RetentionInDays: 30,
-      KmsKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
+    const bucketId = logicalIdOf(template, 'AWS::S3::Bucket', 'DevFlowLogBucket');
+    template.hasResourceProperties('AWS::EC2::FlowLog', {
+      TrafficType: 'ALL', LogDestinationType: 's3', ResourceType: 'VPC',
+      LogDestination: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/vpc-flow-logs/']] },
     });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [keyId, 'Arn'] } } }] },
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 30 })] },
+    });
+    // Log delivery may use the key for this account's logs only.
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
+        Sid: 'AllowLogDeliveryForFlowLogs',
+        Principal: { Service: 'delivery.logs.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' }, ArnLike: { 'aws:SourceArn': Match.anyValue() } },
+      })]) },
+    });
+    template.resourceCountIs('AWS::Logs::LogGroup', 1); // ECS Exec only
   });
 
-  test('S3 gateway endpoint and a locked-down default security group', () => {
-    const { template } = synth();
-    template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
-      VpcEndpointType: 'Gateway',
-      ServiceName: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith(['.s3'])]) }),
+  test('flow logs to CloudWatch Logs by choice, in an encrypted log group with retention', () => {
+    const { template } = synth({ flowLogDestination: FlowLogDestinationType.CLOUDWATCH_LOGS, flowLogRetention: logs.RetentionDays.ONE_WEEK });
+    template.hasResourceProperties('AWS::EC2::FlowLog', { LogDestinationType: 'cloud-watch-logs' });
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: '/harmonix/dev/vpc-flow-logs',
+      RetentionInDays: 7,
+      KmsKeyId: { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::KMS::Key', 'DevKey'), 'Arn'] },
     });
+    expect(Object.keys(template.findResources('AWS::S3::Bucket')).filter(id => id.includes('FlowLog'))).toEqual([]);
+  });
+
+  test('free S3 and DynamoDB gateway endpoints and a locked-down default security group', () => {
+    const { template } = synth();
+    for (const service of ['.s3', '.dynamodb']) {
+      template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+        VpcEndpointType: 'Gateway',
+        ServiceName: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([service])]) }),
+      });
+    }
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 2);
     template.resourceCountIs('Custom::VpcRestrictDefaultSG', 1);
   });
 
@@ -116,8 +143,15 @@ describe('EcsEnvironment data stores', () => {
 });
 
 describe('EcsEnvironment cluster', () => {
-  test('cluster with Container Insights and encrypted ECS Exec logging', () => {
-    const { template } = synth();
+  test('Container Insights: off below stage 3 (cheap idle), on from stage 3, as the prop says otherwise', () => {
+    const insights = (props: Record<string, unknown>) =>
+      Object.values(synth(props).template.findResources('AWS::ECS::Cluster'))[0].Properties.ClusterSettings[0].Value;
+    expect([insights({}), insights({ stage: 2 }), insights({ stage: 3 }), insights({ containerInsights: true }), insights({ stage: 3, containerInsights: false })])
+      .toEqual(['disabled', 'disabled', 'enabled', 'enabled', 'disabled']);
+  });
+
+  test('cluster with encrypted ECS Exec logging', () => {
+    const { template } = synth({ stage: 3 });
     const keyId = logicalIdOf(template, 'AWS::KMS::Key', 'DevKey');
     template.hasResourceProperties('AWS::ECS::Cluster', {
       ClusterName: 'harmonix-dev',
@@ -160,12 +194,22 @@ describe('EcsEnvironment shared load balancer', () => {
     synth().template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 0);
   });
 
+  test('deletion protection: off below stage 3 so the environment can be destroyed, on from stage 3, as the prop says otherwise', () => {
+    const protectedLb = (props: Record<string, unknown>) => Object.values(synth(props).template.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'))[0]
+      .Properties.LoadBalancerAttributes.find((a: any) => a.Key === 'deletion_protection.enabled').Value;
+    expect([
+      protectedLb(lbProps),
+      protectedLb({ ...lbProps, stage: 3 }),
+      protectedLb({ stage: 3, sharedLoadBalancer: { certificateArn: CERTIFICATE_ARN, deletionProtection: false } }),
+      protectedLb({ sharedLoadBalancer: { certificateArn: CERTIFICATE_ARN, deletionProtection: true } }),
+    ]).toEqual(['false', 'true', 'false', 'true']);
+  });
+
   test('HTTPS listener with the certificate and a TLS policy, 404 by default, port 80 redirects', () => {
     const { template } = synth(lbProps);
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       Scheme: 'internet-facing',
       LoadBalancerAttributes: Match.arrayWith([
-        { Key: 'deletion_protection.enabled', Value: 'true' },
         { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
         { Key: 'access_logs.s3.enabled', Value: 'true' },
       ]),
