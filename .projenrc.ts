@@ -38,7 +38,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // The Go module of aws-cdk-lib 2.263.0 depends on cloud-assembly-schema 54.11.0, the lowest
   // version its npm package accepts. Left alone, npm takes the newest 54.x, which jsii-pacmak
   // then writes into our Go module, and the Go module proxy does not serve that one.
-  devDeps: ['@aws-cdk/cloud-assembly-schema@54.11.0', 'cdk-nag@3.0.2', 'aws-cdk@^2.1100.0', 'ts-node@^10.9.2', '@types/node@^20'],
+  devDeps: ['@aws-cdk/cloud-assembly-schema@54.11.0', 'cdk-nag@3.0.2', 'aws-cdk@^2.1100.0', 'ts-node@^10.9.2', '@types/node@^20',
+    // Tests of the audit writer's handler, against moto's DynamoDB (the Lambda runtime ships the SDK).
+    '@aws-sdk/client-dynamodb@^3'],
 
   // jsii targets. The package tasks write dist/js, dist/python, dist/java, dist/go, dist/dotnet.
   publishToPypi: {

@@ -35,6 +35,11 @@ export interface EnvironmentDescriptor {
   readonly auditTableName: string;
   /** ARN of the audit table. */
   readonly auditTableArn: string;
+  /**
+   * IAM-authenticated URL of the audit writer, the only way to add audit records.
+   * @default - none (descriptors of schema 1.0)
+   */
+  readonly auditWriterUrl?: string;
   /** ARN of the provisioning role (assumed by pipelines). */
   readonly provisioningRoleArn: string;
   /** ARN of the operations role (assumed by Backstage). */
@@ -153,6 +158,7 @@ export function readDescriptor(where: string, doc: unknown): EnvironmentDescript
     kmsKeyArn: r.str('kmsKeyArn'),
     auditTableName: r.str('auditTableName'),
     auditTableArn: r.str('auditTableArn'),
+    auditWriterUrl: r.optStr('auditWriterUrl'),
     provisioningRoleArn: r.str('provisioningRoleArn'),
     operationsRoleArn: r.str('operationsRoleArn'),
     cdkBootstrapQualifier: r.str('cdkBootstrapQualifier'),
@@ -186,6 +192,7 @@ export function describeEnvironment(env: IHarmonixEnvironment, delivery: Deliver
     kmsKeyArn: env.kmsKey.keyArn,
     auditTableName: env.auditTable.tableName,
     auditTableArn: env.auditTable.tableArn,
+    auditWriterUrl: env.auditWriterUrl,
     provisioningRoleArn: env.provisioningRole.roleArn,
     operationsRoleArn: env.operationsRole.roleArn,
     cdkBootstrapQualifier: env.cdkBootstrapQualifier,

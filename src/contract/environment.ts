@@ -37,8 +37,14 @@ export interface IHarmonixEnvironment extends IConstruct {
   readonly vpc?: ec2.IVpc;
   /** Customer-managed key that encrypts its data, logs and artifacts. */
   readonly kmsKey: kms.IKey;
-  /** DynamoDB table that records every provisioning and operations action. */
+  /** DynamoDB table that records every provisioning and operations action (read-only to its roles). */
   readonly auditTable: dynamodb.ITable;
+  /**
+   * IAM-authenticated URL that adds an audit record (POST a JSON body with `subject`, `action`,
+   * `result` and optional `version` and `details`); the record's actor is the signer.
+   * Absent for environments described by schema 1.0.
+   */
+  readonly auditWriterUrl?: string;
   /** Role that pipelines assume to deploy applications into the environment. */
   readonly provisioningRole: iam.IRole;
   /** Role that Backstage assumes to read and operate the environment. */

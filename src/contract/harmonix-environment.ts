@@ -72,6 +72,7 @@ class ImportedHarmonixEnvironment extends Construct {
       vpc,
       kmsKey,
       auditTable,
+      auditWriterUrl: d.auditWriterUrl,
       provisioningRole: iam.Role.fromRoleArn(this, 'ProvisioningRole', d.provisioningRoleArn, { mutable: false }),
       operationsRole: iam.Role.fromRoleArn(this, 'OperationsRole', d.operationsRoleArn, { mutable: false }),
       cdkBootstrapQualifier: d.cdkBootstrapQualifier,

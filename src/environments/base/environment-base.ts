@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { createAuditTable } from './audit-table';
+import { AuditWriter } from './audit-writer';
 import { createEnvironmentVpc, EnvironmentVpcSizing, FlowLogDestinationType, NatProviderType } from './environment-network';
 import { createEnvironmentRole, EnvironmentGrant, grantBasePolicy, grantScoped } from './environment-roles';
 import { propError } from '../../common/errors';
@@ -156,6 +157,7 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
   public readonly vpc?: ec2.IVpc;
   public readonly kmsKey: kms.IKey;
   public readonly auditTable: dynamodb.ITable;
+  public readonly auditWriterUrl?: string;
   public readonly provisioningRole: iam.IRole;
   public readonly operationsRole: iam.IRole;
   public readonly cdkBootstrapQualifier: string;
@@ -222,6 +224,14 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
       : props.vpc;
 
     this.auditTable = createAuditTable(this, this.kmsKey, this.dataRemovalPolicy);
+    const auditWriter = new AuditWriter(this, 'AuditWriter', {
+      logGroupPrefix: this.logGroupPrefix,
+      kmsKey: this.kmsKey,
+      table: this.auditTable,
+      removalPolicy: this.dataRemovalPolicy,
+      logRetention: logs.RetentionDays.ONE_MONTH,
+    });
+    this.auditWriterUrl = auditWriter.url.url;
 
     const trust = (purpose: string, description: string, trustedRoleArns: readonly string[]) => ({
       environmentName: this.environmentName, purpose, description, trustedRoleArns, externalId: props.externalId,
@@ -239,6 +249,7 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
       logGroupPrefix: this.logGroupPrefix,
       kmsKeyArn: this.kmsKey.keyArn,
       auditTableArn: this.auditTable.tableArn,
+      auditWriterArn: auditWriter.function.functionArn,
       grantProvisioning: grant => this.grantProvisioning(grant),
       grantOperations: grant => this.grantOperations(grant),
     });

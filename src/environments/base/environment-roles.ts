@@ -105,10 +105,34 @@ export interface BasePolicyTargets {
   readonly logGroupPrefix: string;
   readonly kmsKeyArn: string;
   readonly auditTableArn: string;
+  /** The audit writer function, whose IAM-authenticated URL both roles call to add records. */
+  readonly auditWriterArn: string;
   /** Adds a statement to the provisioning role. */
   readonly grantProvisioning: (grant: EnvironmentGrant) => void;
   /** Adds a statement to the operations role. */
   readonly grantOperations: (grant: EnvironmentGrant) => void;
+}
+
+/**
+ * Audit records are added only through the audit writer's IAM-authenticated URL (which stamps
+ * the caller); neither role may write to the table itself, nor invoke the writer directly with
+ * a request it made up.
+ */
+function auditWriterGrants(auditWriterArn: string): EnvironmentGrant[] {
+  return [
+    {
+      sid: 'AddAuditRecordsThroughWriterUrl',
+      actions: ['lambda:InvokeFunctionUrl'],
+      resources: [auditWriterArn],
+      conditions: { StringEquals: { 'lambda:FunctionUrlAuthType': 'AWS_IAM' } },
+    },
+    {
+      sid: 'InvokeAuditWriterOnlyViaUrl',
+      actions: ['lambda:InvokeFunction'],
+      resources: [auditWriterArn],
+      conditions: { Bool: { 'lambda:InvokedViaFunctionUrl': 'true' } },
+    },
+  ];
 }
 
 /** What both roles may do in every environment, whatever its runtime. */
@@ -128,13 +152,15 @@ export function grantBasePolicy(scope: Construct, t: BasePolicyTargets): void {
 
   t.grantProvisioning({ sid: 'AssumeCdkBootstrapRoles', actions: ['sts:AssumeRole', 'sts:TagSession'], resources: bootstrapRoles });
   t.grantProvisioning({ sid: 'ReadEnvironmentDescriptor', actions: ['ssm:GetParameter'], resources: [descriptorArn] });
-  t.grantProvisioning({ sid: 'WriteAuditRecords', actions: ['dynamodb:PutItem'], resources: [t.auditTableArn] });
   t.grantProvisioning({ sid: 'UseEnvironmentKey', actions: keyActions, resources: [t.kmsKeyArn] });
 
+  auditWriterGrants(t.auditWriterArn).forEach(grant => t.grantProvisioning(grant));
+
   t.grantOperations({ sid: 'ReadEnvironmentDescriptor', actions: ['ssm:GetParameter'], resources: [descriptorArn] });
+  auditWriterGrants(t.auditWriterArn).forEach(grant => t.grantOperations(grant));
   t.grantOperations({
-    sid: 'ReadAndWriteAuditRecords',
-    actions: ['dynamodb:PutItem', 'dynamodb:Query'],
+    sid: 'ReadAuditRecords',
+    actions: ['dynamodb:GetItem', 'dynamodb:Query'],
     resources: [t.auditTableArn, `${t.auditTableArn}/index/${AUDIT_BY_ACTOR_INDEX}`],
   });
   t.grantOperations({ sid: 'UseEnvironmentKey', actions: keyActions, resources: [t.kmsKeyArn] });

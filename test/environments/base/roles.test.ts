@@ -78,14 +78,21 @@ describe.each(kinds)('%s roles', (_name, create) => {
       .map(p => `arn:<AWS::Partition>:iam::111111111111:role/cdk-hnb659fds-${p}-role-111111111111-eu-west-1`));
   });
 
-  test('both roles write audit records and read the descriptor; only operations reads the audit log', () => {
+  test('both roles add audit records only through the writer URL (signed, never a direct invoke) and read the descriptor; only operations reads the audit log', () => {
     const table = logicalIdOf(template, 'AWS::DynamoDB::Table', 'DevAuditTable');
+    const writer = `<${logicalIdOf(template, 'AWS::Lambda::Function', 'DevAuditWriterFunction')}.Arn>`;
     const prov = roleStatements(template, provisioningId);
     const ops = roleStatements(template, operationsId);
-    expect(actionsOf(bySid(prov, 'WriteAuditRecords'))).toEqual(['dynamodb:PutItem']);
-    expect(resourcesOf(bySid(prov, 'WriteAuditRecords'))).toEqual([`<${table}.Arn>`]);
-    expect(actionsOf(bySid(ops, 'ReadAndWriteAuditRecords'))).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
-    expect(resourcesOf(bySid(ops, 'ReadAndWriteAuditRecords'))).toEqual([`<${table}.Arn>`, `<${table}.Arn>/index/byActor`]);
+    for (const statements of [prov, ops]) {
+      const url = bySid(statements, 'AddAuditRecordsThroughWriterUrl');
+      expect([actionsOf(url), resourcesOf(url), url.Condition])
+        .toEqual([['lambda:InvokeFunctionUrl'], [writer], { StringEquals: { 'lambda:FunctionUrlAuthType': 'AWS_IAM' } }]);
+      const invoke = bySid(statements, 'InvokeAuditWriterOnlyViaUrl');
+      expect([actionsOf(invoke), resourcesOf(invoke), invoke.Condition])
+        .toEqual([['lambda:InvokeFunction'], [writer], { Bool: { 'lambda:InvokedViaFunctionUrl': 'true' } }]);
+    }
+    expect(actionsOf(bySid(ops, 'ReadAuditRecords'))).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+    expect(resourcesOf(bySid(ops, 'ReadAuditRecords'))).toEqual([`<${table}.Arn>`, `<${table}.Arn>/index/byActor`]);
     for (const statements of [prov, ops]) {
       expect(resourcesOf(bySid(statements, 'ReadEnvironmentDescriptor')))
         .toEqual(['arn:<AWS::Partition>:ssm:eu-west-1:111111111111:parameter/harmonix/environments/dev']);
@@ -100,6 +107,15 @@ describe.each(kinds)('%s roles', (_name, create) => {
       'arn:<AWS::Partition>:logs:eu-west-1:111111111111:log-group:/harmonix/dev/*:log-stream:*',
     ]);
     expect(bySid(ops, 'DescribeEnvironmentStacks').Condition).toEqual({ StringEquals: { 'aws:ResourceTag/harmonix:environment': 'dev' } });
+  });
+
+  test('the audit table is append-only: only the writer may write, and only PutItem', () => {
+    const writes = /^dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem|TransactWriteItems|PartiQL(Insert|Update|Delete)|\*)$/;
+    const writers = Object.entries(template.findResources('AWS::IAM::Policy'))
+      .flatMap(([, p]) => (p.Properties.PolicyDocument.Statement as Statement[])
+        .filter(s => actionsOf(s).some(a => writes.test(a)))
+        .map(s => [p.Properties.Roles.map((r: any) => r.Ref).join(), actionsOf(s)]));
+    expect(writers).toEqual([[logicalIdOf(template, 'AWS::IAM::Role', 'DevAuditWriterRole'), ['dynamodb:PutItem']]]);
   });
 
   test('no role trusts a whole account', () => {

@@ -52,7 +52,8 @@ describe('EcsEnvironment network', () => {
         Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' }, ArnLike: { 'aws:SourceArn': Match.anyValue() } },
       })]) },
     });
-    template.resourceCountIs('AWS::Logs::LogGroup', 1); // ECS Exec only
+    expect(Object.values(template.findResources('AWS::Logs::LogGroup')).map(g => g.Properties.LogGroupName).sort())
+      .toEqual(['/harmonix/dev/audit-writer', '/harmonix/dev/ecs-exec']);
   });
 
   test('flow logs to CloudWatch Logs by choice, in an encrypted log group with retention', () => {
