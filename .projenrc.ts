@@ -106,6 +106,10 @@ packageAll.reset();
 for (const language of ['js', 'java', 'python', 'go']) {
   packageAll.spawn(project.tasks.tryFind(`package:${language}`)!);
 }
+// The build makes the npm package only, so it needs nothing beyond Node.js (and Python 3 for the
+// moto server of the tests); the other languages are `package-all` and `test:bindings`.
+project.packageTask.reset();
+project.packageTask.spawn(project.tasks.tryFind('package:js')!);
 
 // The example app's cdk.json: how the CDK CLI runs it (transpiled only: type-checking is the
 // build's job, and took most of the example's time), with every feature flag aws-cdk-lib

@@ -13,6 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Template, templateDifferences } from './compare';
 import { missingArtifact, NOT_SERVED } from './registries';
+import { cliContext, readmeBlocks, readmeWorkFolder } from '../fixtures/readme';
 
 const root = path.resolve(__dirname, '..', '..');
 const work = path.join(root, '.cdk-bindings');
@@ -28,6 +29,8 @@ interface Language {
   prepare(run: Runner): void;
   /** Synthesizes the app into outdir. */
   synth(run: Runner, outdir: string): void;
+  /** More programs in this language to run once the app matches; says what it ran. */
+  more?(run: Runner): string;
 }
 
 type Runner = (command: string, args: string[], options?: SpawnSyncOptions) => string;
@@ -66,6 +69,21 @@ const python: Language = {
   },
   synth(run, outdir) {
     run(path.join(work, 'python-venv', 'bin', 'python'), [path.join(bindings, 'python', 'app.py')], { env: synthEnv(outdir) });
+  },
+  // The README's Python programs, as a user runs them: through the wheel, beside a dev.json.
+  more(run) {
+    const blocks = readmeBlocks('python');
+    const folder = readmeWorkFolder('readme-python');
+    blocks.forEach((code, i) => {
+      const program = path.join(folder, `program${i + 1}.py`);
+      fs.writeFileSync(program, code);
+      const outdir = path.join(folder, `cdk.out.${i + 1}`);
+      run(path.join(work, 'python-venv', 'bin', 'python'), [program], { cwd: folder, env: { ...synthEnv(outdir), CDK_CONTEXT_JSON: cliContext() } });
+      if (!fs.existsSync(path.join(outdir, 'manifest.json'))) {
+        throw new Error(`README Python program ${i + 1} synthesized nothing`);
+      }
+    });
+    return `, and the README's ${blocks.length} Python program(s) ran`;
   },
 };
 
@@ -153,6 +171,8 @@ function main(): number {
       if (differences.length > 0) {
         status = 'failed';
         message = `${differences.length} template difference(s):\n    ${differences.slice(0, 50).join('\n    ')}`;
+      } else if (language.more) {
+        message += language.more(run);
       }
     } catch (e) {
       status = e instanceof MissingArtifact ? 'skipped' : 'failed';

@@ -83,6 +83,7 @@ describe('the descriptor an environment publishes', () => {
       kmsKeyArn: `<${key}.Arn>`,
       auditTableName: `<${table}>`,
       auditTableArn: `<${table}.Arn>`,
+      auditWriterUrl: `<${logicalIdOf(template, 'AWS::Lambda::Url', 'DevAuditWriter')}.FunctionUrl>`,
       provisioningRoleArn: `<${logicalIdOf(template, 'AWS::IAM::Role', 'DevProvisioningRole')}.Arn>`,
       operationsRoleArn: `<${logicalIdOf(template, 'AWS::IAM::Role', 'DevOperationsRole')}.Arn>`,
       cdkBootstrapQualifier: 'hnb659fds',

@@ -1,4 +1,4 @@
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -52,6 +52,18 @@ describe('examples/environments.ts', () => {
     expect(ofType('AWS::ServiceDiscovery::Service').map(p => p.DnsConfig.NamespaceId)).toEqual([descriptor.ecs.namespaceId]);
     expect(ofType('AWS::ECS::Service').map(p => p.Cluster)).toEqual([descriptor.ecs.clusterName]);
   });
+
+  test('the CDK CLI synthesizes it quietly: every recommended feature flag set, no warning', () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'harmonix-cli-'));
+    const cli = spawnSync(path.join(root, 'node_modules', '.bin', 'cdk'), ['synth', '--quiet', '--no-notices', '--no-version-reporting', '--output', out], {
+      cwd: root, encoding: 'utf8',
+    });
+    expect(cli.status).toBe(0);
+    expect(cli.stdout + cli.stderr).not.toMatch(/feature flags are not configured|WARNING|deprecated/i);
+    const cdkJson = JSON.parse(fs.readFileSync(path.join(root, 'cdk.json'), 'utf8'));
+    expect(cdkJson.app).toMatch(/--transpile-only/);
+    expect(cdkJson.context).toEqual(JSON.parse(fs.readFileSync(path.join(root, 'node_modules', 'aws-cdk-lib', 'recommended-feature-flags.json'), 'utf8')));
+  }, 120_000);
 
   test('the summary reports a clean cdk-nag run', () => {
     const summary = execFileSync(tsNode, ['--transpile-only', '-P', 'tsconfig.dev.json', 'examples/summarize.ts', outdir], { cwd: root, encoding: 'utf8' });

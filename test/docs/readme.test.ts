@@ -1,0 +1,43 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { cliContext, readmeBlocks, readmeWorkFolder, ROOT } from '../fixtures/readme';
+
+/**
+ * Every TypeScript program of README.md, type-checked (strict) and run against the built package
+ * (lib/, as `harmonix-cdk`), as a user would. The Python programs run through the wheel in
+ * `npx projen test:bindings`.
+ */
+describe('README.md TypeScript programs', () => {
+  const blocks = readmeBlocks('ts');
+  const work = readmeWorkFolder('readme-ts');
+  blocks.forEach((code, i) => fs.writeFileSync(path.join(work, `program${i + 1}.ts`), code));
+  fs.writeFileSync(path.join(work, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: {
+      strict: true, target: 'ES2022', module: 'node16', moduleResolution: 'node16', noEmitOnError: true,
+      skipLibCheck: true, outDir: 'out', types: ['node'], typeRoots: [path.join(ROOT, 'node_modules', '@types')],
+    },
+    include: ['program*.ts'],
+  }));
+
+  test('there are programs to run', () => {
+    expect(fs.existsSync(path.join(ROOT, 'lib', 'index.js'))).toBe(true);
+    expect(blocks.length).toBeGreaterThanOrEqual(3);
+  });
+
+  test('they type-check', () => {
+    const tsc = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', work], { encoding: 'utf8' });
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.status).toBe(0);
+  }, 120_000);
+
+  test.each(blocks.map((_code, i) => [i + 1]))('program %d synthesizes', (n) => {
+    const outdir = path.join(work, `cdk.out.${n}`);
+    const run = spawnSync(process.execPath, [path.join(work, 'out', `program${n}.js`)], {
+      cwd: work, encoding: 'utf8', env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: cliContext() },
+    });
+    expect([run.status, run.stderr]).toEqual([0, expect.any(String)]);
+    const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
+    expect(Object.values<any>(manifest.artifacts).filter(a => a.type === 'aws:cloudformation:stack').length).toBeGreaterThan(0);
+  }, 120_000);
+});
