@@ -14,8 +14,15 @@ describe('README.md TypeScript programs', () => {
   blocks.forEach((code, i) => fs.writeFileSync(path.join(work, `program${i + 1}.ts`), code));
   fs.writeFileSync(path.join(work, 'tsconfig.json'), JSON.stringify({
     compilerOptions: {
-      strict: true, target: 'ES2022', module: 'node16', moduleResolution: 'node16', noEmitOnError: true,
-      skipLibCheck: true, outDir: 'out', types: ['node'], typeRoots: [path.join(ROOT, 'node_modules', '@types')],
+      strict: true,
+      target: 'ES2022',
+      module: 'node16',
+      moduleResolution: 'node16',
+      noEmitOnError: true,
+      skipLibCheck: true,
+      outDir: 'out',
+      types: ['node'],
+      typeRoots: [path.join(ROOT, 'node_modules', '@types')],
     },
     include: ['program*.ts'],
   }));

@@ -37,7 +37,9 @@ describe('EcsEnvironment network', () => {
     const keyId = logicalIdOf(template, 'AWS::KMS::Key', 'DevKey');
     const bucketId = logicalIdOf(template, 'AWS::S3::Bucket', 'DevFlowLogBucket');
     template.hasResourceProperties('AWS::EC2::FlowLog', {
-      TrafficType: 'ALL', LogDestinationType: 's3', ResourceType: 'VPC',
+      TrafficType: 'ALL',
+      LogDestinationType: 's3',
+      ResourceType: 'VPC',
       LogDestination: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/vpc-flow-logs/']] },
     });
     template.hasResourceProperties('AWS::S3::Bucket', {
@@ -46,11 +48,13 @@ describe('EcsEnvironment network', () => {
     });
     // Log delivery may use the key for this account's logs only.
     template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
-        Sid: 'AllowLogDeliveryForFlowLogs',
-        Principal: { Service: 'delivery.logs.amazonaws.com' },
-        Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' }, ArnLike: { 'aws:SourceArn': Match.anyValue() } },
-      })]) },
+      KeyPolicy: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Sid: 'AllowLogDeliveryForFlowLogs',
+          Principal: { Service: 'delivery.logs.amazonaws.com' },
+          Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' }, ArnLike: { 'aws:SourceArn': Match.anyValue() } },
+        })]),
+      },
     });
     expect(Object.values(template.findResources('AWS::Logs::LogGroup')).map(g => g.Properties.LogGroupName).sort())
       .toEqual(['/harmonix/dev/audit-writer', '/harmonix/dev/ecs-exec']);
@@ -113,11 +117,11 @@ describe('EcsEnvironment data stores', () => {
   test('CloudWatch Logs may use the key only for the environment log groups', () => {
     const { template } = synth();
     const key = Object.values(template.findResources('AWS::KMS::Key'))[0];
-    const logs = key.Properties.KeyPolicy.Statement.find((s: any) => s.Sid === 'AllowCloudWatchLogsForEnvironmentLogGroups');
-    expect(logs.Principal).toEqual({ Service: 'logs.eu-west-1.amazonaws.com' });
-    expect(renderValue(logs.Condition.ArnLike['kms:EncryptionContext:aws:logs:arn']))
+    const statement = key.Properties.KeyPolicy.Statement.find((s: any) => s.Sid === 'AllowCloudWatchLogsForEnvironmentLogGroups');
+    expect(statement.Principal).toEqual({ Service: 'logs.eu-west-1.amazonaws.com' });
+    expect(renderValue(statement.Condition.ArnLike['kms:EncryptionContext:aws:logs:arn']))
       .toBe('arn:<AWS::Partition>:logs:eu-west-1:111111111111:log-group:/harmonix/dev/*');
-    expect(logs.Action).not.toContainEqual(expect.stringContaining('*'));
+    expect(statement.Action).not.toContainEqual(expect.stringContaining('*'));
   });
 
   test('audit table: on-demand, point-in-time recovery, CMK, retained, deletion protection', () => {
@@ -147,8 +151,8 @@ describe('EcsEnvironment cluster', () => {
   test('Container Insights: off below stage 3 (cheap idle), on from stage 3, as the prop says otherwise', () => {
     const insights = (props: Record<string, unknown>) =>
       Object.values(synth(props).template.findResources('AWS::ECS::Cluster'))[0].Properties.ClusterSettings[0].Value;
-    expect([insights({}), insights({ stage: 2 }), insights({ stage: 3 }), insights({ containerInsights: true }), insights({ stage: 3, containerInsights: false })])
-      .toEqual(['disabled', 'disabled', 'enabled', 'enabled', 'disabled']);
+    const cases = [{}, { stage: 2 }, { stage: 3 }, { containerInsights: true }, { stage: 3, containerInsights: false }];
+    expect(cases.map(insights)).toEqual(['disabled', 'disabled', 'enabled', 'enabled', 'disabled']);
   });
 
   test('cluster with encrypted ECS Exec logging', () => {
