@@ -91,6 +91,10 @@ const java: Language = {
   name: 'java',
   prepare(run) {
     pacmak(run, 'java');
+    // Every build is version 0.0.0: drop the copy Maven cached from an earlier run, or the app
+    // would be built against that one instead of dist/java.
+    run('mvn', ['-B', '-q', '-f', path.join(bindings, 'java', 'pom.xml'), 'dependency:purge-local-repository',
+      '-DmanualInclude=dev.harmonix-cdk:harmonix-cdk', '-DreResolve=false']);
     const classpathFile = path.join(work, 'java.classpath');
     run('mvn', ['-B', '-q', '-f', path.join(bindings, 'java', 'pom.xml'), 'dependency:build-classpath', `-Dmdep.outputFile=${classpathFile}`]);
     const classes = path.join(work, 'java-classes');
