@@ -54,8 +54,11 @@ for (const [name, build] of cases) {
 const PRICED: Array<[string, (t: Template) => number | string]> = [
   ['NAT gateways', t => count(t, 'AWS::EC2::NatGateway')],
   ['NAT instances', t => instances(t) || 0],
-  ['public IPv4 addresses', t => count(t, 'AWS::EC2::EIP') + Object.values(t.Resources)
-    .filter(r => r.Type === 'AWS::EC2::Instance' && r.Properties?.NetworkInterfaces?.some((n: any) => n.AssociatePublicIpAddress)).length],
+  ['public IPv4 addresses', t => count(t, 'AWS::EC2::EIP')
+    + Object.values(t.Resources).filter(r => r.Type === 'AWS::EC2::Instance' && r.Properties?.NetworkInterfaces?.some((n: any) => n.AssociatePublicIpAddress)).length
+    // An internet-facing load balancer holds one public address per subnet (zone).
+    + Object.values(t.Resources).filter(r => r.Type === 'AWS::ElasticLoadBalancingV2::LoadBalancer' && r.Properties?.Scheme === 'internet-facing')
+      .reduce((n, r) => n + (r.Properties?.Subnets?.length ?? 0), 0)],
   ['load balancers', t => count(t, 'AWS::ElasticLoadBalancingV2::LoadBalancer')],
   ['interface endpoints', t => Object.values(t.Resources).filter(r => r.Type === 'AWS::EC2::VPCEndpoint' && r.Properties?.VpcEndpointType === 'Interface').length],
   ['KMS keys', t => count(t, 'AWS::KMS::Key')],
