@@ -42,6 +42,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Tests of the audit writer's handler, against moto's DynamoDB (the Lambda runtime ships the SDK).
     '@aws-sdk/client-dynamodb@^3'],
 
+  // The `harmonix` command line (src/cli): its libraries are bundled, never in the public API.
+  bin: { harmonix: 'bin/harmonix' },
+  bundledDeps: ['commander@^14.0.3', 'cli-table3@^0.6.5'],
+
   // jsii targets. The package tasks write dist/js, dist/python, dist/java, dist/go, dist/dotnet.
   publishToPypi: {
     distName: 'harmonix-cdk',

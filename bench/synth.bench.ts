@@ -1,12 +1,16 @@
 /**
- * Synth time and template size of the environment constructs, and the idle cost drivers of an
- * ECS environment for each NAT choice. Prints one line per case: median and min of N in-process
- * syntheses, resource count and template bytes; then the priced resources of each configuration.
+ * Synth time and template size of the environment constructs, and what each configuration
+ * costs when idle. Prints one line per case: median and min of N in-process syntheses, resource
+ * count and template bytes; then the monthly idle cost of each configuration with its priced
+ * resources, from the estimator of `harmonix cost`.
  *
  *   npx projen bench            (BENCH_RUNS=10 by default)
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { EcsEnvironment, HarmonixEnvironmentBaseProps, NatProviderType, ServerlessEnvironment } from '../src';
+import { readAssembly } from '../src/cli/assembly';
+import { CostKind, estimateCost } from '../src/cli/cost/estimate';
+import { PRICE_TABLE_DATE, PRICE_TABLE_SOURCE } from '../src/cli/cost/prices';
 
 const runs = Number(process.env.BENCH_RUNS ?? 10);
 const env = { account: '111111111111', region: 'eu-west-1' };
@@ -50,36 +54,21 @@ for (const [name, build] of cases) {
     String(Object.keys(template.Resources).length).padStart(9), String(JSON.stringify(template).length).padStart(8)].join('  '));
 }
 
-/** Resources that cost money by the hour whether or not anything runs, counted by what prices them. */
-const PRICED: Array<[string, (t: Template) => number | string]> = [
-  ['NAT gateways', t => count(t, 'AWS::EC2::NatGateway')],
-  ['NAT instances', t => instances(t) || 0],
-  ['public IPv4 addresses', t => count(t, 'AWS::EC2::EIP')
-    + Object.values(t.Resources).filter(r => r.Type === 'AWS::EC2::Instance' && r.Properties?.NetworkInterfaces?.some((n: any) => n.AssociatePublicIpAddress)).length
-    // An internet-facing load balancer holds one public address per subnet (zone).
-    + Object.values(t.Resources).filter(r => r.Type === 'AWS::ElasticLoadBalancingV2::LoadBalancer' && r.Properties?.Scheme === 'internet-facing')
-      .reduce((n, r) => n + (r.Properties?.Subnets?.length ?? 0), 0)],
-  ['load balancers', t => count(t, 'AWS::ElasticLoadBalancingV2::LoadBalancer')],
-  ['interface endpoints', t => Object.values(t.Resources).filter(r => r.Type === 'AWS::EC2::VPCEndpoint' && r.Properties?.VpcEndpointType === 'Interface').length],
-  ['KMS keys', t => count(t, 'AWS::KMS::Key')],
-];
-function count(t: Template, type: string): number {
-  return Object.values(t.Resources).filter(r => r.Type === type).length;
-}
-function instances(t: Template): string {
-  const types = Object.values(t.Resources).filter(r => r.Type === 'AWS::EC2::Instance').map(r => r.Properties?.InstanceType);
-  return types.length === 0 ? '' : `${types.length} x ${[...new Set(types)].join(', ')}`;
-}
-
 const costCases: Array<[string, (stack: Stack) => void]> = [
   ['ECS, NAT gateway', s => new EcsEnvironment(s, 'Env', props)],
   ['ECS, NAT instance', s => new EcsEnvironment(s, 'Env', { ...props, natProvider: NatProviderType.INSTANCE })],
   ['ECS, NAT gateway, shared ALB', s => new EcsEnvironment(s, 'Env', { ...props, sharedLoadBalancer })],
   ['ECS, NAT instance, shared ALB', s => new EcsEnvironment(s, 'Env', { ...props, natProvider: NatProviderType.INSTANCE, sharedLoadBalancer })],
+  ['ECS, 3 AZ, HA NAT, shared ALB, stage 3', s => new EcsEnvironment(s, 'Env', { ...props, stage: 3, maxAzs: 3, natGateways: 3, sharedLoadBalancer })],
+  ['serverless, no VPC', s => new ServerlessEnvironment(s, 'Env', props)],
 ];
-console.log('\nidle cost drivers of an ECS environment (2 AZs), priced resources by type');
-console.log(['configuration'.padEnd(32), ...PRICED.map(([label]) => label.padStart(label.length < 12 ? 12 : label.length))].join('  '));
+// The same estimator as `harmonix cost` (src/cli/cost): one pricing code path.
+console.log(`\nidle cost per month (${env.region}, ${PRICE_TABLE_SOURCE}, table of ${PRICE_TABLE_DATE})`);
 for (const [name, build] of costCases) {
-  const template = synth(build);
-  console.log([name.padEnd(32), ...PRICED.map(([label, of]) => String(of(template)).padStart(label.length < 12 ? 12 : label.length))].join('  '));
+  const app = new App({ context });
+  build(new Stack(app, 'Bench', { env }));
+  const report = estimateCost(readAssembly(app.synth().directory));
+  const priced = report.stacks[0].lines.filter(l => l.kind === CostKind.PRICED && l.monthlyUsd > 0)
+    .map(l => `${l.detail.replace(/ \(.*\)$/, '')} $${l.monthlyUsd.toFixed(2)}`);
+  console.log(`${name.padEnd(40)} $${report.totalMonthlyUsd.toFixed(2).padStart(7)}   ${priced.join('; ')}`);
 }
