@@ -1,6 +1,6 @@
+import { readAssembly } from '../../src/cli/assembly';
 import { CostKind, estimateCost } from '../../src/cli/cost/estimate';
 import { HOURS_PER_MONTH, PRICES } from '../../src/cli/cost/prices';
-import { readAssembly } from '../../src/cli/assembly';
 import { writeAssembly } from '../fixtures/assembly';
 
 const p = PRICES['us-east-1'];
@@ -45,7 +45,8 @@ const PRICED: Array<[string, Record<string, unknown>, number]> = [
   ['SpotAsg', {
     Type: 'AWS::AutoScaling::AutoScalingGroup',
     Properties: {
-      MinSize: '3', MaxSize: '6',
+      MinSize: '3',
+      MaxSize: '6',
       MixedInstancesPolicy: {
         LaunchTemplate: { LaunchTemplateSpecification: { LaunchTemplateId: { Ref: 'Template' } }, Overrides: [{ InstanceType: 't3.medium' }] },
         InstancesDistribution: { OnDemandBaseCapacity: 1, OnDemandPercentageAboveBaseCapacity: 0 },

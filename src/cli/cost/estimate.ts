@@ -280,7 +280,8 @@ class TemplatePricer {
     if ((knownString(this.template, props.BillingMode) ?? 'PROVISIONED') === 'PAY_PER_REQUEST') {
       return [line(CostKind.USAGE, 0, 'on-demand table: by usage')];
     }
-    const throughputs = [props.ProvisionedThroughput, ...(props.GlobalSecondaryIndexes ?? []).map((g: any) => g.ProvisionedThroughput)].filter(Boolean);
+    const indexes = (props.GlobalSecondaryIndexes ?? []).map((g: any) => g.ProvisionedThroughput);
+    const throughputs = [props.ProvisionedThroughput, ...indexes].filter(Boolean);
     const rcu = throughputs.reduce((sum: number, t: any) => sum + (knownNumber(this.template, t.ReadCapacityUnits) ?? 0), 0);
     const wcu = throughputs.reduce((sum: number, t: any) => sum + (knownNumber(this.template, t.WriteCapacityUnits) ?? 0), 0);
     return [line(CostKind.PRICED, monthly(rcu * this.p.dynamodbRcuHourly + wcu * this.p.dynamodbWcuHourly), `provisioned ${rcu} RCU, ${wcu} WCU`)];

@@ -1,10 +1,25 @@
+// cli-table3 is a CommonJS `export =` module: this is TypeScript's import for it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 import Table = require('cli-table3');
 import { CostKind, CostReport, round } from './estimate';
 
 /** A table without borders: columns separated by spaces, readable in a terminal and in a pull request. */
 const PLAIN = {
-  'top': '', 'top-mid': '', 'top-left': '', 'top-right': '', 'bottom': '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-  'left': '', 'left-mid': '', 'mid': '', 'mid-mid': '', 'right': '', 'right-mid': '', 'middle': ' ',
+  'top': '',
+  'top-mid': '',
+  'top-left': '',
+  'top-right': '',
+  'bottom': '',
+  'bottom-mid': '',
+  'bottom-left': '',
+  'bottom-right': '',
+  'left': '',
+  'left-mid': '',
+  'mid': '',
+  'mid-mid': '',
+  'right': '',
+  'right-mid': '',
+  'middle': ' ',
 };
 const usd = (n: number) => `$${n.toFixed(2)}`;
 const signed = (n: number) => `${n >= 0 ? '+' : '-'}$${Math.abs(n).toFixed(2)}`;
@@ -35,7 +50,7 @@ export function formatCostReport(report: CostReport, baseline?: CostReport): str
     out.push(`${stack.stack} (${stack.region}): ${usd(stack.monthlyUsd)} a month when idle`);
     const priced = stack.lines.filter(l => l.kind === CostKind.PRICED).sort((a, b) => b.monthlyUsd - a.monthlyUsd);
     if (priced.length > 0) {
-      const table = new Table({ head: ['resource', 'type', 'month', 'what'], chars: PLAIN, style: { head: [], border: [], 'padding-left': 2, 'padding-right': 0 } });
+      const table = new Table({ head: ['resource', 'type', 'month', 'what'], chars: PLAIN, style: { 'head': [], 'border': [], 'padding-left': 2, 'padding-right': 0 } });
       priced.forEach(l => table.push([l.logicalId, l.type, usd(l.monthlyUsd), l.detail]));
       out.push(table.toString().split('\n').map(row => row.trimEnd()).join('\n'));
     }

@@ -38,7 +38,9 @@ function deletionProtected(r: TemplateResource): string | undefined {
   return undefined;
 }
 
-function stackItems(stack: AssemblyStack, prefix: string, plan: { retained: TeardownItem[]; snapshots: TeardownItem[]; blockers: TeardownItem[] }, root: string): void {
+type PlanItems = Pick<TeardownPlan, 'retained' | 'snapshots' | 'blockers'>;
+
+function stackItems(stack: AssemblyStack, prefix: string, plan: PlanItems, root: string): void {
   const resources = stack.template.Resources ?? {};
   const emptied = new Set(Object.values(resources)
     .filter(r => r.Type === 'Custom::S3AutoDeleteObjects')
