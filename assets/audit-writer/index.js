@@ -129,4 +129,4 @@ async function handler(event) {
   return writeRecord(event, defaultClient, sdk, process.env);
 }
 
-module.exports = { handler, writeRecord, buildRecord, toItem, RESULTS };
+module.exports = { handler, writeRecord, buildRecord };
