@@ -64,6 +64,7 @@ export class AuditWriter extends Construct {
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       environment: { TABLE_NAME: options.table.tableName, RETENTION_DAYS: '0' },
+      environmentEncryption: options.kmsKey,
     });
     this.url = this.function.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
   }

@@ -109,6 +109,16 @@ describe.each(kinds)('%s roles', (_name, create) => {
     expect(bySid(ops, 'DescribeEnvironmentStacks').Condition).toEqual({ StringEquals: { 'aws:ResourceTag/harmonix:environment': 'dev' } });
   });
 
+  test('the audit writer: Node.js on Graviton, its settings encrypted with the environment key, an IAM-authenticated URL', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      KmsKeyArn: { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::KMS::Key', 'DevKey'), 'Arn'] },
+      Environment: { Variables: { TABLE_NAME: { Ref: logicalIdOf(template, 'AWS::DynamoDB::Table', 'DevAuditTable') }, RETENTION_DAYS: '0' } },
+    });
+    template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'AWS_IAM' });
+  });
+
   test('the audit table is append-only: only the writer may write, and only PutItem', () => {
     const writes = /^dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem|TransactWriteItems|PartiQL(Insert|Update|Delete)|\*)$/;
     const writers = Object.entries(template.findResources('AWS::IAM::Policy'))
