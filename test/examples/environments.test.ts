@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { pythonTool } from '../fixtures/python-tools';
 
 const root = path.join(__dirname, '..', '..');
 
@@ -64,6 +65,20 @@ describe('examples/environments.ts', () => {
     expect(cdkJson.app).toMatch(/--transpile-only/);
     expect(cdkJson.context).toEqual(JSON.parse(fs.readFileSync(path.join(root, 'node_modules', 'aws-cdk-lib', 'recommended-feature-flags.json'), 'utf8')));
   }, 120_000);
+
+  test('cfn-lint finds no error in any template, and only the two warnings we accept for a reason', () => {
+    const templates = fs.readdirSync(outdir).filter(f => f.endsWith('.template.json')).map(f => path.join(outdir, f));
+    const lint = spawnSync(pythonTool('cfn-lint'), ['--format', 'json', ...templates], { encoding: 'utf8' });
+    const findings: Array<{ Rule: { Id: string }; Message: string; Location: { Path: Array<string | number> } }> = JSON.parse(lint.stdout || '[]');
+    expect(templates.length).toBe(3);
+    const accepted = (f: typeof findings[number]) =>
+      // aws-cdk-lib adds a DependsOn on a Lambda function's role that its GetAtt already implies.
+      (f.Rule.Id === 'W3005' && /dependency already enforced by a 'GetAtt' at 'Resources\/.*\/Properties\/Role'/.test(f.Message))
+      // ec2.Vpc names each subnet's zone from cdk.context.json, so subnets never move (the same
+      // acceptance the environment records for aws-cdk-lib's own validation).
+      || (f.Rule.Id === 'W3010' && /Subnet/.test(String(f.Location.Path[1])) && f.Location.Path[3] === 'AvailabilityZone');
+    expect(findings.filter(f => !accepted(f)).map(f => `${f.Rule.Id} ${f.Message} at ${f.Location.Path.join('/')}`)).toEqual([]);
+  }, 300_000);
 
   test('the summary reports a clean cdk-nag run', () => {
     const summary = execFileSync(tsNode, ['--transpile-only', '-P', 'tsconfig.dev.json', 'examples/summarize.ts', outdir], { cwd: root, encoding: 'utf8' });

@@ -3,7 +3,7 @@ import * as sdk from '@aws-sdk/client-dynamodb';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ServerlessEnvironment } from '../../../src';
 import { baseProps, logicalIdOf, testStack } from '../../fixtures/app';
-import { MotoServer, startMoto } from '../../fixtures/moto';
+import { MotoServer, startMoto } from '../../fixtures/python-tools';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const writer = require('../../../assets/audit-writer/index.js');
