@@ -97,7 +97,7 @@ function readNested(dir: string, parent: string, template: Template): AssemblySt
     });
 }
 
-/** A JSON cost report written by `harmonix cost --json`, or a cloud assembly folder. */
+/** True when the target is a file (a report written by `harmonix cost --json`), not a folder. */
 export function isJsonFile(target: string): boolean {
   return fs.existsSync(target) && fs.statSync(target).isFile();
 }

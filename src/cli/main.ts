@@ -4,8 +4,6 @@ import { registerCost } from './cost/command';
 import { CliError, ExitCode } from './errors';
 import { registerTeardown } from './teardown/command';
 
-export { CliIo } from './command';
-
 /** The commands of the command line; the GitLab-facing ones (create-app, runner tokens) join here. */
 const COMMANDS: CommandRegistration[] = [registerCost, registerTeardown];
 

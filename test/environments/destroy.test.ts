@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { EcsEnvironment, NatProviderType, ServerlessEnvironment } from '../../src';
 import { baseProps, CERTIFICATE_ARN, testApp, testStack } from '../fixtures/app';
@@ -22,13 +23,11 @@ const cases: Array<[string, Record<string, unknown>, 'ecs' | 'serverless']> = [
  * data) or deletes it, and nothing it deletes refuses (deletion protection, a bucket with objects).
  */
 describe.each(cases)('destroy: %s', (_name, props, kind) => {
-  const app = testApp();
-  const stack = testStack(app);
-  if (kind === 'ecs') {
-    new EcsEnvironment(stack, 'Dev', baseProps(props));
-  } else {
-    new ServerlessEnvironment(stack, 'Dev', baseProps(props));
-  }
+  const create = (stack: Stack) => (kind === 'ecs'
+    ? new EcsEnvironment(stack, 'Dev', baseProps(props))
+    : new ServerlessEnvironment(stack, 'Dev', baseProps(props)));
+  const stack = testStack(testApp());
+  create(stack);
   const resources = Object.entries(Template.fromStack(stack).toJSON().Resources as Record<string, any>);
   const deleted = resources.filter(([, r]) => (r.DeletionPolicy ?? 'Delete') === 'Delete');
 
@@ -53,12 +52,7 @@ describe.each(cases)('destroy: %s', (_name, props, kind) => {
 
   test('still nag-clean', () => {
     const nagApp = testApp();
-    const nagStack = testStack(nagApp);
-    if (kind === 'ecs') {
-      new EcsEnvironment(nagStack, 'Dev', baseProps(props));
-    } else {
-      new ServerlessEnvironment(nagStack, 'Dev', baseProps(props));
-    }
+    create(testStack(nagApp));
     expect(nagFindings(nagApp)).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ENVIRONMENT_KEY_ACTIONS } from './environment-roles';
 
 /** How the audit writer is built. */
 export interface AuditWriterOptions {
@@ -46,7 +47,7 @@ export class AuditWriter extends Construct {
       sid: 'AddAuditRecords', actions: ['dynamodb:PutItem'], resources: [options.table.tableArn],
     }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'UseEnvironmentKey', actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], resources: [options.kmsKey.keyArn],
+      sid: 'UseEnvironmentKey', actions: ENVIRONMENT_KEY_ACTIONS, resources: [options.kmsKey.keyArn],
     }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn],

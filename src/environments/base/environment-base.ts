@@ -10,6 +10,7 @@ import { createAuditTable } from './audit-table';
 import { AuditWriter } from './audit-writer';
 import { createEnvironmentVpc, EnvironmentVpcSizing, FlowLogDestinationType, NatProviderType } from './environment-network';
 import { createEnvironmentRole, EnvironmentGrant, grantBasePolicy, grantScoped } from './environment-roles';
+import { allowServiceToUseKey } from './key-policy';
 import { propError } from '../../common/errors';
 import { DEFAULT_BOOTSTRAP_QUALIFIER, descriptorParameterName, logGroupPrefix } from '../../common/naming';
 import { ENVIRONMENT_TAG, tagEnvironment } from '../../common/tags';
@@ -23,6 +24,12 @@ import {
 import { EnvironmentKind, IHarmonixEnvironment } from '../../contract/environment';
 import { IEcsRuntime } from '../../contract/runtimes/ecs';
 import { IServerlessRuntime } from '../../contract/runtimes/serverless';
+
+/**
+ * The first production stage: from here on, deployments wait for approval and the environment
+ * turns on what production needs (Container Insights, load balancer deletion protection).
+ */
+export const PRODUCTION_STAGE = 3;
 
 /** Props every environment construct takes. */
 export interface HarmonixEnvironmentBaseProps {
@@ -186,7 +193,7 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
     this.stage = stage;
     this.delivery = {
       stage,
-      requireApproval: props.requireApproval ?? stage >= 3,
+      requireApproval: props.requireApproval ?? stage >= PRODUCTION_STAGE,
       description: props.description ?? `${options.kind} environment ${this.environmentName}`,
     };
     this.cdkBootstrapQualifier = validateQualifier(this, 'cdkBootstrapQualifier', props.cdkBootstrapQualifier ?? DEFAULT_BOOTSTRAP_QUALIFIER);
@@ -360,19 +367,13 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
 
   /** CloudWatch Logs may use the key only for this environment's log groups. */
   private allowLogsToUseKey(): void {
-    this.key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowCloudWatchLogsForEnvironmentLogGroups',
-      principals: [new iam.ServicePrincipal(`logs.${Stack.of(this).region}.amazonaws.com`)],
-      actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:DescribeKey'],
-      resources: ['*'],
-      conditions: {
-        ArnLike: {
-          'kms:EncryptionContext:aws:logs:arn': Stack.of(this).formatArn({
-            service: 'logs', resource: 'log-group', resourceName: `${this.logGroupPrefix}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
-        },
+    allowServiceToUseKey(this.key, 'AllowCloudWatchLogsForEnvironmentLogGroups', `logs.${Stack.of(this).region}.amazonaws.com`, {
+      ArnLike: {
+        'kms:EncryptionContext:aws:logs:arn': Stack.of(this).formatArn({
+          service: 'logs', resource: 'log-group', resourceName: `${this.logGroupPrefix}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
       },
-    }));
+    });
   }
 }
 

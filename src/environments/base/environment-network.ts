@@ -1,11 +1,10 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { bucketRemoval } from '../../common/log-bucket';
+import { allowServiceToUseKey } from './key-policy';
+import { createLogBucket } from '../../common/buckets';
 import { acceptFindings, acceptStackProviderFindings } from '../../common/nag';
 import { logGroupPrefix } from '../../common/naming';
 
@@ -90,7 +89,6 @@ export function createEnvironmentVpc(scope: Construct, options: EnvironmentVpcOp
 
 /** The flow logs' destination: an encrypted, expiring bucket (default) or log group. */
 function flowLogDestination(scope: Construct, options: EnvironmentVpcOptions): ec2.FlowLogDestination {
-  const days = options.flowLogRetention === logs.RetentionDays.INFINITE ? undefined : options.flowLogRetention as number;
   if (options.flowLogDestination === FlowLogDestinationType.CLOUDWATCH_LOGS) {
     return ec2.FlowLogDestination.toCloudWatchLogs(new logs.LogGroup(scope, 'FlowLogs', {
       logGroupName: `${logGroupPrefix(options.environmentName)}vpc-flow-logs`,
@@ -101,29 +99,15 @@ function flowLogDestination(scope: Construct, options: EnvironmentVpcOptions): e
   }
   const stack = Stack.of(scope);
   // Log delivery writes with the environment key, for this account's flow logs only.
-  options.kmsKey.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'AllowLogDeliveryForFlowLogs',
-    principals: [new iam.ServicePrincipal('delivery.logs.amazonaws.com')],
-    actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:DescribeKey'],
-    resources: ['*'],
-    conditions: {
-      StringEquals: { 'aws:SourceAccount': stack.account },
-      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'logs', resource: '*', arnFormat: ArnFormat.NO_RESOURCE_NAME }) },
-    },
-  }));
-  const bucket = new s3.Bucket(scope, 'FlowLogBucket', {
-    encryption: s3.BucketEncryption.KMS,
-    encryptionKey: options.kmsKey,
-    bucketKeyEnabled: true,
-    enforceSSL: true,
-    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-    lifecycleRules: [{ expiration: days === undefined ? undefined : Duration.days(days), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
-    ...bucketRemoval(scope, options.removalPolicy),
+  allowServiceToUseKey(options.kmsKey, 'AllowLogDeliveryForFlowLogs', 'delivery.logs.amazonaws.com', {
+    StringEquals: { 'aws:SourceAccount': stack.account },
+    ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'logs', resource: '*', arnFormat: ArnFormat.NO_RESOURCE_NAME }) },
   });
-  acceptFindings(bucket, {
-    id: 'AwsSolutions-S1',
-    reason: 'This bucket only receives VPC flow logs; logging its own access would log the log writes.',
+  const bucket = createLogBucket(scope, 'FlowLogBucket', {
+    receives: 'VPC flow logs',
+    expirationDays: options.flowLogRetention === logs.RetentionDays.INFINITE ? undefined : options.flowLogRetention,
+    removalPolicy: options.removalPolicy,
+    encryptionKey: options.kmsKey,
   });
   return ec2.FlowLogDestination.toS3(bucket, 'vpc-flow-logs/');
 }

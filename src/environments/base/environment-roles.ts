@@ -37,6 +37,12 @@ export interface EnvironmentGrant {
   readonly wildcardReason?: string;
 }
 
+/** What a principal of the environment does with its key to read and write its data. */
+export const ENVIRONMENT_KEY_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'];
+
+/** What the operations role may do on a log group it reads: streams, events, Logs Insights. */
+export const LOG_READ_ACTIONS = ['logs:DescribeLogStreams', 'logs:GetLogEvents', 'logs:FilterLogEvents', 'logs:StartQuery'];
+
 /** How one environment role is made. */
 export interface EnvironmentRoleOptions {
   readonly environmentName: string;
@@ -145,14 +151,13 @@ export function grantBasePolicy(scope: Construct, t: BasePolicyTargets): void {
     resourceName: bootstrapRoleName(t.cdkBootstrapQualifier, purpose, stack.account, stack.region),
   }));
   const descriptorArn = stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: t.descriptorParameterName.substring(1) });
-  const keyActions = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'];
   const logGroups = (suffix: string) => stack.formatArn({
     service: 'logs', resource: 'log-group', resourceName: `${t.logGroupPrefix}*${suffix}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
   });
 
   t.grantProvisioning({ sid: 'AssumeCdkBootstrapRoles', actions: ['sts:AssumeRole', 'sts:TagSession'], resources: bootstrapRoles });
   t.grantProvisioning({ sid: 'ReadEnvironmentDescriptor', actions: ['ssm:GetParameter'], resources: [descriptorArn] });
-  t.grantProvisioning({ sid: 'UseEnvironmentKey', actions: keyActions, resources: [t.kmsKeyArn] });
+  t.grantProvisioning({ sid: 'UseEnvironmentKey', actions: ENVIRONMENT_KEY_ACTIONS, resources: [t.kmsKeyArn] });
 
   auditWriterGrants(t.auditWriterArn).forEach(grant => t.grantProvisioning(grant));
 
@@ -163,10 +168,10 @@ export function grantBasePolicy(scope: Construct, t: BasePolicyTargets): void {
     actions: ['dynamodb:GetItem', 'dynamodb:Query'],
     resources: [t.auditTableArn, `${t.auditTableArn}/index/${AUDIT_BY_ACTOR_INDEX}`],
   });
-  t.grantOperations({ sid: 'UseEnvironmentKey', actions: keyActions, resources: [t.kmsKeyArn] });
+  t.grantOperations({ sid: 'UseEnvironmentKey', actions: ENVIRONMENT_KEY_ACTIONS, resources: [t.kmsKeyArn] });
   t.grantOperations({
     sid: 'ReadEnvironmentLogs',
-    actions: ['logs:DescribeLogStreams', 'logs:GetLogEvents', 'logs:FilterLogEvents', 'logs:StartQuery'],
+    actions: LOG_READ_ACTIONS,
     resources: [logGroups(''), logGroups(':log-stream:*')],
     wildcardReason: `Log groups are limited to the environment prefix ${t.logGroupPrefix}; the wildcard covers the apps' log groups and streams under it.`,
   });

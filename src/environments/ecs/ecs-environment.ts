@@ -11,7 +11,8 @@ import { acceptFindings } from '../../common/nag';
 import { clusterName } from '../../common/naming';
 import { EnvironmentKind } from '../../contract/environment';
 import { ecsRuntime, SharedLoadBalancerView } from '../../contract/runtimes/ecs';
-import { HarmonixEnvironmentBase, HarmonixEnvironmentBaseProps } from '../base/environment-base';
+import { HarmonixEnvironmentBase, HarmonixEnvironmentBaseProps, PRODUCTION_STAGE } from '../base/environment-base';
+import { LOG_READ_ACTIONS } from '../base/environment-roles';
 
 /** Props of an ECS environment. */
 export interface EcsEnvironmentProps extends HarmonixEnvironmentBaseProps {
@@ -73,7 +74,7 @@ export class EcsEnvironment extends HarmonixEnvironmentBase {
     super(scope, id, props, { kind: EnvironmentKind.ECS, createVpc: true });
     const vpc = this.vpc!;
     const name = clusterName(this.environmentName);
-    const containerInsights = props.containerInsights ?? this.stage >= 3;
+    const containerInsights = props.containerInsights ?? this.stage >= PRODUCTION_STAGE;
 
     this.execLogGroup = new logs.LogGroup(this, 'ExecLogs', {
       logGroupName: `${this.logGroupPrefix}ecs-exec`,
@@ -111,7 +112,7 @@ export class EcsEnvironment extends HarmonixEnvironmentBase {
       const lb = createSharedLoadBalancer(this, props.sharedLoadBalancer, {
         vpc,
         removalPolicy: this.dataRemovalPolicy,
-        deletionProtection: this.stage >= 3,
+        deletionProtection: this.stage >= PRODUCTION_STAGE,
       });
       this.sharedLoadBalancer = lb.loadBalancer;
       this.httpsListener = lb.httpsListener;
@@ -170,7 +171,7 @@ export class EcsEnvironment extends HarmonixEnvironmentBase {
     });
     this.grantOperations({
       sid: 'ReadContainerInsights',
-      actions: ['logs:DescribeLogStreams', 'logs:GetLogEvents', 'logs:FilterLogEvents', 'logs:StartQuery'],
+      actions: LOG_READ_ACTIONS,
       resources: [
         stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `/aws/ecs/containerinsights/${name}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
       ],

@@ -3,8 +3,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { createLogBucket } from '../../common/buckets';
 import { propError } from '../../common/errors';
-import { createLogBucket } from '../../common/log-bucket';
 import { acceptFindings } from '../../common/nag';
 import { validateCidr } from '../../common/validation';
 

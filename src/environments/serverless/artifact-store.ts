@@ -3,7 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
-import { bucketRemoval, createLogBucket } from '../../common/log-bucket';
+import { bucketRemoval, createLogBucket, PRIVATE_BUCKET } from '../../common/buckets';
 
 /** How the artifact store is built. */
 export interface ArtifactStoreProps {
@@ -37,11 +37,9 @@ export class ArtifactStore extends Construct {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: props.kmsKey,
       bucketKeyEnabled: true,
+      ...PRIVATE_BUCKET,
       versioned: true,
-      enforceSSL: true,
       minimumTLSVersion: 1.2,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       serverAccessLogsBucket: this.accessLogBucket,
       serverAccessLogsPrefix: 'artifact-bucket/',
       lifecycleRules: [{

@@ -136,12 +136,17 @@ describe.each(kinds)('%s roles', (_name, create) => {
   });
 });
 
-test('ECS roles act on services and tasks of their own cluster; scaling and restarts only when tagged', () => {
+/** One environment `Dev` and the statements of its two roles. */
+function rolesOf(create: Factory) {
   const stack = testStack();
-  new EcsEnvironment(stack, 'Dev', baseProps());
+  create(stack);
   const template = Template.fromStack(stack);
-  const prov = roleStatements(template, logicalIdOf(template, 'AWS::IAM::Role', 'DevProvisioningRole'));
-  const ops = roleStatements(template, logicalIdOf(template, 'AWS::IAM::Role', 'DevOperationsRole'));
+  const statementsOf = (role: string) => roleStatements(template, logicalIdOf(template, 'AWS::IAM::Role', `Dev${role}`));
+  return { template, prov: statementsOf('ProvisioningRole'), ops: statementsOf('OperationsRole') };
+}
+
+test('ECS roles act on services and tasks of their own cluster; scaling and restarts only when tagged', () => {
+  const { template, prov, ops } = rolesOf(s => new EcsEnvironment(s, 'Dev', baseProps()));
   const services = 'arn:<AWS::Partition>:ecs:eu-west-1:111111111111:service/harmonix-dev/*';
   const tasks = 'arn:<AWS::Partition>:ecs:eu-west-1:111111111111:task/harmonix-dev/*';
   expect(actionsOf(bySid(prov, 'DeployServicesOnCluster'))).toEqual(['ecs:UpdateService', 'ecs:DescribeServices']);
@@ -162,11 +167,7 @@ test('ECS roles act on services and tasks of their own cluster; scaling and rest
 });
 
 test('serverless roles act on functions and APIs tagged with the environment and on its artifact bucket', () => {
-  const stack = testStack();
-  new ServerlessEnvironment(stack, 'Dev', baseProps());
-  const template = Template.fromStack(stack);
-  const prov = roleStatements(template, logicalIdOf(template, 'AWS::IAM::Role', 'DevProvisioningRole'));
-  const ops = roleStatements(template, logicalIdOf(template, 'AWS::IAM::Role', 'DevOperationsRole'));
+  const { template, prov, ops } = rolesOf(s => new ServerlessEnvironment(s, 'Dev', baseProps()));
   const bucket = logicalIdOf(template, 'AWS::S3::Bucket', 'DevArtifactsBucket');
   const tagged = { StringEquals: { 'aws:ResourceTag/harmonix:environment': 'dev' } };
   expect(resourcesOf(bySid(prov, 'WriteDeploymentBundles'))).toEqual([`<${bucket}.Arn>/*`]);
