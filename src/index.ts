@@ -22,3 +22,19 @@ export type { EcsEnvironmentProps } from './environments/ecs/ecs-environment';
 export type { SharedLoadBalancerOptions } from './environments/ecs/shared-load-balancer';
 export { ServerlessEnvironment } from './environments/serverless/serverless-environment';
 export type { ServerlessEnvironmentProps } from './environments/serverless/serverless-environment';
+
+// Application constructs and the data apps bind: what generated repos deploy.
+export { AccessLevel } from './apps/application';
+export type { BindOptions, IApplication, IAppResource } from './apps/application';
+export { EcsApplication } from './apps/ecs/ecs-application';
+export type { AppLoadBalancerOptions, EcsApplicationProps } from './apps/ecs/ecs-application-props';
+export { ServerlessApplication } from './apps/serverless/serverless-application';
+export type { AppCustomDomainOptions, AppFunctionOptions, ServerlessApplicationProps } from './apps/serverless/serverless-application-props';
+export { AppBucket } from './apps/data/app-bucket';
+export type { AppBucketProps } from './apps/data/app-bucket';
+export { AppDatabase } from './apps/data/app-database';
+export type { AppDatabaseProps } from './apps/data/app-database';
+export { AppQueue } from './apps/data/app-queue';
+export type { AppQueueProps } from './apps/data/app-queue';
+export { AppSecret } from './apps/data/app-secret';
+export type { AppSecretProps } from './apps/data/app-secret';

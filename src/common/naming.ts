@@ -26,3 +26,8 @@ export function clusterName(environmentName: string): string {
 export function bootstrapRoleName(qualifier: string, purpose: string, account: string, region: string): string {
   return `cdk-${qualifier}-${purpose}-role-${account}-${region}`;
 }
+
+/** SSM parameter that holds the URL of an app in an environment. */
+export function appUrlParameterName(appName: string, environmentName: string): string {
+  return `/harmonix/apps/${appName}/${environmentName}/url`;
+}

@@ -8,3 +8,6 @@ export const ENVIRONMENT_TAG = 'harmonix:environment';
 export function tagEnvironment(scope: IConstruct, environmentName: string): void {
   Tags.of(scope).add(ENVIRONMENT_TAG, environmentName);
 }
+
+/** Tag on every resource of an application; its value is the app name. */
+export const APP_TAG = 'harmonix:app';

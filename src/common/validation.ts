@@ -103,3 +103,29 @@ export function validateNotEmpty<T>(scope: IConstruct, prop: string, values: rea
   }
   return values;
 }
+
+/** App names are DNS labels: they name the Cloud Map service, log groups, SSM paths and tags. */
+const APP_NAME = /^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/;
+
+/** Checks an app name; returns it unchanged. */
+export function validateAppName(scope: IConstruct, prop: string, name: string): string {
+  if (Token.isUnresolved(name)) {
+    throw propError(scope, prop, 'must be a literal string, not a token: it becomes a DNS name, log group, SSM path and tags at synth time.');
+  }
+  if (!APP_NAME.test(name) || name.includes('--')) {
+    throw propError(scope, prop,
+      `"${name}" is not a DNS label: use 1 to 40 lower-case letters, digits and single hyphens, starting with a letter and ending with a letter or digit (for example "orders").`);
+  }
+  return name;
+}
+
+/** Environment variable names as shells and every runtime accept them. */
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Checks an environment variable name; returns it unchanged. */
+export function validateVariableName(scope: IConstruct, prop: string, name: string): string {
+  if (!VARIABLE_NAME.test(name)) {
+    throw propError(scope, prop, `"${name}" is not an environment variable name: use letters, digits and underscores, not starting with a digit (for example "ORDERS_DB").`);
+  }
+  return name;
+}

@@ -48,6 +48,11 @@ export class DescriptorReader {
     return typeof v === 'boolean' ? v : this.fail(key, 'true or false');
   }
 
+  /** An optional boolean. */
+  public optBool(key: string): boolean | undefined {
+    return this.isAbsent(key) ? undefined : this.bool(key);
+  }
+
   /** A required string out of a closed set. */
   public oneOf<T extends string>(key: string, values: readonly T[]): T {
     const v = this.str(key);

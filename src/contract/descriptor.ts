@@ -49,6 +49,12 @@ export interface EnvironmentDescriptor {
   /** Prefix of every CloudWatch Logs group of the environment and its apps. */
   readonly logGroupPrefix: string;
   /**
+   * The environment's data policy: whether its data stores, and those of its apps, are kept
+   * when their stack is deleted (`false`: deleted with it).
+   * @default true (descriptors before schema 1.2)
+   */
+  readonly retainData?: boolean;
+  /**
    * The network.
    * @default - the environment has no VPC
    */
@@ -66,7 +72,7 @@ export interface EnvironmentDescriptor {
 }
 
 /** Major and minor version of the descriptor schema this library writes. */
-const SCHEMA = { major: 1, minor: 1 };
+const SCHEMA = { major: 1, minor: 2 };
 
 /** Which runtime slice each kind carries, and whether it needs a network. */
 const KIND_RUNTIMES: Record<EnvironmentKind, { readonly runtime: 'ecs' | 'serverless'; readonly needsNetwork: boolean }> = {
@@ -163,6 +169,7 @@ export function readDescriptor(where: string, doc: unknown): EnvironmentDescript
     operationsRoleArn: r.str('operationsRoleArn'),
     cdkBootstrapQualifier: r.str('cdkBootstrapQualifier'),
     logGroupPrefix: r.str('logGroupPrefix'),
+    retainData: r.optBool('retainData') ?? true,
     network: r.optObj('network', readNetwork),
     ecs: r.optObj('ecs', readEcsRuntime),
     serverless: r.optObj('serverless', readServerlessRuntime),
@@ -197,6 +204,7 @@ export function describeEnvironment(env: IHarmonixEnvironment, delivery: Deliver
     operationsRoleArn: env.operationsRole.roleArn,
     cdkBootstrapQualifier: env.cdkBootstrapQualifier,
     logGroupPrefix: env.logGroupPrefix,
+    retainData: env.retainData,
     network: env.vpc && describeNetwork(env.vpc),
     ecs: env.ecs && describeEcsRuntime(env.ecs),
     serverless: env.serverless && describeServerlessRuntime(env.serverless),

@@ -53,6 +53,11 @@ export interface IHarmonixEnvironment extends IConstruct {
   readonly cdkBootstrapQualifier: string;
   /** Prefix of every CloudWatch Logs group of the environment and its apps (`/harmonix/<name>/`). */
   readonly logGroupPrefix: string;
+  /**
+   * Its data policy: whether data stores of the environment and of its apps are kept when their
+   * stack is deleted. Application data (databases, buckets, queues, secrets) follows it.
+   */
+  readonly retainData: boolean;
   /** SSM parameter that holds its descriptor. */
   readonly descriptorParameterName: string;
   /** The ECS runtime, for an ECS environment. */

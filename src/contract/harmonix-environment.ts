@@ -77,6 +77,7 @@ class ImportedHarmonixEnvironment extends Construct {
       operationsRole: iam.Role.fromRoleArn(this, 'OperationsRole', d.operationsRoleArn, { mutable: false }),
       cdkBootstrapQualifier: d.cdkBootstrapQualifier,
       logGroupPrefix: d.logGroupPrefix,
+      retainData: d.retainData ?? true,
       descriptorParameterName: descriptorParameterName(d.name),
       ecs: d.ecs && importEcsRuntime(this, d.ecs, { ...where, vpc: vpc! }),
       serverless: d.serverless && importServerlessRuntime(this, d.serverless, { ...where, kmsKey }),

@@ -72,7 +72,7 @@ describe('the descriptor an environment publishes', () => {
     const key = logicalIdOf(template, 'AWS::KMS::Key', 'DevKey');
     const table = logicalIdOf(template, 'AWS::DynamoDB::Table', 'DevAuditTable');
     expect(raw).toMatchObject({
-      schemaVersion: '1.1',
+      schemaVersion: '1.2',
       name: 'dev',
       kind: 'ECS',
       account: '111111111111',
@@ -88,6 +88,7 @@ describe('the descriptor an environment publishes', () => {
       operationsRoleArn: `<${logicalIdOf(template, 'AWS::IAM::Role', 'DevOperationsRole')}.Arn>`,
       cdkBootstrapQualifier: 'hnb659fds',
       logGroupPrefix: '/harmonix/dev/',
+      retainData: true,
       network: {
         vpcId: `<${logicalIdOf(template, 'AWS::EC2::VPC', 'DevVpc')}>`,
         availabilityZones: ['eu-west-1a', 'eu-west-1b'],
@@ -111,7 +112,7 @@ describe('the descriptor an environment publishes', () => {
     const outputs = template.findOutputs('*');
     const byName = (suffix: string) => Object.entries(outputs).find(([id]) => id.startsWith(`Qa${suffix}`))?.[1].Value;
     expect(byName('DescriptorParameterName')).toBe('/harmonix/environments/qa');
-    expect(byName('SchemaVersion')).toBe('1.1');
+    expect(byName('SchemaVersion')).toBe('1.2');
     expect(byName('Kind')).toBe('SERVERLESS');
     expect(byName('Stage')).toBe('2');
     expect(byName('RequireApproval')).toBe('false');
@@ -151,8 +152,10 @@ describe('schema evolution', () => {
   test('a descriptor of the first release (schema 1) is read, with the later fields at their defaults', () => {
     const stack = testStack();
     const dev = HarmonixEnvironment.fromDescriptorJson(stack, 'Dev', JSON.stringify(WAVE_ONE_ECS));
-    expect(dev.descriptor.schemaVersion).toBe('1.1');
+    expect(dev.descriptor.schemaVersion).toBe('1.2');
     expect(dev.descriptor.ecs?.defaultCapacityProvider).toBe('FARGATE');
+    expect(dev.descriptor.retainData).toBe(true);
+    expect(dev.retainData).toBe(true);
     expect(dev.ecs?.defaultCapacityProviderStrategies).toEqual([{ capacityProvider: 'FARGATE', weight: 1 }]);
     expect(dev.descriptor.network?.privateSubnetRouteTableIds).toBeUndefined();
     expect(dev.vpc?.privateSubnets.map(s => s.subnetId)).toEqual(['subnet-1a', 'subnet-1b']);
@@ -168,14 +171,14 @@ describe('schema evolution', () => {
       ecs: { ...WAVE_ONE_ECS.ecs, serviceConnectDefault: true },
     };
     const read = DescriptorDocument.parse(JSON.stringify(newer));
-    expect(read.schemaVersion).toBe('1.1');
+    expect(read.schemaVersion).toBe('1.2');
     expect(JSON.stringify(read)).not.toMatch(/costCenter|ipv6CidrBlock|serviceConnectDefault/);
     expect(read.ecs?.clusterName).toBe('harmonix-dev');
   });
 
   test('a newer major version is refused, naming both versions and the upgrade', () => {
     expect(() => DescriptorDocument.parse(JSON.stringify({ ...WAVE_ONE_ECS, schemaVersion: '2.0' }), 'dev.json'))
-      .toThrow('dev.json: the environment descriptor has schema version 2.0, but this version of harmonix-cdk reads schema 1.x (up to 1.1); upgrade harmonix-cdk to a release that reads schema 2.');
+      .toThrow('dev.json: the environment descriptor has schema version 2.0, but this version of harmonix-cdk reads schema 1.x (up to 1.2); upgrade harmonix-cdk to a release that reads schema 2.');
     expect(() => DescriptorDocument.parse(JSON.stringify({ ...WAVE_ONE_ECS, schemaVersion: 2 })))
       .toThrow(/field `schemaVersion` must be a version such as "1.1"/);
     expect(() => DescriptorDocument.parse(JSON.stringify({ ...WAVE_ONE_ECS, schemaVersion: '0.9' })))

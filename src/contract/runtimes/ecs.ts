@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { propError } from '../../common/errors';
 import { ENVIRONMENT_TAG } from '../../common/tags';
 import { validateIntegerRange } from '../../common/validation';
@@ -144,6 +144,7 @@ export class SharedLoadBalancerView implements ISharedLoadBalancer {
       throw propError(scope, `${where}.hostHeaders`, 'or `pathPatterns` must be given: a route without a rule would take every request of the environment.');
     }
     this.checkSameAccountAndRegion(scope, where);
+    claimPriority(scope, `${where}.priority`, this.httpsListener.listenerArn, route.priority, this.parts.environmentName);
     tagRoutedService(route.service, this.parts.environmentName);
 
     const route_ = new Construct(scope, id);
@@ -186,6 +187,28 @@ export class SharedLoadBalancerView implements ISharedLoadBalancer {
         + `add the route from a stack of that account and region (this one is ${stack.account}, ${stack.region}).`);
     }
   }
+}
+
+/** Rule priorities taken per listener, per CDK app: a listener refuses two rules with one priority. */
+const takenPriorities = new WeakMap<IConstruct, Map<string, Map<number, string>>>();
+
+/**
+ * Claims a rule priority on a listener. Listener ARNs of imported environments are plain text,
+ * so every stack of the app that routes to the same environment sees the others' rules;
+ * rules deployed from other apps are for the listener to refuse at deployment.
+ */
+function claimPriority(scope: Construct, prop: string, listenerArn: string, priority: number, environmentName: string): void {
+  const root = scope.node.root;
+  const listeners = takenPriorities.get(root) ?? new Map<string, Map<number, string>>();
+  takenPriorities.set(root, listeners);
+  // An owned listener's ARN is a token whose text is the same wherever it is used.
+  const taken = listeners.get(listenerArn) ?? new Map<number, string>();
+  listeners.set(listenerArn, taken);
+  const holder = taken.get(priority);
+  if (holder !== undefined) {
+    throw propError(scope, prop, `${priority} is taken by ${holder} on the shared load balancer of environment ${environmentName}; priorities are unique per environment.`);
+  }
+  taken.set(priority, scope.node.path);
 }
 
 /**

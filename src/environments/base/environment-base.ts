@@ -171,6 +171,8 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
   public readonly logGroupPrefix: string;
   public readonly descriptorParameterName: string;
   /** Removal policy of the data stores (key, table, logs, buckets). */
+  /** Whether its data stores, and those of its apps, are kept when their stack is deleted. */
+  public readonly retainData: boolean;
   protected readonly dataRemovalPolicy: RemovalPolicy;
   private readonly key: kms.Key;
   private readonly provisioning: iam.Role;
@@ -199,7 +201,8 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
     this.cdkBootstrapQualifier = validateQualifier(this, 'cdkBootstrapQualifier', props.cdkBootstrapQualifier ?? DEFAULT_BOOTSTRAP_QUALIFIER);
     this.logGroupPrefix = logGroupPrefix(this.environmentName);
     this.descriptorParameterName = descriptorParameterName(this.environmentName);
-    this.dataRemovalPolicy = props.retainData === false ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    this.retainData = props.retainData !== false;
+    this.dataRemovalPolicy = this.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const provisioningTrust = validateNotEmpty(this, 'provisioningTrustedRoleArns', props.provisioningTrustedRoleArns, 'pipeline role ARN');
     const operationsTrust = validateNotEmpty(this, 'operationsTrustedRoleArns', props.operationsTrustedRoleArns, 'Backstage role ARN');
     provisioningTrust.forEach((arn, i) => validateRoleArn(this, `provisioningTrustedRoleArns[${i}]`, arn));

@@ -1,0 +1,151 @@
+import { CfnOutput, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct, IConstruct } from 'constructs';
+import { BindOptions, IApplication, IAppResource } from './application';
+import { createLogBucket } from '../common/buckets';
+import { propError } from '../common/errors';
+import { appUrlParameterName } from '../common/naming';
+import { APP_TAG, ENVIRONMENT_TAG } from '../common/tags';
+import { validateAppName, validateVariableName } from '../common/validation';
+import { EnvironmentKind, IHarmonixEnvironment } from '../contract/environment';
+
+/** How a data store of an app goes with its stack: the environment's data policy. */
+export function appDataRemovalPolicy(env: IHarmonixEnvironment): RemovalPolicy {
+  return env.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+}
+
+/**
+ * Checks what every app construct checks: the app name, the environment's kind, and that the
+ * app's stack is in the environment's account and region (deployments go through the
+ * environment's bootstrap, in its account).
+ */
+export function checkAppPlacement(scope: Construct, appName: string, env: IHarmonixEnvironment, kind: EnvironmentKind, runtimePresent: boolean): void {
+  validateAppName(scope, 'appName', appName);
+  if (env.kind !== kind || !runtimePresent) {
+    throw propError(scope, 'environment',
+      `environment ${env.environmentName} is a ${env.kind} environment; ${scope.constructor.name} deploys into ${kind} environments only.`);
+  }
+  const stack = Stack.of(scope);
+  const differs = (mine: string, theirs: string) => !Token.isUnresolved(mine) && !Token.isUnresolved(theirs) && mine !== theirs;
+  if (differs(stack.account, env.account) || differs(stack.region, env.region)) {
+    throw propError(scope, 'environment',
+      `environment ${env.environmentName} is in account ${env.account}, region ${env.region}; deploy the app from a stack there (this one is ${stack.account}, ${stack.region}).`);
+  }
+}
+
+/** Tags every resource of the app with the app and the environment. */
+export function tagApp(scope: IConstruct, appName: string, env: IHarmonixEnvironment): void {
+  Tags.of(scope).add(APP_TAG, appName);
+  Tags.of(scope).add(ENVIRONMENT_TAG, env.environmentName);
+}
+
+/**
+ * The environment key as the app's stack sees it: a reference by ARN, one per stack. Grants
+ * then go to the app's own roles (the key policy lets the account's IAM policies decide), and
+ * never into the key policy of an environment that lives in another stack or account.
+ */
+export function environmentKey(scope: IConstruct, env: IHarmonixEnvironment): kms.IKey {
+  const stack = Stack.of(scope);
+  const id = `HarmonixEnvironmentKey-${env.environmentName}`;
+  return (stack.node.tryFindChild(id) as kms.IKey | undefined) ?? kms.Key.fromKeyArn(stack, id, env.kmsKey.keyArn);
+}
+
+/** The app's log group: `<logGroupPrefix><app><suffix>`, encrypted with the environment key. */
+export function createAppLogGroup(scope: Construct, id: string, env: IHarmonixEnvironment, name: string, retention: logs.RetentionDays): logs.LogGroup {
+  return new logs.LogGroup(scope, id, {
+    logGroupName: `${env.logGroupPrefix}${name}`,
+    encryptionKey: environmentKey(scope, env),
+    retention,
+    removalPolicy: appDataRemovalPolicy(env),
+  });
+}
+
+/** Publishes the app's URL as a stack output and at `/harmonix/apps/<app>/<environment>/url`. */
+export function publishAppUrl(scope: Construct, appName: string, env: IHarmonixEnvironment, url: string): ssm.StringParameter {
+  new CfnOutput(scope, 'Url', { value: url, description: `URL of app ${appName} in environment ${env.environmentName}` });
+  return new ssm.StringParameter(scope, 'UrlParameter', {
+    parameterName: appUrlParameterName(appName, env.environmentName),
+    stringValue: url,
+    description: `harmonix-cdk: URL of app ${appName} in environment ${env.environmentName}`,
+  });
+}
+
+/** The bindings of one app: each resource once, each variable name once. */
+export class AppBindings {
+  private readonly resources = new Set<IAppResource>();
+  private readonly variables = new Map<string, string>();
+
+  constructor(private readonly app: IApplication) {}
+
+  /** Checks and performs one binding. */
+  public bind(resource: IAppResource, options: BindOptions = {}): void {
+    const where = `bind(${resource.node.path})`;
+    if (this.resources.has(resource)) {
+      throw propError(this.app, where, `${resource.node.path} is bound to app ${this.app.appName} already; bind a resource once (choose its access level then).`);
+    }
+    if (resource.environment.environmentName !== this.app.environment.environmentName) {
+      throw propError(this.app, where, `${resource.node.path} belongs to environment ${resource.environment.environmentName}, and app ${this.app.appName} runs in ${this.app.environment.environmentName}; bind data of the app's own environment.`);
+    }
+    const prefix = validateVariableName(this.app, `${where}.prefix`, options.prefix ?? resource.bindingName);
+    this.resources.add(resource);
+    resource.bindToApp(this.app, options.access ?? resource.defaultAccess, prefix);
+  }
+
+  /** Records a variable name handed to the app; a second use of the name is refused. */
+  public claimVariable(name: string, what: string): void {
+    validateVariableName(this.app, 'environment variable', name);
+    const previous = this.variables.get(name);
+    if (previous !== undefined) {
+      throw propError(this.app, 'environment variable', `${name} is set already (by ${previous}); give the binding another \`prefix\`.`);
+    }
+    this.variables.set(name, what);
+  }
+}
+
+/** Days access logs of apps are kept. */
+const ACCESS_LOG_DAYS = 90;
+
+/**
+ * The bucket that receives the access logs of the apps and buckets of one stack (load balancer
+ * access logs, S3 server access logs): one per stack, created by its first user.
+ */
+export function appAccessLogBucket(scope: IConstruct, env: IHarmonixEnvironment): s3.IBucket {
+  const stack = Stack.of(scope);
+  const id = 'HarmonixAppAccessLogs';
+  const existing = stack.node.tryFindChild(id) as s3.Bucket | undefined;
+  return existing ?? createLogBucket(stack, id, {
+    receives: 'load balancer and S3 server access logs of the apps in this stack',
+    expirationDays: ACCESS_LOG_DAYS,
+    removalPolicy: appDataRemovalPolicy(env),
+  });
+}
+
+/** The default binding name of a resource: its construct id in upper snake case (`OrdersDb` gives `ORDERS_DB`). */
+export function bindingNameOf(scope: IConstruct, given: string | undefined): string {
+  const name = given ?? scope.node.id.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[^A-Za-z0-9_]/g, '_').toUpperCase();
+  return validateVariableName(scope, 'bindingName', name);
+}
+
+/**
+ * Sends a bucket's server access logs to the stack's access-log bucket, allowed by that bucket's
+ * policy for this source bucket only (not by an ACL, which the log bucket does not have).
+ */
+export function logServerAccess(bucket: s3.Bucket, env: IHarmonixEnvironment): void {
+  const destination = appAccessLogBucket(bucket, env);
+  const prefix = `s3/${bucket.node.path}/`;
+  (bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = { destinationBucketName: destination.bucketName, logFilePrefix: prefix };
+  destination.addToResourcePolicy(new iam.PolicyStatement({
+    sid: `ServerAccessLogsOf${bucket.node.addr.slice(0, 12)}`,
+    principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+    actions: ['s3:PutObject'],
+    resources: [destination.arnForObjects(`${prefix}*`)],
+    conditions: {
+      ArnLike: { 'aws:SourceArn': bucket.bucketArn },
+      StringEquals: { 'aws:SourceAccount': Stack.of(bucket).account },
+    },
+  }));
+}
