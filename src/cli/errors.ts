@@ -9,6 +9,8 @@ export enum ExitCode {
   INPUT = 3,
   /** The price table does not carry the region asked for. */
   REGION = 4,
+  /** AWS could not be reached, or refused: no credentials, the audit writer said no. */
+  AWS = 5,
 }
 
 /** An error the user can fix: one sentence, and the exit code it ends the command with. */

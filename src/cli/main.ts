@@ -1,15 +1,16 @@
 import { Command, CommanderError } from 'commander';
 import { CliIo, CommandRegistration, EXIT_CODES_HELP } from './command';
+import { registerAudit } from './audit/command';
 import { registerCost } from './cost/command';
 import { CliError, ExitCode } from './errors';
 import { registerTeardown } from './teardown/command';
 
 /** The commands of the command line; the GitLab-facing ones (create-app, runner tokens) join here. */
-const COMMANDS: CommandRegistration[] = [registerCost, registerTeardown];
+const COMMANDS: CommandRegistration[] = [registerCost, registerTeardown, registerAudit];
 
 function program(io: CliIo): Command {
   const cli = new Command('harmonix')
-    .description('harmonix-cdk command line: what a synthesized platform costs when idle, and what a teardown leaves behind.')
+    .description('harmonix-cdk command line: what a synthesized platform costs when idle, what a teardown leaves behind, and the audit records of deployments.')
     .option('--debug', 'print stack traces of errors')
     .exitOverride()
     .configureOutput({ writeOut: text => io.out(text.trimEnd()), writeErr: text => io.err(text.trimEnd()) })

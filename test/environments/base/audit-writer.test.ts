@@ -1,8 +1,6 @@
-import { CreateTableCommand, DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import * as sdk from '@aws-sdk/client-dynamodb';
-import { Template } from 'aws-cdk-lib/assertions';
-import { ServerlessEnvironment } from '../../../src';
-import { baseProps, logicalIdOf, testStack } from '../../fixtures/app';
+import { createAuditTable, functionUrlEvent } from '../../fixtures/audit';
 import { MotoServer, startMoto } from '../../fixtures/python-tools';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -12,17 +10,7 @@ const RUNNER = 'arn:aws:sts::111111111111:assumed-role/harmonix-dev-provisioning
 const BACKSTAGE = 'arn:aws:sts::111111111111:assumed-role/harmonix-dev-operations/jane.doe';
 
 /** A function URL request as Lambda hands it over, signed by `userArn`. */
-function request(body: unknown, userArn: string | null = RUNNER, method = 'POST') {
-  return {
-    version: '2.0',
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-    isBase64Encoded: false,
-    requestContext: {
-      http: { method, sourceIp: '203.0.113.7' },
-      authorizer: userArn ? { iam: { userArn, userId: 'AROAEXAMPLE:session', accountId: '111111111111' } } : undefined,
-    },
-  };
-}
+const request = (body: unknown, userArn: string | null = RUNNER, method = 'POST') => functionUrlEvent(body, userArn, method);
 
 const deploy = { subject: 'app/orders', action: 'deploy', result: 'SUCCEEDED', version: '1.4.2', details: { pipeline: 1234 } };
 
@@ -71,17 +59,7 @@ describe('audit writer against DynamoDB (moto server), on the table the environm
     moto = await startMoto();
     client = new DynamoDBClient({ endpoint: moto.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
     // The key schema and index exactly as the environment synthesizes them.
-    const stack = testStack();
-    new ServerlessEnvironment(stack, 'Dev', baseProps());
-    const template = Template.fromStack(stack);
-    const table = template.findResources('AWS::DynamoDB::Table')[logicalIdOf(template, 'AWS::DynamoDB::Table', 'DevAuditTable')].Properties;
-    await client.send(new CreateTableCommand({
-      TableName: env.TABLE_NAME,
-      KeySchema: table.KeySchema,
-      AttributeDefinitions: table.AttributeDefinitions,
-      GlobalSecondaryIndexes: table.GlobalSecondaryIndexes,
-      BillingMode: 'PAY_PER_REQUEST',
-    }));
+    await createAuditTable(client, env.TABLE_NAME);
   }, 300_000);
 
   afterAll(() => {

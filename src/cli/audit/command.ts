@@ -1,0 +1,67 @@
+import * as fs from 'fs';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { Command, Option } from 'commander';
+import { AUDIT_RESULTS, recordAudit } from './record';
+import { parseDescriptor } from '../../contract/descriptor';
+import { CliIo, EXIT_CODES_HELP } from '../command';
+import { CliError, ExitCode } from '../errors';
+
+interface RecordOptions {
+  readonly descriptor: string;
+  readonly app: string;
+  readonly result: string;
+  readonly action: string;
+  readonly version?: string;
+  readonly detail: string[];
+  readonly json?: boolean;
+}
+
+/**
+ * `harmonix audit record`: the deploying pipeline adds the deployment's audit record. The
+ * pipeline, not the app's stack, records it: only the pipeline's identity says who deployed
+ * (CloudFormation would sign as its execution role), and only the pipeline sees a deployment
+ * that failed or was cancelled.
+ */
+export function registerAudit(program: Command, io: CliIo): void {
+  const audit = program.command('audit').description('The audit table of an environment.');
+  audit.command('record')
+    .description('Add an audit record for an app (who is taken from the AWS credentials that sign it: run it as the provisioning role).')
+    .requiredOption('--descriptor <file>', 'the environment descriptor (the value of its SSM parameter)')
+    .requiredOption('--app <name>', 'the app the record is about')
+    .addOption(new Option('--result <result>', 'what happened').choices(AUDIT_RESULTS).makeOptionMandatory())
+    .option('--action <action>', 'what was done', 'deploy')
+    .option('--version <version>', 'the version deployed (for example the commit)')
+    .option('--detail <key=value>', 'a detail to keep (repeatable), for example the pipeline URL', (v: string, all: string[]) => [...all, v], [])
+    .option('--json', 'print the writer\'s answer as JSON')
+    .addHelpText('after', `
+Examples:
+  harmonix audit record --descriptor .harmonix/environments/dev.json --app orders --result STARTED --version "$CI_COMMIT_SHA"
+  harmonix audit record --descriptor .harmonix/environments/dev.json --app orders --result SUCCEEDED \\
+    --version "$CI_COMMIT_SHA" --detail pipeline="$CI_PIPELINE_URL"
+${EXIT_CODES_HELP}`)
+    .action(async (options: RecordOptions) => {
+      let text: string;
+      try {
+        text = fs.readFileSync(options.descriptor, 'utf8');
+      } catch (e) {
+        throw new CliError(`cannot read the descriptor ${options.descriptor} (${(e as NodeJS.ErrnoException).code}).`, ExitCode.INPUT);
+      }
+      let descriptor;
+      try {
+        descriptor = parseDescriptor(options.descriptor, text);
+      } catch (e) {
+        throw new CliError((e as Error).message, ExitCode.INPUT);
+      }
+      const details: Record<string, string> = {};
+      for (const pair of options.detail) {
+        const at = pair.indexOf('=');
+        if (at < 1) throw new CliError(`--detail ${pair} is not key=value.`, ExitCode.USAGE);
+        details[pair.slice(0, at)] = pair.slice(at + 1);
+      }
+      const receipt = await recordAudit(descriptor, {
+        app: options.app, action: options.action, result: options.result, version: options.version, details,
+      }, defaultProvider());
+      io.out(options.json ? JSON.stringify(receipt, undefined, 2)
+        : `recorded ${options.action} ${options.result} of app/${options.app} in ${descriptor.name} at ${receipt.timestamp.split('#')[0]} as ${receipt.actor}`);
+    });
+}
