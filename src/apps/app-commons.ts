@@ -23,7 +23,9 @@ export function appDataRemovalPolicy(env: IHarmonixEnvironment): RemovalPolicy {
  * app's stack is in the environment's account and region (deployments go through the
  * environment's bootstrap, in its account).
  */
-export function checkAppPlacement(scope: Construct, appName: string, env: IHarmonixEnvironment, kind: EnvironmentKind, runtimePresent: boolean): void {
+export function checkAppPlacement(
+  scope: Construct, appName: string, env: IHarmonixEnvironment, kind: EnvironmentKind, runtimePresent: boolean,
+): void {
   validateAppName(scope, 'appName', appName);
   if (env.kind !== kind || !runtimePresent) {
     throw propError(scope, 'environment',
@@ -55,7 +57,9 @@ export function environmentKey(scope: IConstruct, env: IHarmonixEnvironment): km
 }
 
 /** The app's log group: `<logGroupPrefix><app><suffix>`, encrypted with the environment key. */
-export function createAppLogGroup(scope: Construct, id: string, env: IHarmonixEnvironment, name: string, retention: logs.RetentionDays): logs.LogGroup {
+export function createAppLogGroup(
+  scope: Construct, id: string, env: IHarmonixEnvironment, name: string, retention: logs.RetentionDays,
+): logs.LogGroup {
   return new logs.LogGroup(scope, id, {
     logGroupName: `${env.logGroupPrefix}${name}`,
     encryptionKey: environmentKey(scope, env),

@@ -5,7 +5,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
  * Grants exact actions on exact resources. aws-cdk-lib's resource grants use wildcard actions
  * (`s3:GetObject*`, `kms:GenerateDataKey*`); bindings list every action they need instead.
  */
-export function grantExact(grantee: iam.IGrantable, actions: string[], resources: string[], conditions?: Record<string, Record<string, unknown>>): iam.Grant {
+export function grantExact(
+  grantee: iam.IGrantable, actions: string[], resources: string[], conditions?: Record<string, Record<string, unknown>>,
+): iam.Grant {
   for (const action of actions) {
     if (action.includes('*')) {
       throw new Error(`internal: binding grants list exact actions, not ${action}`);

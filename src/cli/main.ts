@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { CliIo, CommandRegistration, EXIT_CODES_HELP } from './command';
 import { registerAudit } from './audit/command';
+import { CliIo, CommandRegistration, EXIT_CODES_HELP } from './command';
 import { registerCost } from './cost/command';
 import { CliError, ExitCode } from './errors';
 import { registerTeardown } from './teardown/command';

@@ -46,7 +46,9 @@ function functionUrl(client: DynamoDBClient, region: string): http.Server {
       const signingDate = new Date(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`);
       const [hostname, port] = String(req.headers.host).split(':');
       const expected = await new SignatureV4({
-        service: 'lambda', region, sha256: Hash.bind(null, 'sha256'),
+        service: 'lambda',
+        region,
+        sha256: Hash.bind(null, 'sha256'),
         credentials: { accessKeyId: auth[1], secretAccessKey: known.secret, sessionToken: req.headers['x-amz-security-token'] as string },
       }).sign({ method: req.method!, protocol: 'http:', hostname, port: Number(port), path: req.url!, query: {}, headers, body }, { signingDate });
       if (expected.headers.authorization !== req.headers.authorization) {
@@ -68,10 +70,13 @@ describe('harmonix audit record: the pipeline records a deployment through the a
   const deployed = JSON.parse(deployedDescriptor(s => new ServerlessEnvironment(s, 'Env', baseProps())));
 
   /** Runs the real bin with the given AWS credentials (none: no credential source at all). */
-  const harmonix = (credentials: Partial<typeof PIPELINE> | undefined, ...args: string[]) => new Promise<{ code: number; out: string; err: string }>(resolve => {
+  type Run = { code: number; out: string; err: string };
+  const harmonix = (credentials: Partial<typeof PIPELINE> | undefined, ...args: string[]) => new Promise<Run>(resolve => {
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: dir, AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: path.join(dir, 'none'), AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'none') };
     if (credentials) {
-      Object.assign(env, { AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey, AWS_SESSION_TOKEN: credentials.sessionToken });
+      Object.assign(env, {
+        AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey, AWS_SESSION_TOKEN: credentials.sessionToken,
+      });
     }
     execFile(process.execPath, [path.join(ROOT, 'bin', 'harmonix'), 'audit', 'record', ...args], { env, timeout: 30_000 }, (error, out, err) => {
       resolve({ code: error ? Number((error as any).code) : 0, out, err });

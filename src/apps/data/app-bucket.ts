@@ -51,7 +51,10 @@ export class AppBucket extends Construct implements IAppResource {
       encryptionKey: environmentKey(this, props.environment),
       bucketKeyEnabled: true,
       versioned: true,
-      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(props.noncurrentVersionExpirationDays ?? 30), abortIncompleteMultipartUploadAfter: Duration.days(7) }],
+      lifecycleRules: [{
+        noncurrentVersionExpiration: Duration.days(props.noncurrentVersionExpirationDays ?? 30),
+        abortIncompleteMultipartUploadAfter: Duration.days(7),
+      }],
       ...bucketRemoval(this, appDataRemovalPolicy(props.environment)),
     });
     logServerAccess(this.bucket, props.environment);

@@ -141,7 +141,7 @@ export class AppDatabase extends Construct implements IAppResource {
     if (!app.connections) {
       throw propError(app, `bind(${this.node.path})`, `app ${app.appName} does not run in the environment's VPC, so it cannot reach the database; place it in the VPC.`);
     }
-    this.connections.allowDefaultPortFrom(app.connections, `app ${app.appName}`);
+    this.connections.allowFrom(app.connections, ec2.Port.tcp(POSTGRES_PORT), `app ${app.appName}`);
     const iamUser = app.appName.replace(/-/g, '_') + (access === AccessLevel.READ ? '_read' : '');
     this.cluster.grantConnect(app, iamUser);
     app.addEnvironment(`${prefix}_HOST`, this.cluster.clusterEndpoint.hostname);

@@ -1,0 +1,246 @@
+import { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { AppBucket, EcsApplication, EcsApplicationProps } from '../../src';
+import { CERTIFICATE_ARN } from '../fixtures/app';
+import { AppTarget, ECS_TARGETS, importedEcs, importedEcsPlain, importedServerless } from '../fixtures/app-environments';
+import { allIdentityStatements, actionsOf } from '../fixtures/iam';
+import { nagFindings } from '../fixtures/nag';
+
+const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27');
+
+/** An ECS app with the props a shared load balancer needs, or none when the environment has none. */
+function orders(target: AppTarget, shared: boolean, props: Partial<EcsApplicationProps> = {}): EcsApplication {
+  return new EcsApplication(target.stack, 'Orders', {
+    environment: target.env,
+    appName: 'orders',
+    image: IMAGE,
+    ...(shared ? { priority: 10, hostHeaders: ['orders.dev.example.com'] } : {}),
+    ...props,
+  });
+}
+
+const tagged = (app: string) => Match.arrayWith([{ Key: 'harmonix:app', Value: app }, { Key: 'harmonix:environment', Value: 'dev' }]);
+
+describe.each(ECS_TARGETS)('EcsApplication on an ECS environment: $name', ({ target, shared }) => {
+  const t = target();
+  const app = orders(t, shared);
+  const template = Template.fromStack(t.stack);
+
+  test('task definition: Graviton, Fargate size, non-root, read-only root with a writable /tmp, encrypted logs with retention', () => {
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      Family: 'harmonix-dev-orders',
+      Cpu: '256',
+      Memory: '512',
+      RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' },
+      Volumes: [{ Name: 'tmp' }],
+      ContainerDefinitions: [Match.objectLike({
+        Name: 'app',
+        User: '1000:1000',
+        ReadonlyRootFilesystem: true,
+        MountPoints: [{ ContainerPath: '/tmp', ReadOnly: false, SourceVolume: 'tmp' }],
+        PortMappings: [Match.objectLike({ ContainerPort: 8080 })],
+        LogConfiguration: Match.objectLike({ LogDriver: 'awslogs', Options: Match.objectLike({ 'awslogs-stream-prefix': 'orders', 'mode': 'non-blocking' }) }),
+      })],
+      Tags: tagged('orders'),
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: '/harmonix/dev/orders',
+      RetentionInDays: 30,
+      KmsKeyId: Match.anyValue(),
+    });
+  });
+
+  test('service: private subnets, no public IP, the environment\'s capacity providers, rollback, Cloud Map, tags propagated, no exec', () => {
+    template.hasResourceProperties('AWS::ECS::Service', {
+      ServiceName: 'orders',
+      CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE', Weight: 1 }],
+      DeploymentConfiguration: Match.objectLike({ DeploymentCircuitBreaker: { Enable: true, Rollback: true }, MinimumHealthyPercent: 100 }),
+      NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'DISABLED' }) },
+      ServiceRegistries: [Match.objectLike({ RegistryArn: Match.anyValue() })],
+      PropagateTags: 'SERVICE',
+      EnableExecuteCommand: false,
+      Tags: tagged('orders'),
+    });
+    template.hasResourceProperties('AWS::ServiceDiscovery::Service', { Name: 'orders', DnsConfig: Match.objectLike({ DnsRecords: [{ Type: 'A', TTL: 10 }] }) });
+    const subnets = template.findResources('AWS::ECS::Service');
+    const service = Object.values(subnets)[0].Properties.NetworkConfiguration.AwsvpcConfiguration.Subnets;
+    expect(t.stack.resolve(service)).toEqual(t.stack.resolve(t.env.vpc!.privateSubnets.map(s => s.subnetId)));
+  });
+
+  test('auto scaling between min and max, on CPU and on requests per target', () => {
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 1, MaxCapacity: 4 });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: { PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' }, TargetValue: 70 },
+    });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: { PredefinedMetricSpecification: Match.objectLike({ PredefinedMetricType: 'ALBRequestCountPerTarget' }), TargetValue: 1000 },
+    });
+  });
+
+  if (shared) {
+    test('a host rule on the shared HTTPS listener, health checked, and the tasks open to the load balancer on the container port only', () => {
+      const listenerArn = t.stack.resolve(t.env.ecs!.sharedLoadBalancer!.httpsListener.listenerArn);
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+        ListenerArn: t.stack.resolve(listenerArn).Ref ? Match.anyValue() : listenerArn,
+        Priority: 10,
+        Conditions: [{ Field: 'host-header', HostHeaderConfig: { Values: ['orders.dev.example.com'] } }],
+      });
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 8080, TargetType: 'ip', HealthCheckPath: '/' });
+      template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 0);
+      template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 8080, ToPort: 8080, IpProtocol: 'tcp' });
+      expect(app.url).toBe('https://orders.dev.example.com');
+    });
+  } else {
+    test('without a shared load balancer: its own internal one, access-logged, reached from the VPC on HTTP only', () => {
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+        Scheme: 'internal',
+        LoadBalancerAttributes: Match.arrayWith([{ Key: 'access_logs.s3.enabled', Value: 'true' }]),
+      });
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+        LoadBalancerAttributes: Match.arrayWith([{ Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' }]),
+      });
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, Protocol: 'HTTP' });
+      template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+        SecurityGroupIngress: [Match.objectLike({ CidrIp: '10.0.0.0/16', FromPort: 80, ToPort: 80 })],
+      });
+      template.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 0);
+    });
+  }
+
+  test('the URL as an output and at /harmonix/apps/<app>/<environment>/url', () => {
+    template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/harmonix/apps/orders/dev/url', Type: 'String', Tags: Match.objectLike({ 'harmonix:app': 'orders' }) });
+    expect(Object.values(template.toJSON().Outputs).some((o: any) => /URL of app orders in environment dev/.test(o.Description))).toBe(true);
+  });
+
+  test('cdk-nag AwsSolutionsChecks: zero unsuppressed errors and warnings (with a bound bucket)', () => {
+    const n = target();
+    const nagged = orders(n, shared);
+    nagged.bind(new AppBucket(n.stack, 'Files', { environment: n.env }));
+    expect(nagFindings(n.app)).toEqual([]);
+  });
+});
+
+describe('EcsApplication choices', () => {
+  test('an ECR repository and tag, sizes, counts and scaling targets, variables and secrets', () => {
+    const t = importedEcs();
+    const repository = ecr.Repository.fromRepositoryName(t.stack, 'Repo', 'shop/orders');
+    orders(t, true, {
+      image: undefined,
+      repository,
+      imageTag: '4f2a9c1',
+      cpu: 1024,
+      memoryLimitMiB: 3072,
+      cpuArchitecture: ecs.CpuArchitecture.X86_64,
+      minCount: 2,
+      maxCount: 10,
+      desiredCount: 3,
+      targetCpuUtilizationPercent: 55,
+      requestsPerTarget: 300,
+      environmentVariables: { LOG_LEVEL: 'info' },
+      readonlyRootFilesystem: false,
+      user: 'node',
+      logRetention: logs.RetentionDays.ONE_YEAR,
+      pathPatterns: ['/orders/*'],
+      healthCheckPath: '/health',
+    });
+    const template = Template.fromStack(t.stack);
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      Cpu: '1024',
+      Memory: '3072',
+      RuntimePlatform: { CpuArchitecture: 'X86_64', OperatingSystemFamily: 'LINUX' },
+      Volumes: Match.absent(),
+      ContainerDefinitions: [Match.objectLike({
+        User: 'node',
+        ReadonlyRootFilesystem: false,
+        Environment: [{ Name: 'LOG_LEVEL', Value: 'info' }],
+      })],
+    });
+    const image = Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0].Properties.ContainerDefinitions[0].Image;
+    expect(JSON.stringify(image)).toMatch(/shop\/orders:4f2a9c1"/);
+    template.hasResourceProperties('AWS::ECS::Service', { DesiredCount: 3 });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 2, MaxCapacity: 10 });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Conditions: Match.arrayWith([{ Field: 'path-pattern', PathPatternConfig: { Values: ['/orders/*'] } }]),
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckPath: '/health' });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/harmonix/dev/orders', RetentionInDays: 365 });
+  });
+
+  test('its own internet-facing HTTPS load balancer: TLS 1.2+, HTTP redirected, the app\'s domain as URL', () => {
+    const internetFacing = (t: AppTarget) => orders(t, false, {
+      loadBalancer: { internetFacing: true, certificate: acm.Certificate.fromCertificateArn(t.stack, 'Cert', CERTIFICATE_ARN), domainName: 'orders.example.com' },
+    });
+    const t = importedEcsPlain();
+    const app = internetFacing(t);
+    const template = Template.fromStack(t.stack);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internet-facing' });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 443, Protocol: 'HTTPS', SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 80, DefaultActions: [Match.objectLike({ Type: 'redirect', RedirectConfig: Match.objectLike({ Protocol: 'HTTPS', Port: '443' }) })],
+    });
+    expect(app.url).toBe('https://orders.example.com');
+    const n = importedEcsPlain();
+    internetFacing(n);
+    expect(nagFindings(n.app)).toEqual([]);
+  });
+
+  test('no action with a wildcard in any policy of an app stack', () => {
+    const t = importedEcs();
+    orders(t, true).bind(new AppBucket(t.stack, 'Files', { environment: t.env }));
+    const wildcard = allIdentityStatements(Template.fromStack(t.stack)).flatMap(actionsOf).filter(a => a.includes('*'));
+    expect(wildcard).toEqual([]);
+  });
+});
+
+describe('EcsApplication refuses bad input with one sentence', () => {
+  const make = (props: Partial<EcsApplicationProps>, target = importedEcs) => () => orders(target(), true, props);
+
+  test.each([
+    ['a serverless environment', () => new EcsApplication(importedServerless().stack, 'Orders', { environment: importedServerless().env, appName: 'orders', image: IMAGE }), /invalid `environment`/],
+    ['a port out of range', make({ containerPort: 70000 }), /AppStack\/Orders: invalid `containerPort`: 70000 is out of range; use a whole number from 1 to 65535/],
+    ['a cpu Fargate does not have', make({ cpu: 300 }), /invalid `cpu`: 300 is not a Fargate task size; use one of 256, 512, 1024, 2048, 4096, 8192, 16384/],
+    ['a memory Fargate does not pair with the cpu', make({ cpu: 256, memoryLimitMiB: 4096 }), /invalid `memoryLimitMiB`: Fargate does not run 4096 MiB with cpu 256; use 512, 1024, 2048 MiB/],
+    ['a memory off the step', make({ cpu: 1024, memoryLimitMiB: 2500 }), /use 2048 to 8192 in steps of 1024 MiB/],
+    ['an app name that is not a DNS label', make({ appName: 'Orders_API' }), /invalid `appName`: "Orders_API" is not a DNS label/],
+    ['no priority on a shared load balancer', make({ priority: undefined }), /invalid `priority`: environment dev routes apps through its shared load balancer: give the app's rule a priority/],
+    ['neither host nor path', make({ hostHeaders: undefined }), /hostHeaders`: or `pathPatterns` must be given/],
+    ['a priority out of range', make({ priority: 0 }), /invalid `addRoute\(Route\).priority`: 0 is out of range/],
+    ['both image and repository', make({ repository: {} as ecr.IRepository }), /invalid `image`: and `repository` are both given/],
+    ['a repository without tag', make({ image: undefined, repository: {} as ecr.IRepository }), /invalid `imageTag`: is required with `repository`/],
+    ['the root user', make({ user: '0' }), /invalid `user`: "0" runs the container as root/],
+    ['maxCount below minCount', make({ minCount: 5, maxCount: 2 }), /invalid `maxCount`: 2 is below minCount 5/],
+    ['a shared-route prop with an own load balancer', make({ loadBalancer: {} }), /invalid `priority`: applies to the environment's shared load balancer, and this app has chosen its own/],
+    ['an internet-facing load balancer without certificate', () => orders(importedEcsPlain(), false, { loadBalancer: { internetFacing: true } }),
+      /invalid `loadBalancer.certificate`: is required for an internet-facing load balancer/],
+  ])('%s', (_case, build, message) => {
+    expect(build).toThrow(message);
+  });
+
+  test('a listener rule priority clash within one environment names the holder', () => {
+    const t = importedEcs();
+    orders(t, true);
+    expect(() => new EcsApplication(t.stack, 'Payments', { environment: t.env, appName: 'payments', image: IMAGE, priority: 10, hostHeaders: ['pay.dev.example.com'] }))
+      .toThrow(/AppStack\/Payments: invalid `addRoute\(Route\).priority`: 10 is taken by AppStack\/Orders on the shared load balancer of environment dev/);
+  });
+
+  test('a clash is seen across the stacks of one app that import the same environment', () => {
+    const t = importedEcs();
+    orders(t, true);
+    const other = new Stack(t.app, 'OtherAppStack', { env: { account: t.env.account, region: t.env.region } });
+    const { HarmonixEnvironment } = jest.requireActual('../../src');
+    const env = HarmonixEnvironment.fromDescriptor(other, 'Env', t.env.descriptor);
+    expect(() => new EcsApplication(other, 'Payments', { environment: env, appName: 'payments', image: IMAGE, priority: 10, hostHeaders: ['pay.dev.example.com'] }))
+      .toThrow(/10 is taken by AppStack\/Orders on/);
+  });
+
+  test('a stack in another account', () => {
+    const t = importedEcs();
+    const elsewhere = new Stack(t.app, 'Elsewhere', { env: { account: '999999999999', region: 'eu-west-1' } });
+    expect(() => new EcsApplication(elsewhere, 'Orders', { environment: t.env, appName: 'orders', image: IMAGE, priority: 1, hostHeaders: ['a.example.com'] }))
+      .toThrow(/Elsewhere\/Orders: invalid `environment`: environment dev is in account 111111111111, region eu-west-1; deploy the app from a stack there \(this one is 999999999999, eu-west-1\)/);
+  });
+});
