@@ -1,9 +1,10 @@
 /**
  * A workload account's environments: one ECS environment (with a shared HTTPS load balancer)
- * and one serverless environment, both trusting a pipeline role and a Backstage role; and an
- * app stack that knows the ECS environment only by its deployed descriptor
- * (examples/descriptors/dev.json, the value of /harmonix/environments/dev), as an app's own
- * repository would.
+ * and one serverless environment, both trusting a pipeline role and a Backstage role; and two
+ * apps' stacks that know their environment only by its deployed descriptor
+ * (examples/descriptors/dev.json and qa.json, the values of /harmonix/environments/<name>), as
+ * an app's own repository would: a container app with a database and a bucket on ECS, and
+ * Lambda functions behind an HTTP API with a bucket.
  *
  *   cdk synth            (cdk.json runs this file)
  *
@@ -14,9 +15,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { DescriptorDocument, EcsEnvironment, HarmonixEnvironment, ServerlessEnvironment } from '../src';
+import {
+  AccessLevel, AppBucket, AppDatabase, DescriptorDocument, EcsApplication, EcsEnvironment, HarmonixEnvironment, ServerlessApplication,
+  ServerlessEnvironment,
+} from '../src';
 
 const app = new App();
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
@@ -59,43 +63,47 @@ new ServerlessEnvironment(serverlessStack, 'Qa', {
   externalId,
 });
 
-// An app's stack, fed only the descriptor: a web service on the dev cluster, registered in its
-// Cloud Map namespace and routed from its shared HTTPS load balancer.
-const descriptor = DescriptorDocument.parse(fs.readFileSync(path.join(__dirname, 'descriptors', 'dev.json'), 'utf8'), 'dev.json');
-const appStack = new Stack(app, 'HarmonixOrdersDev', {
-  env: { account: descriptor.account, region: descriptor.region },
-  description: 'harmonix-cdk example: an app on the imported environment "dev"',
+// Apps' stacks, each fed only its environment's descriptor (the value of its SSM parameter), as
+// an app's own repository would be.
+const readDescriptor = (file: string) => DescriptorDocument.parse(fs.readFileSync(path.join(__dirname, 'descriptors', file), 'utf8'), file);
+
+// A container app in the ECS environment "dev", routed from its shared HTTPS load balancer by
+// host name, with a PostgreSQL database and a bucket.
+const devDescriptor = readDescriptor('dev.json');
+const ordersStack = new Stack(app, 'HarmonixOrdersDev', {
+  env: { account: devDescriptor.account, region: devDescriptor.region },
+  description: 'harmonix-cdk example: the orders app in the imported environment "dev"',
 });
-const dev = HarmonixEnvironment.fromDescriptor(appStack, 'Dev', descriptor);
-const devEcs = dev.ecs!;
-const logGroup = new logs.LogGroup(appStack, 'Logs', {
-  logGroupName: `${dev.logGroupPrefix}orders`,
-  encryptionKey: dev.kmsKey,
-  retention: logs.RetentionDays.ONE_MONTH,
-});
-const taskDefinition = new ecs.FargateTaskDefinition(appStack, 'Task', {
-  runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
-});
-taskDefinition.addContainer('web', {
+const dev = HarmonixEnvironment.fromDescriptor(ordersStack, 'Dev', devDescriptor);
+const orders = new EcsApplication(ordersStack, 'Orders', {
+  environment: dev,
+  appName: 'orders',
   image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27'),
-  portMappings: [{ containerPort: 8080 }],
-  logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'web' }),
-});
-const service = new ecs.FargateService(appStack, 'Service', {
-  cluster: devEcs.cluster,
-  taskDefinition,
-  capacityProviderStrategies: devEcs.defaultCapacityProviderStrategies,
-  cloudMapOptions: { name: 'orders', cloudMapNamespace: devEcs.cloudMapNamespace },
-  circuitBreaker: { rollback: true },
-  minHealthyPercent: 100,
-});
-devEcs.sharedLoadBalancer!.addRoute(appStack, 'Web', {
-  service,
-  priority: 10,
-  containerName: 'web',
   containerPort: 8080,
+  priority: 10,
   hostHeaders: ['orders.dev.example.com'],
   healthCheckPath: '/health',
 });
+orders.bind(new AppDatabase(ordersStack, 'OrdersDb', { environment: dev }));
+orders.bind(new AppBucket(ordersStack, 'Invoices', { environment: dev }));
+
+// Lambda functions behind an HTTP API in the serverless environment "qa", reading a bucket.
+const qaDescriptor = readDescriptor('qa.json');
+const shopStack = new Stack(app, 'HarmonixShopQa', {
+  env: { account: qaDescriptor.account, region: qaDescriptor.region },
+  description: 'harmonix-cdk example: the shop app in the imported environment "qa"',
+});
+const qa = HarmonixEnvironment.fromDescriptor(shopStack, 'Qa', qaDescriptor);
+const shop = new ServerlessApplication(shopStack, 'Shop', {
+  environment: qa,
+  appName: 'shop',
+  functions: [{
+    name: 'api',
+    handler: 'index.handler',
+    code: lambda.Code.fromAsset(path.join(__dirname, 'functions', 'shop')),
+    routes: ['GET /files', 'GET /health'],
+  }],
+});
+shop.bind(new AppBucket(shopStack, 'Files', { environment: qa }), { access: AccessLevel.READ });
 
 app.synth();

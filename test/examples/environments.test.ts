@@ -23,10 +23,10 @@ describe('examples/environments.ts', () => {
     });
   }, 120_000);
 
-  test('synthesizes one ECS and one serverless environment stack, and an app stack on the imported ECS one', () => {
+  test('synthesizes one ECS and one serverless environment stack, and an app stack on each, imported', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
     const stacks = Object.entries<any>(manifest.artifacts).filter(([, a]) => a.type === 'aws:cloudformation:stack').map(([n]) => n);
-    expect(stacks.sort()).toEqual(['HarmonixEcsDev', 'HarmonixOrdersDev', 'HarmonixServerlessQa']);
+    expect(stacks.sort()).toEqual(['HarmonixEcsDev', 'HarmonixOrdersDev', 'HarmonixServerlessQa', 'HarmonixShopQa']);
     const ecs = JSON.parse(fs.readFileSync(path.join(outdir, 'HarmonixEcsDev.template.json'), 'utf8'));
     const types = Object.values<any>(ecs.Resources).map(r => r.Type);
     expect(types).toEqual(expect.arrayContaining(['AWS::ECS::Cluster', 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::SSM::Parameter']));
@@ -44,14 +44,34 @@ describe('examples/environments.ts', () => {
     }
   });
 
-  test('the app stack routes from the shared listener and registers in the namespace of the descriptor it was given', () => {
-    const descriptor = JSON.parse(fs.readFileSync(path.join(root, 'examples', 'descriptors', 'dev.json'), 'utf8'));
-    const template = JSON.parse(fs.readFileSync(path.join(outdir, 'HarmonixOrdersDev.template.json'), 'utf8'));
-    const ofType = (type: string) => Object.values<any>(template.Resources).filter(r => r.Type === type).map(r => r.Properties);
-    expect(ofType('AWS::ElasticLoadBalancingV2::ListenerRule').map(p => p.ListenerArn)).toEqual([descriptor.ecs.sharedLoadBalancer.httpsListenerArn]);
-    expect(ofType('AWS::EC2::SecurityGroupIngress').map(p => p.SourceSecurityGroupId)).toEqual([descriptor.ecs.sharedLoadBalancer.securityGroupId]);
-    expect(ofType('AWS::ServiceDiscovery::Service').map(p => p.DnsConfig.NamespaceId)).toEqual([descriptor.ecs.namespaceId]);
-    expect(ofType('AWS::ECS::Service').map(p => p.Cluster)).toEqual([descriptor.ecs.clusterName]);
+  const read = (name: string) => ({
+    descriptor: JSON.parse(fs.readFileSync(path.join(root, 'examples', 'descriptors', `${name}.json`), 'utf8')),
+    ofType: (stack: string, type: string) => Object.values<any>(JSON.parse(fs.readFileSync(path.join(outdir, `${stack}.template.json`), 'utf8')).Resources)
+      .filter(r => r.Type === type).map(r => r.Properties),
+  });
+
+  test('the orders app routes from the shared listener, registers in the namespace and reaches its database, all from the descriptor', () => {
+    const { descriptor, ofType } = read('dev');
+    const of = (type: string) => ofType('HarmonixOrdersDev', type);
+    expect(of('AWS::ElasticLoadBalancingV2::ListenerRule').map(p => p.ListenerArn)).toEqual([descriptor.ecs.sharedLoadBalancer.httpsListenerArn]);
+    expect(of('AWS::EC2::SecurityGroupIngress').filter(p => p.FromPort === 8080).map(p => p.SourceSecurityGroupId))
+      .toEqual([descriptor.ecs.sharedLoadBalancer.securityGroupId]);
+    expect(of('AWS::EC2::SecurityGroupIngress').filter(p => p.FromPort === 5432)).toHaveLength(1);
+    expect(of('AWS::ServiceDiscovery::Service').map(p => p.DnsConfig.NamespaceId)).toEqual([descriptor.ecs.namespaceId]);
+    expect(of('AWS::ECS::Service').map(p => p.Cluster)).toEqual([descriptor.ecs.clusterName]);
+    expect(of('AWS::RDS::DBCluster').map(p => p.KmsKeyId)).toEqual([descriptor.kmsKeyArn]);
+    expect(of('AWS::SSM::Parameter').map(p => p.Name)).toEqual(['/harmonix/apps/orders/dev/url']);
+  });
+
+  test('the shop app serves its routes from a function that reads its bucket, all under the qa key', () => {
+    const { descriptor, ofType } = read('qa');
+    const of = (type: string) => ofType('HarmonixShopQa', type);
+    expect(of('AWS::ApiGatewayV2::Route').map(p => p.RouteKey).sort()).toEqual(['GET /files', 'GET /health']);
+    expect(of('AWS::Lambda::Function').map(p => [p.Runtime, p.Architectures, p.KmsKeyArn])).toEqual([['nodejs24.x', ['arm64'], descriptor.kmsKeyArn]]);
+    expect(of('AWS::Logs::LogGroup').map(p => p.LogGroupName).sort()).toEqual(['/harmonix/qa/shop/api', '/harmonix/qa/shop/api-access']);
+    const actions = of('AWS::IAM::Policy').flatMap(p => p.PolicyDocument.Statement).flatMap(st => [st.Action].flat());
+    expect(actions).toEqual(expect.arrayContaining(['s3:GetObject', 's3:ListBucket']));
+    expect(actions).not.toContain('s3:PutObject');
   });
 
   test('the CDK CLI synthesizes it quietly: every recommended feature flag set, no warning', () => {
@@ -70,7 +90,7 @@ describe('examples/environments.ts', () => {
     const templates = fs.readdirSync(outdir).filter(f => f.endsWith('.template.json')).map(f => path.join(outdir, f));
     const lint = spawnSync(pythonTool('cfn-lint'), ['--format', 'json', ...templates], { encoding: 'utf8' });
     const findings: Array<{ Rule: { Id: string }; Message: string; Location: { Path: Array<string | number> } }> = JSON.parse(lint.stdout || '[]');
-    expect(templates.length).toBe(3);
+    expect(templates.length).toBe(4);
     const accepted = (f: typeof findings[number]) =>
       // aws-cdk-lib adds a DependsOn on a Lambda function's role that its GetAtt already implies.
       (f.Rule.Id === 'W3005' && /dependency already enforced by a 'GetAtt' at 'Resources\/.*\/Properties\/Role'/.test(f.Message))
@@ -82,12 +102,14 @@ describe('examples/environments.ts', () => {
 
   test('checkov finds nothing but the findings we accept, each for a reason', () => {
     const accepted: Array<[string, RegExp, string]> = [
-      ['CKV_AWS_116', /AWS::Lambda::Function\.(\w+AuditWriterFunction|CustomVpcRestrictDefaultSG)/,
-        'a dead-letter queue only serves asynchronous invocations; the audit writer is called synchronously through its URL, the provider by CloudFormation'],
-      ['CKV_AWS_117', /AWS::Lambda::Function\.(\w+AuditWriterFunction|CustomVpcRestrictDefaultSG)/,
-        'they reach only AWS APIs; a VPC would add a NAT hop and cost, no protection'],
-      ['CKV_AWS_115', /AWS::Lambda::Function\.(\w+AuditWriterFunction|CustomVpcRestrictDefaultSG)/,
-        'reserved concurrency fails to deploy in new accounts, whose limit is 10'],
+      ['CKV_AWS_116', /AWS::Lambda::Function\.(\w+AuditWriterFunction|CustomVpcRestrictDefaultSG|ShopapiFunction)/,
+        'a dead-letter queue only serves asynchronous invocations; the audit writer and the app\'s API function are called synchronously, the provider by CloudFormation'],
+      ['CKV_AWS_117', /AWS::Lambda::Function\.(\w+AuditWriterFunction|CustomVpcRestrictDefaultSG|ShopapiFunction)/,
+        'they reach only AWS APIs; a VPC would add a NAT hop and cost, no protection (apps that reach a database choose placeInVpc)'],
+      ['CKV_AWS_115', /AWS::Lambda::Function\.(\w+AuditWriterFunction|CustomVpcRestrictDefaultSG|ShopapiFunction)/,
+        'reserved concurrency fails to deploy in new accounts, whose limit is 10 (apps set reservedConcurrency when they need it)'],
+      ['CKV_AWS_118', /AWS::RDS::DBInstance\.OrdersDbClusterWriter/,
+        'enhanced monitoring runs an OS agent with a role carrying an AWS managed policy; a database that pauses when idle keeps the standard CloudWatch metrics'],
       ['CKV_AWS_18', /AWS::S3::Bucket\.\w*(AccessLogs|FlowLogBucket)/, 'buckets that only receive logs; logging their access would log the log writes'],
       ['CKV_AWS_21', /AWS::S3::Bucket\.\w*(AccessLogs|FlowLogBucket)/, 'log objects are written once and expire; versions would only add storage'],
       ['CKV_AWS_65', /AWS::ECS::Cluster\.DevCluster/, 'Container Insights is off below stage 3 to keep non-production idle cost low'],
