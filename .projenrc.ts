@@ -146,8 +146,8 @@ bindings.spawn(project.compileTask);
 bindings.exec('ts-node --transpile-only -P tsconfig.dev.json test/bindings/run.ts');
 
 project.addTask('bench', {
-  description: 'Print synth time and template size figures for the environment constructs',
-  exec: 'ts-node -P tsconfig.dev.json bench/synth.bench.ts',
+  description: 'Print synth time and template size figures for the environment constructs and app stacks',
+  exec: 'ts-node -P tsconfig.dev.json bench/synth.bench.ts && ts-node -P tsconfig.dev.json bench/apps.bench.ts',
 });
 
 project.synth();

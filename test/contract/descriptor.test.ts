@@ -23,6 +23,7 @@ const QA: EnvironmentDescriptor = {
   operationsRoleArn: 'arn:aws:iam::333333333333:role/harmonix-qa-operations',
   cdkBootstrapQualifier: 'hnb659fds',
   logGroupPrefix: '/harmonix/qa/',
+  retainData: false,
   serverless: { artifactBucketName: 'qa-bundles', artifactBucketArn: 'arn:aws:s3:::qa-bundles' },
 };
 

@@ -35,7 +35,8 @@ export class EcsApplication extends Construct implements IApplication {
   public readonly url: string;
   /** The task role: what the app's code may do (bindings add to it). */
   public readonly grantPrincipal: iam.IPrincipal;
-  public readonly connections: ec2.Connections;
+  /** The tasks' network connections (always present for an ECS app). */
+  public readonly connections?: ec2.Connections;
   public readonly taskDefinition: ecs.FargateTaskDefinition;
   public readonly container: ecs.ContainerDefinition;
   public readonly service: ecs.FargateService;

@@ -8,10 +8,19 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsecs"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/harmonix-cdk/harmonix-cdk-go/harmonixcdk"
 )
+
+// readDescriptor reads an environment descriptor of the examples.
+func readDescriptor(name string) *harmonixcdk.EnvironmentDescriptor {
+	text, err := os.ReadFile(filepath.Join("examples", "descriptors", name))
+	if err != nil {
+		panic(err)
+	}
+	return harmonixcdk.DescriptorDocument_Parse(jsii.String(string(text)), jsii.String(name))
+}
 
 func context(app awscdk.App, key string, fallback string) string {
 	if value, ok := app.Node().TryGetContext(jsii.String(key)).(string); ok && value != "" {
@@ -60,50 +69,43 @@ func main() {
 		ExternalId:                  jsii.String(externalID),
 	})
 
-	// An app's stack, fed only the descriptor (run from the repository root).
-	text, err := os.ReadFile(filepath.Join("examples", "descriptors", "dev.json"))
-	if err != nil {
-		panic(err)
-	}
-	descriptor := harmonixcdk.DescriptorDocument_Parse(jsii.String(string(text)), jsii.String("dev.json"))
-	appStack := awscdk.NewStack(app, jsii.String("HarmonixOrdersDev"), &awscdk.StackProps{
-		Env:         &awscdk.Environment{Account: descriptor.Account, Region: descriptor.Region},
-		Description: jsii.String(`harmonix-cdk example: an app on the imported environment "dev"`),
+	// Apps' stacks, each fed only its environment's descriptor (run from the repository root).
+	devDescriptor := readDescriptor("dev.json")
+	ordersStack := awscdk.NewStack(app, jsii.String("HarmonixOrdersDev"), &awscdk.StackProps{
+		Env:         &awscdk.Environment{Account: devDescriptor.Account, Region: devDescriptor.Region},
+		Description: jsii.String(`harmonix-cdk example: the orders app in the imported environment "dev"`),
 	})
-	dev := harmonixcdk.HarmonixEnvironment_FromDescriptor(appStack, jsii.String("Dev"), descriptor)
-	devEcs := dev.Ecs()
-	logGroup := awslogs.NewLogGroup(appStack, jsii.String("Logs"), &awslogs.LogGroupProps{
-		LogGroupName:  jsii.String(*dev.LogGroupPrefix() + "orders"),
-		EncryptionKey: dev.KmsKey(),
-		Retention:     awslogs.RetentionDays_ONE_MONTH,
-	})
-	taskDefinition := awsecs.NewFargateTaskDefinition(appStack, jsii.String("Task"), &awsecs.FargateTaskDefinitionProps{
-		RuntimePlatform: &awsecs.RuntimePlatform{
-			CpuArchitecture:       awsecs.CpuArchitecture_ARM64(),
-			OperatingSystemFamily: awsecs.OperatingSystemFamily_LINUX(),
-		},
-	})
-	taskDefinition.AddContainer(jsii.String("web"), &awsecs.ContainerDefinitionOptions{
-		Image:        awsecs.ContainerImage_FromRegistry(jsii.String("public.ecr.aws/nginx/nginx:1.27"), nil),
-		PortMappings: &[]*awsecs.PortMapping{{ContainerPort: jsii.Number(8080)}},
-		Logging:      awsecs.LogDrivers_AwsLogs(&awsecs.AwsLogDriverProps{LogGroup: logGroup, StreamPrefix: jsii.String("web")}),
-	})
-	service := awsecs.NewFargateService(appStack, jsii.String("Service"), &awsecs.FargateServiceProps{
-		Cluster:                    devEcs.Cluster(),
-		TaskDefinition:             taskDefinition,
-		CapacityProviderStrategies: devEcs.DefaultCapacityProviderStrategies(),
-		CloudMapOptions:            &awsecs.CloudMapOptions{Name: jsii.String("orders"), CloudMapNamespace: devEcs.CloudMapNamespace()},
-		CircuitBreaker:             &awsecs.DeploymentCircuitBreaker{Rollback: jsii.Bool(true)},
-		MinHealthyPercent:          jsii.Number(100),
-	})
-	devEcs.SharedLoadBalancer().AddRoute(appStack, jsii.String("Web"), &harmonixcdk.SharedLoadBalancerRoute{
-		Service:         service,
-		Priority:        jsii.Number(10),
-		ContainerName:   jsii.String("web"),
+	dev := harmonixcdk.HarmonixEnvironment_FromDescriptor(ordersStack, jsii.String("Dev"), devDescriptor)
+	orders := harmonixcdk.NewEcsApplication(ordersStack, jsii.String("Orders"), &harmonixcdk.EcsApplicationProps{
+		Environment:     dev,
+		AppName:         jsii.String("orders"),
+		Image:           awsecs.ContainerImage_FromRegistry(jsii.String("public.ecr.aws/nginx/nginx:1.27"), nil),
 		ContainerPort:   jsii.Number(8080),
+		Priority:        jsii.Number(10),
 		HostHeaders:     jsii.Strings("orders.dev.example.com"),
 		HealthCheckPath: jsii.String("/health"),
 	})
+	orders.Bind(harmonixcdk.NewAppDatabase(ordersStack, jsii.String("OrdersDb"), &harmonixcdk.AppDatabaseProps{Environment: dev}), nil)
+	orders.Bind(harmonixcdk.NewAppBucket(ordersStack, jsii.String("Invoices"), &harmonixcdk.AppBucketProps{Environment: dev}), nil)
+
+	qaDescriptor := readDescriptor("qa.json")
+	shopStack := awscdk.NewStack(app, jsii.String("HarmonixShopQa"), &awscdk.StackProps{
+		Env:         &awscdk.Environment{Account: qaDescriptor.Account, Region: qaDescriptor.Region},
+		Description: jsii.String(`harmonix-cdk example: the shop app in the imported environment "qa"`),
+	})
+	qa := harmonixcdk.HarmonixEnvironment_FromDescriptor(shopStack, jsii.String("Qa"), qaDescriptor)
+	shop := harmonixcdk.NewServerlessApplication(shopStack, jsii.String("Shop"), &harmonixcdk.ServerlessApplicationProps{
+		Environment: qa,
+		AppName:     jsii.String("shop"),
+		Functions: &[]*harmonixcdk.AppFunctionOptions{{
+			Name:    jsii.String("api"),
+			Handler: jsii.String("index.handler"),
+			Code:    awslambda.Code_FromAsset(jsii.String("examples/functions/shop"), nil),
+			Routes:  jsii.Strings("GET /files", "GET /health"),
+		}},
+	})
+	shop.Bind(harmonixcdk.NewAppBucket(shopStack, jsii.String("Files"), &harmonixcdk.AppBucketProps{Environment: qa}),
+		&harmonixcdk.BindOptions{Access: harmonixcdk.AccessLevel_READ})
 
 	app.Synth(nil)
 }

@@ -3,12 +3,18 @@ from pathlib import Path
 
 from aws_cdk import App, Environment, Stack
 from aws_cdk import aws_ecs as ecs
-from aws_cdk import aws_logs as logs
+from aws_cdk import aws_lambda as lambda_
 
 from harmonix_cdk import (
+    AccessLevel,
+    AppBucket,
+    AppDatabase,
+    AppFunctionOptions,
     DescriptorDocument,
+    EcsApplication,
     EcsEnvironment,
     HarmonixEnvironment,
+    ServerlessApplication,
     ServerlessEnvironment,
     SharedLoadBalancerOptions,
 )
@@ -56,58 +62,58 @@ ServerlessEnvironment(
     external_id=external_id,
 )
 
-# An app's stack, fed only the descriptor (run from the repository root).
-descriptor_json = Path("examples/descriptors/dev.json").read_text(encoding="utf-8")
-descriptor = DescriptorDocument.parse(descriptor_json, "dev.json")
-app_stack = Stack(
+# Apps' stacks, each fed only its environment's descriptor (run from the repository root).
+def read_descriptor(name: str) -> str:
+    return Path("examples/descriptors", name).read_text(encoding="utf-8")
+
+
+dev_json = read_descriptor("dev.json")
+dev_descriptor = DescriptorDocument.parse(dev_json, "dev.json")
+orders_stack = Stack(
     app,
     "HarmonixOrdersDev",
-    env=Environment(account=descriptor.account, region=descriptor.region),
-    description='harmonix-cdk example: an app on the imported environment "dev"',
+    env=Environment(account=dev_descriptor.account, region=dev_descriptor.region),
+    description='harmonix-cdk example: the orders app in the imported environment "dev"',
 )
 # from_descriptor takes the descriptor's fields as keyword arguments in Python; the text is simpler.
-dev = HarmonixEnvironment.from_descriptor_json(app_stack, "Dev", descriptor_json)
-dev_ecs = dev.ecs
-log_group = logs.LogGroup(
-    app_stack,
-    "Logs",
-    log_group_name=f"{dev.log_group_prefix}orders",
-    encryption_key=dev.kms_key,
-    retention=logs.RetentionDays.ONE_MONTH,
-)
-task_definition = ecs.FargateTaskDefinition(
-    app_stack,
-    "Task",
-    runtime_platform=ecs.RuntimePlatform(
-        cpu_architecture=ecs.CpuArchitecture.ARM64,
-        operating_system_family=ecs.OperatingSystemFamily.LINUX,
-    ),
-)
-task_definition.add_container(
-    "web",
+dev = HarmonixEnvironment.from_descriptor_json(orders_stack, "Dev", dev_json)
+orders = EcsApplication(
+    orders_stack,
+    "Orders",
+    environment=dev,
+    app_name="orders",
     image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27"),
-    port_mappings=[ecs.PortMapping(container_port=8080)],
-    logging=ecs.LogDrivers.aws_logs(log_group=log_group, stream_prefix="web"),
-)
-service = ecs.FargateService(
-    app_stack,
-    "Service",
-    cluster=dev_ecs.cluster,
-    task_definition=task_definition,
-    capacity_provider_strategies=dev_ecs.default_capacity_provider_strategies,
-    cloud_map_options=ecs.CloudMapOptions(name="orders", cloud_map_namespace=dev_ecs.cloud_map_namespace),
-    circuit_breaker=ecs.DeploymentCircuitBreaker(rollback=True),
-    min_healthy_percent=100,
-)
-dev_ecs.shared_load_balancer.add_route(
-    app_stack,
-    "Web",
-    service=service,
-    priority=10,
-    container_name="web",
     container_port=8080,
+    priority=10,
     host_headers=["orders.dev.example.com"],
     health_check_path="/health",
 )
+orders.bind(AppDatabase(orders_stack, "OrdersDb", environment=dev))
+orders.bind(AppBucket(orders_stack, "Invoices", environment=dev))
+
+qa_json = read_descriptor("qa.json")
+qa_descriptor = DescriptorDocument.parse(qa_json, "qa.json")
+shop_stack = Stack(
+    app,
+    "HarmonixShopQa",
+    env=Environment(account=qa_descriptor.account, region=qa_descriptor.region),
+    description='harmonix-cdk example: the shop app in the imported environment "qa"',
+)
+qa = HarmonixEnvironment.from_descriptor_json(shop_stack, "Qa", qa_json)
+shop = ServerlessApplication(
+    shop_stack,
+    "Shop",
+    environment=qa,
+    app_name="shop",
+    functions=[
+        AppFunctionOptions(
+            name="api",
+            handler="index.handler",
+            code=lambda_.Code.from_asset("examples/functions/shop"),
+            routes=["GET /files", "GET /health"],
+        )
+    ],
+)
+shop.bind(AppBucket(shop_stack, "Files", environment=qa), access=AccessLevel.READ)
 
 app.synth()

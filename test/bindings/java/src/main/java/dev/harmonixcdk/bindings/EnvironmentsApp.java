@@ -6,33 +6,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import dev.harmonixcdk.AccessLevel;
+import dev.harmonixcdk.AppBucket;
+import dev.harmonixcdk.AppDatabase;
+import dev.harmonixcdk.AppFunctionOptions;
+import dev.harmonixcdk.BindOptions;
 import dev.harmonixcdk.DescriptorDocument;
+import dev.harmonixcdk.EcsApplication;
 import dev.harmonixcdk.EcsEnvironment;
 import dev.harmonixcdk.EnvironmentDescriptor;
 import dev.harmonixcdk.HarmonixEnvironment;
-import dev.harmonixcdk.IEcsRuntime;
 import dev.harmonixcdk.IHarmonixEnvironment;
+import dev.harmonixcdk.ServerlessApplication;
 import dev.harmonixcdk.ServerlessEnvironment;
 import dev.harmonixcdk.SharedLoadBalancerOptions;
-import dev.harmonixcdk.SharedLoadBalancerRoute;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
-import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
-import software.amazon.awscdk.services.ecs.CloudMapOptions;
-import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
 import software.amazon.awscdk.services.ecs.ContainerImage;
-import software.amazon.awscdk.services.ecs.CpuArchitecture;
-import software.amazon.awscdk.services.ecs.DeploymentCircuitBreaker;
-import software.amazon.awscdk.services.ecs.FargateService;
-import software.amazon.awscdk.services.ecs.FargateTaskDefinition;
-import software.amazon.awscdk.services.ecs.LogDrivers;
-import software.amazon.awscdk.services.ecs.OperatingSystemFamily;
-import software.amazon.awscdk.services.ecs.PortMapping;
-import software.amazon.awscdk.services.ecs.RuntimePlatform;
-import software.amazon.awscdk.services.logs.LogGroup;
-import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.lambda.Code;
 
 /** The example environments app (examples/environments.ts) in Java: same stacks, ids and props. */
 public final class EnvironmentsApp {
@@ -42,6 +35,10 @@ public final class EnvironmentsApp {
     private static String context(App app, String key, String fallback) {
         Object value = app.getNode().tryGetContext(key);
         return value == null ? fallback : value.toString();
+    }
+
+    private static EnvironmentDescriptor readDescriptor(String name) throws IOException {
+        return DescriptorDocument.parse(Files.readString(Path.of("examples", "descriptors", name), StandardCharsets.UTF_8), name);
     }
 
     public static void main(final String[] args) throws IOException {
@@ -83,47 +80,43 @@ public final class EnvironmentsApp {
                 .externalId(externalId)
                 .build();
 
-        // An app's stack, fed only the descriptor (run from the repository root).
-        EnvironmentDescriptor descriptor = DescriptorDocument.parse(
-                Files.readString(Path.of("examples", "descriptors", "dev.json"), StandardCharsets.UTF_8), "dev.json");
-        Stack appStack = new Stack(app, "HarmonixOrdersDev", StackProps.builder()
-                .env(Environment.builder().account(descriptor.getAccount()).region(descriptor.getRegion()).build())
-                .description("harmonix-cdk example: an app on the imported environment \"dev\"")
+        // Apps' stacks, each fed only its environment's descriptor (run from the repository root).
+        EnvironmentDescriptor devDescriptor = readDescriptor("dev.json");
+        Stack ordersStack = new Stack(app, "HarmonixOrdersDev", StackProps.builder()
+                .env(Environment.builder().account(devDescriptor.getAccount()).region(devDescriptor.getRegion()).build())
+                .description("harmonix-cdk example: the orders app in the imported environment \"dev\"")
                 .build());
-        IHarmonixEnvironment dev = HarmonixEnvironment.fromDescriptor(appStack, "Dev", descriptor);
-        IEcsRuntime devEcs = dev.getEcs();
-        LogGroup logGroup = LogGroup.Builder.create(appStack, "Logs")
-                .logGroupName(dev.getLogGroupPrefix() + "orders")
-                .encryptionKey(dev.getKmsKey())
-                .retention(RetentionDays.ONE_MONTH)
-                .build();
-        FargateTaskDefinition taskDefinition = FargateTaskDefinition.Builder.create(appStack, "Task")
-                .runtimePlatform(RuntimePlatform.builder()
-                        .cpuArchitecture(CpuArchitecture.ARM64)
-                        .operatingSystemFamily(OperatingSystemFamily.LINUX)
-                        .build())
-                .build();
-        taskDefinition.addContainer("web", ContainerDefinitionOptions.builder()
+        IHarmonixEnvironment dev = HarmonixEnvironment.fromDescriptor(ordersStack, "Dev", devDescriptor);
+        EcsApplication orders = EcsApplication.Builder.create(ordersStack, "Orders")
+                .environment(dev)
+                .appName("orders")
                 .image(ContainerImage.fromRegistry("public.ecr.aws/nginx/nginx:1.27"))
-                .portMappings(List.of(PortMapping.builder().containerPort(8080).build()))
-                .logging(LogDrivers.awsLogs(AwsLogDriverProps.builder().logGroup(logGroup).streamPrefix("web").build()))
-                .build());
-        FargateService service = FargateService.Builder.create(appStack, "Service")
-                .cluster(devEcs.getCluster())
-                .taskDefinition(taskDefinition)
-                .capacityProviderStrategies(devEcs.getDefaultCapacityProviderStrategies())
-                .cloudMapOptions(CloudMapOptions.builder().name("orders").cloudMapNamespace(devEcs.getCloudMapNamespace()).build())
-                .circuitBreaker(DeploymentCircuitBreaker.builder().rollback(true).build())
-                .minHealthyPercent(100)
-                .build();
-        devEcs.getSharedLoadBalancer().addRoute(appStack, "Web", SharedLoadBalancerRoute.builder()
-                .service(service)
-                .priority(10)
-                .containerName("web")
                 .containerPort(8080)
+                .priority(10)
                 .hostHeaders(List.of("orders.dev.example.com"))
                 .healthCheckPath("/health")
+                .build();
+        orders.bind(AppDatabase.Builder.create(ordersStack, "OrdersDb").environment(dev).build());
+        orders.bind(AppBucket.Builder.create(ordersStack, "Invoices").environment(dev).build());
+
+        EnvironmentDescriptor qaDescriptor = readDescriptor("qa.json");
+        Stack shopStack = new Stack(app, "HarmonixShopQa", StackProps.builder()
+                .env(Environment.builder().account(qaDescriptor.getAccount()).region(qaDescriptor.getRegion()).build())
+                .description("harmonix-cdk example: the shop app in the imported environment \"qa\"")
                 .build());
+        IHarmonixEnvironment qa = HarmonixEnvironment.fromDescriptor(shopStack, "Qa", qaDescriptor);
+        ServerlessApplication shop = ServerlessApplication.Builder.create(shopStack, "Shop")
+                .environment(qa)
+                .appName("shop")
+                .functions(List.of(AppFunctionOptions.builder()
+                        .name("api")
+                        .handler("index.handler")
+                        .code(Code.fromAsset("examples/functions/shop"))
+                        .routes(List.of("GET /files", "GET /health"))
+                        .build()))
+                .build();
+        shop.bind(AppBucket.Builder.create(shopStack, "Files").environment(qa).build(),
+                BindOptions.builder().access(AccessLevel.READ).build());
 
         app.synth();
     }
