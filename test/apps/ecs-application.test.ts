@@ -4,7 +4,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { AppBucket, EcsApplication, EcsApplicationProps } from '../../src';
+import { AppBucket, AppDatabase, AppQueue, AppSecret, EcsApplication, EcsApplicationProps } from '../../src';
 import { CERTIFICATE_ARN } from '../fixtures/app';
 import { AppTarget, ECS_TARGETS, importedEcs, importedEcsPlain, importedServerless } from '../fixtures/app-environments';
 import { allIdentityStatements, actionsOf } from '../fixtures/iam';
@@ -188,9 +188,13 @@ describe('EcsApplication choices', () => {
     expect(nagFindings(n.app)).toEqual([]);
   });
 
-  test('no action with a wildcard in any policy of an app stack', () => {
+  test('no action with a wildcard in any policy of an app stack, every kind of data bound', () => {
     const t = importedEcs();
-    orders(t, true).bind(new AppBucket(t.stack, 'Files', { environment: t.env }));
+    const app = orders(t, true);
+    app.bind(new AppBucket(t.stack, 'Files', { environment: t.env }));
+    app.bind(new AppDatabase(t.stack, 'Db', { environment: t.env }));
+    app.bind(new AppQueue(t.stack, 'Jobs', { environment: t.env }));
+    app.bind(new AppSecret(t.stack, 'Key', { environment: t.env }));
     const wildcard = allIdentityStatements(Template.fromStack(t.stack)).flatMap(actionsOf).filter(a => a.includes('*'));
     expect(wildcard).toEqual([]);
   });

@@ -4,7 +4,9 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { AppFunctionOptions, ServerlessApplication, ServerlessApplicationProps } from '../../src';
+import {
+  AppBucket, AppDatabase, AppFunctionOptions, AppQueue, AppSecret, ServerlessApplication, ServerlessApplicationProps,
+} from '../../src';
 import { AppTarget, importedEcs, importedServerless, SERVERLESS_TARGETS } from '../fixtures/app-environments';
 import { actionsOf, allIdentityStatements } from '../fixtures/iam';
 import { nagFindings } from '../fixtures/nag';
@@ -128,9 +130,13 @@ describe('ServerlessApplication choices', () => {
     }
   });
 
-  test('no action with a wildcard in any policy', () => {
+  test('no action with a wildcard in any policy, every kind of data bound', () => {
     const t = importedServerless();
-    shop(t, { placeInVpc: true });
+    const app = shop(t, { placeInVpc: true });
+    app.bind(new AppBucket(t.stack, 'Files', { environment: t.env }));
+    app.bind(new AppDatabase(t.stack, 'Db', { environment: t.env }));
+    app.bind(new AppQueue(t.stack, 'Jobs', { environment: t.env }));
+    app.bind(new AppSecret(t.stack, 'Key', { environment: t.env }));
     expect(allIdentityStatements(Template.fromStack(t.stack)).flatMap(actionsOf).filter(a => a.includes('*'))).toEqual([]);
   });
 });
