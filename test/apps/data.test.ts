@@ -39,9 +39,9 @@ describe.each([ECS_TARGETS[0], ECS_TARGETS[1], SERVERLESS_TARGETS[1]])('bindable
       UpdateReplacePolicy: 'Snapshot',
     });
     template.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.serverless', Engine: 'aurora-postgresql' });
-    template.hasResourceProperties('AWS::SecretsManager::Secret', {
-      KmsKeyId: keyOf(t),
-      GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{"username":"harmonix_admin"}' }),
+    template.hasResource('AWS::SecretsManager::Secret', {
+      Properties: Match.objectLike({ KmsKeyId: keyOf(t), GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{"username":"harmonix_admin"}' }) }),
+      DeletionPolicy: 'Retain',
     });
     template.hasResourceProperties('AWS::RDS::DBSubnetGroup', { SubnetIds: t.stack.resolve(t.env.vpc!.privateSubnets.map(s => s.subnetId)) });
     template.hasResourceProperties('AWS::EC2::SecurityGroup', { GroupDescription: Match.stringLikeRegexp('AppStack/OrdersDb'), SecurityGroupEgress: Match.anyValue() });

@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { propError } from '../../common/errors';
 import { acceptFindings } from '../../common/nag';
@@ -119,6 +120,8 @@ export class AppDatabase extends Construct implements IAppResource {
       removalPolicy: removalPolicy === RemovalPolicy.RETAIN ? RemovalPolicy.SNAPSHOT : removalPolicy,
     });
     this.connections = this.cluster.connections;
+    // The credentials go with the data: a kept snapshot is opened with the kept password.
+    (this.cluster.node.findChild('Secret') as secretsmanager.Secret).applyRemovalPolicy(removalPolicy);
     acceptFindings(this.cluster,
       {
         id: 'AwsSolutions-RDS11',
