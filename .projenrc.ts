@@ -40,7 +40,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // then writes into our Go module, and the Go module proxy does not serve that one.
   devDeps: ['@aws-cdk/cloud-assembly-schema@54.11.0', 'cdk-nag@3.0.2', 'aws-cdk@^2.1100.0', 'ts-node@^10.9.2', '@types/node@^20',
     // Tests of the audit writer's handler, against moto's DynamoDB (the Lambda runtime ships the SDK).
-    '@aws-sdk/client-dynamodb@^3'],
+    '@aws-sdk/client-dynamodb@^3',
+    // The least-privilege proof: a real IAM policy evaluator and AWS's service authorization data.
+    '@cloud-copilot/iam-simulate@^0.1.173'],
 
   // The `harmonix` command line (src/cli): its libraries are bundled, never in the public API.
   bin: { harmonix: 'bin/harmonix' },

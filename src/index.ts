@@ -16,6 +16,7 @@ export { HarmonixEnvironment } from './contract/harmonix-environment';
 export { HarmonixEnvironmentBase } from './environments/base/environment-base';
 export type { EnvironmentRuntimes, HarmonixEnvironmentBaseOptions, HarmonixEnvironmentBaseProps } from './environments/base/environment-base';
 export { FlowLogDestinationType, NatProviderType } from './environments/base/environment-network';
+export type { GithubCiTrust, GitlabCiTrust } from './environments/base/ci-trust';
 export type { EnvironmentGrant } from './environments/base/environment-roles';
 export { EcsEnvironment } from './environments/ecs/ecs-environment';
 export type { EcsEnvironmentProps } from './environments/ecs/ecs-environment';

@@ -1,6 +1,8 @@
+import { CfnElement } from 'aws-cdk-lib';
 import { Template, Match } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { IConstruct } from 'constructs';
 import {
   AccessLevel, AppBucket, AppDatabase, AppQueue, AppSecret, EcsApplication, IApplication, ServerlessApplication,
 } from '../../src';
@@ -20,7 +22,7 @@ const lambdaApp = (t: AppTarget, placeInVpc = true) => new ServerlessApplication
 /** The statements bindings added to the app's principal (task role or function role). */
 function grants(t: AppTarget, app: IApplication): Statement[] {
   const template = Template.fromStack(t.stack);
-  const role = t.stack.getLogicalId(app.grantPrincipal.node?.defaultChild as any ?? (app.grantPrincipal as any).node.defaultChild);
+  const role = t.stack.getLogicalId((app.grantPrincipal as unknown as IConstruct).node.defaultChild as CfnElement);
   return roleStatements(template, role).map(s => t.stack.resolve(s));
 }
 const byResource = (t: AppTarget, statements: Statement[], resource: unknown) =>

@@ -8,6 +8,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { createAuditTable } from './audit-table';
 import { AuditWriter } from './audit-writer';
+import { ciTrusts, GithubCiTrust, GitlabCiTrust } from './ci-trust';
 import { createEnvironmentVpc, EnvironmentVpcSizing, FlowLogDestinationType, NatProviderType } from './environment-network';
 import { createEnvironmentRole, EnvironmentGrant, grantBasePolicy, grantScoped } from './environment-roles';
 import { allowServiceToUseKey } from './key-policy';
@@ -57,8 +58,21 @@ export interface HarmonixEnvironmentBaseProps {
   /**
    * Roles that may assume the provisioning role: pipeline roles such as a GitLab runner role or
    * AppPipeline deploy roles, in this or another account. An account root is refused.
+   * @default - none; then `gitlabCiTrust` or `githubCiTrust` is required
    */
-  readonly provisioningTrustedRoleArns: string[];
+  readonly provisioningTrustedRoleArns?: string[];
+  /**
+   * GitLab CI jobs (gitlab.com or self-managed) that may assume the provisioning role with their
+   * OIDC token, without stored AWS keys: exact projects and branches or tags.
+   * @default - none
+   */
+  readonly gitlabCiTrust?: GitlabCiTrust;
+  /**
+   * GitHub Actions workflows that may assume the provisioning role with their OIDC token:
+   * exact repositories and branches or deployment environments.
+   * @default - none
+   */
+  readonly githubCiTrust?: GithubCiTrust;
   /**
    * Roles that may assume the operations role: the Backstage task role, in this or another
    * account. An account root is refused.
@@ -203,7 +217,9 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
     this.descriptorParameterName = descriptorParameterName(this.environmentName);
     this.retainData = props.retainData !== false;
     this.dataRemovalPolicy = this.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
-    const provisioningTrust = validateNotEmpty(this, 'provisioningTrustedRoleArns', props.provisioningTrustedRoleArns, 'pipeline role ARN');
+    const ciTrust = ciTrusts(this, props.gitlabCiTrust, props.githubCiTrust);
+    const provisioningTrust = ciTrust.length > 0 ? props.provisioningTrustedRoleArns ?? []
+      : validateNotEmpty(this, 'provisioningTrustedRoleArns', props.provisioningTrustedRoleArns, 'pipeline role ARN (or give `gitlabCiTrust` or `githubCiTrust`)');
     const operationsTrust = validateNotEmpty(this, 'operationsTrustedRoleArns', props.operationsTrustedRoleArns, 'Backstage role ARN');
     provisioningTrust.forEach((arn, i) => validateRoleArn(this, `provisioningTrustedRoleArns[${i}]`, arn));
     operationsTrust.forEach((arn, i) => validateRoleArn(this, `operationsTrustedRoleArns[${i}]`, arn));
@@ -246,8 +262,10 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
     const trust = (purpose: string, description: string, trustedRoleArns: readonly string[]) => ({
       environmentName: this.environmentName, purpose, description, trustedRoleArns, externalId: props.externalId,
     });
-    this.provisioning = createEnvironmentRole(this, 'ProvisioningRole',
-      trust('provisioning', `Assumed by pipelines to deploy applications into harmonix environment ${this.environmentName}`, provisioningTrust));
+    this.provisioning = createEnvironmentRole(this, 'ProvisioningRole', {
+      ...trust('provisioning', `Assumed by pipelines to deploy applications into harmonix environment ${this.environmentName}`, provisioningTrust),
+      webIdentities: ciTrust,
+    });
     this.operations = createEnvironmentRole(this, 'OperationsRole',
       trust('operations', `Assumed by Backstage to read and operate harmonix environment ${this.environmentName}`, operationsTrust));
     this.provisioningRole = this.provisioning;

@@ -2,6 +2,7 @@ import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { AUDIT_BY_ACTOR_INDEX } from './audit-table';
+import { webIdentityPrincipal, WebIdentityTrust } from './ci-trust';
 import { acceptFindings, hasWildcard, wildcardResourceFindingId } from '../../common/nag';
 import { bootstrapRoleName, environmentRoleName } from '../../common/naming';
 import { ENVIRONMENT_TAG } from '../../common/tags';
@@ -51,20 +52,30 @@ export interface EnvironmentRoleOptions {
   readonly description: string;
   /** The only principals the role trusts. */
   readonly trustedRoleArns: readonly string[];
-  /** sts:ExternalId every caller must pass, if set. */
+  /** sts:ExternalId every trusted role must pass, if set. */
   readonly externalId?: string;
+  /** CI identities (OIDC) that may assume the role with their tokens. */
+  readonly webIdentities?: WebIdentityTrust[];
 }
 
 /** Creates a role that trusts exactly the given roles, optionally behind an external id. */
 export function createEnvironmentRole(scope: Construct, id: string, options: EnvironmentRoleOptions): iam.Role {
-  const principals = options.trustedRoleArns.map(arn => new iam.ArnPrincipal(arn));
-  return new iam.Role(scope, id, {
+  const roles = options.trustedRoleArns.map(arn => new iam.ArnPrincipal(arn));
+  const identities = (options.webIdentities ?? []).map(webIdentityPrincipal);
+  // The external id condition applies to the trusted roles' statement only: a web identity
+  // token proves its caller by its own audience and subject.
+  const [first, ...others] = roles.length > 0 ? [new iam.CompositePrincipal(...roles), ...identities] : identities;
+  const role = new iam.Role(scope, id, {
     roleName: environmentRoleName(options.environmentName, options.purpose),
     description: options.description,
-    assumedBy: new iam.CompositePrincipal(...principals),
-    externalIds: options.externalId ? [options.externalId] : undefined,
+    assumedBy: first,
+    externalIds: options.externalId && roles.length > 0 ? [options.externalId] : undefined,
     maxSessionDuration: Duration.hours(1),
   });
+  others.forEach(principal => role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
+    actions: [principal.assumeRoleAction], principals: [principal], conditions: (principal as iam.PrincipalWithConditions).conditions,
+  })));
+  return role;
 }
 
 /** Statement ids already used per role. */
