@@ -1,4 +1,4 @@
-import { CfnOutput, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Aspects, CfnOutput, CfnResource, IAspect, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -8,7 +8,7 @@ import { Construct, IConstruct } from 'constructs';
 import { BindOptions, IApplication, IAppResource } from './application';
 import { createLogBucket } from '../common/buckets';
 import { propError } from '../common/errors';
-import { appUrlParameterName } from '../common/naming';
+import { appBucketName, appRolePath, appUrlParameterName } from '../common/naming';
 import { APP_TAG, ENVIRONMENT_TAG } from '../common/tags';
 import { validateAppName, validateVariableName } from '../common/validation';
 import { EnvironmentKind, IHarmonixEnvironment } from '../contract/environment';
@@ -43,6 +43,51 @@ export function checkAppPlacement(
 export function tagApp(scope: IConstruct, appName: string, env: IHarmonixEnvironment): void {
   Tags.of(scope).add(APP_TAG, appName);
   Tags.of(scope).add(ENVIRONMENT_TAG, env.environmentName);
+}
+
+/** The environment each app stack deploys into. */
+const stackEnvironments = new WeakMap<Stack, string>();
+
+/**
+ * What an app stack must be to deploy through the environment's scoped bootstrap: in one
+ * environment only, tagged with it as a stack (CloudFormation then tags every resource it
+ * creates, which the execution policy's tag conditions check), and every role in it under the
+ * environment's role path with the environment's permissions boundary. Runs once per stack.
+ */
+export function prepareAppStack(scope: IConstruct, env: IHarmonixEnvironment): void {
+  const stack = Stack.of(scope);
+  const known = stackEnvironments.get(stack);
+  if (known !== undefined) {
+    if (known !== env.environmentName) {
+      throw propError(scope, 'environment', `stack ${stack.node.path} deploys into environment ${known} already; an app stack deploys into one environment (through its bootstrap), so put the apps of ${env.environmentName} in a stack of their own.`);
+    }
+    return;
+  }
+  stackEnvironments.set(stack, env.environmentName);
+  const owned = env.node.findAll().some(c => CfnResource.isCfnResource(c));
+  if (owned && Stack.of(env) === stack) {
+    // Apps in the environment's own stack deploy with it, by its administrator: no boundary
+    // may reach the environment's own roles.
+    return;
+  }
+  stack.tags.setTag(ENVIRONMENT_TAG, env.environmentName);
+  if (env.appBoundary) {
+    iam.PermissionsBoundary.of(stack).apply(env.appBoundary);
+    Aspects.of(stack).add(new RolePath(appRolePath(env.environmentName)));
+  }
+}
+
+/** Puts every role of a stack under a path, unless it has one. */
+class RolePath implements IAspect {
+  constructor(private readonly path: string) {}
+
+  public visit(node: IConstruct): void {
+    if (node instanceof iam.CfnRole) {
+      node.path = node.path ?? this.path;
+    } else if (CfnResource.isCfnResource(node) && node.cfnResourceType === 'AWS::IAM::Role' && !(node instanceof iam.CfnRole)) {
+      node.addPropertyOverride('Path', this.path);
+    }
+  }
 }
 
 /**
@@ -121,11 +166,24 @@ export function appAccessLogBucket(scope: IConstruct, env: IHarmonixEnvironment)
   const stack = Stack.of(scope);
   const id = 'HarmonixAppAccessLogs';
   const existing = stack.node.tryFindChild(id) as s3.Bucket | undefined;
-  return existing ?? createLogBucket(stack, id, {
+  if (existing) return existing;
+  const bucket = createLogBucket(stack, id, {
     receives: 'load balancer and S3 server access logs of the apps in this stack',
     expirationDays: ACCESS_LOG_DAYS,
     removalPolicy: appDataRemovalPolicy(env),
   });
+  (bucket.node.defaultChild as s3.CfnBucket).bucketName = uniqueAppBucketName(bucket, env);
+  return bucket;
+}
+
+/**
+ * The name of an app bucket, unique per account, region, stack and construct: the execution
+ * policy lets CloudFormation manage exactly the buckets so named.
+ */
+export function uniqueAppBucketName(scope: IConstruct, env: IHarmonixEnvironment): string {
+  const stack = Stack.of(scope);
+  const where = [stack.account, stack.region].map(v => (Token.isUnresolved(v) ? '' : v));
+  return appBucketName(env.environmentName, [...where, stack.stackName, scope.node.path].join('/'));
 }
 
 /** The default binding name of a resource: its construct id in upper snake case (`OrdersDb` gives `ORDERS_DB`). */

@@ -1,12 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { registerAudit } from './audit/command';
+import { registerBootstrap } from './bootstrap/command';
 import { CliIo, CommandRegistration, EXIT_CODES_HELP } from './command';
 import { registerCost } from './cost/command';
 import { CliError, ExitCode } from './errors';
 import { registerTeardown } from './teardown/command';
 
 /** The commands of the command line; the GitLab-facing ones (create-app, runner tokens) join here. */
-const COMMANDS: CommandRegistration[] = [registerCost, registerTeardown, registerAudit];
+const COMMANDS: CommandRegistration[] = [registerCost, registerTeardown, registerAudit, registerBootstrap];
 
 function program(io: CliIo): Command {
   const cli = new Command('harmonix')

@@ -55,6 +55,17 @@ export interface EnvironmentDescriptor {
    */
   readonly retainData?: boolean;
   /**
+   * ARNs of the CloudFormation execution policies for app stacks (bootstrap the account with
+   * `cdk bootstrap --cloudformation-execution-policies <these, comma-separated>`).
+   * @default - none (descriptors before schema 1.3)
+   */
+  readonly appDeployPolicyArns?: string[];
+  /**
+   * ARN of the permissions boundary every role of an app stack carries.
+   * @default - none (descriptors before schema 1.3): app roles carry no boundary
+   */
+  readonly appBoundaryArn?: string;
+  /**
    * The network.
    * @default - the environment has no VPC
    */
@@ -72,7 +83,7 @@ export interface EnvironmentDescriptor {
 }
 
 /** Major and minor version of the descriptor schema this library writes. */
-const SCHEMA = { major: 1, minor: 2 };
+const SCHEMA = { major: 1, minor: 3 };
 
 /** Which runtime slice each kind carries, and whether it needs a network. */
 const KIND_RUNTIMES: Record<EnvironmentKind, { readonly runtime: 'ecs' | 'serverless'; readonly needsNetwork: boolean }> = {
@@ -170,6 +181,8 @@ export function readDescriptor(where: string, doc: unknown): EnvironmentDescript
     cdkBootstrapQualifier: r.str('cdkBootstrapQualifier'),
     logGroupPrefix: r.str('logGroupPrefix'),
     retainData: r.optBool('retainData') ?? true,
+    appDeployPolicyArns: r.optStrs('appDeployPolicyArns'),
+    appBoundaryArn: r.optStr('appBoundaryArn'),
     network: r.optObj('network', readNetwork),
     ecs: r.optObj('ecs', readEcsRuntime),
     serverless: r.optObj('serverless', readServerlessRuntime),
@@ -205,6 +218,8 @@ export function describeEnvironment(env: IHarmonixEnvironment, delivery: Deliver
     cdkBootstrapQualifier: env.cdkBootstrapQualifier,
     logGroupPrefix: env.logGroupPrefix,
     retainData: env.retainData,
+    appDeployPolicyArns: env.appDeployPolicyArns,
+    appBoundaryArn: env.appBoundary?.managedPolicyArn,
     network: env.vpc && describeNetwork(env.vpc),
     ecs: env.ecs && describeEcsRuntime(env.ecs),
     serverless: env.serverless && describeServerlessRuntime(env.serverless),

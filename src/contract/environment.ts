@@ -58,6 +58,16 @@ export interface IHarmonixEnvironment extends IConstruct {
    * stack is deleted. Application data (databases, buckets, queues, secrets) follows it.
    */
   readonly retainData: boolean;
+  /**
+   * The CloudFormation execution policies of its app stacks, to bootstrap the account with
+   * (`cdk bootstrap --cloudformation-execution-policies`). Absent for schemas before 1.3.
+   */
+  readonly appDeployPolicyArns?: string[];
+  /**
+   * The permissions boundary every role of an app stack must carry (app constructs set it).
+   * Absent for schemas before 1.3.
+   */
+  readonly appBoundary?: iam.IManagedPolicy;
   /** SSM parameter that holds its descriptor. */
   readonly descriptorParameterName: string;
   /** The ECS runtime, for an ECS environment. */

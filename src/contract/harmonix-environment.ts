@@ -78,6 +78,8 @@ class ImportedHarmonixEnvironment extends Construct {
       cdkBootstrapQualifier: d.cdkBootstrapQualifier,
       logGroupPrefix: d.logGroupPrefix,
       retainData: d.retainData ?? true,
+      appDeployPolicyArns: d.appDeployPolicyArns,
+      appBoundary: d.appBoundaryArn === undefined ? undefined : iam.ManagedPolicy.fromManagedPolicyArn(this, 'AppBoundary', d.appBoundaryArn),
       descriptorParameterName: descriptorParameterName(d.name),
       ecs: d.ecs && importEcsRuntime(this, d.ecs, { ...where, vpc: vpc! }),
       serverless: d.serverless && importServerlessRuntime(this, d.serverless, { ...where, kmsKey }),

@@ -1,4 +1,4 @@
-import { CfnElement } from 'aws-cdk-lib';
+import { CfnElement, Stack } from 'aws-cdk-lib';
 import { Template, Match } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -166,8 +166,8 @@ describe.each([
       .toThrow(/invalid `environment variable`: FILES_BUCKET_NAME is set already \(by addEnvironment\); give the binding another `prefix`/);
     expect(() => app.bind(new AppBucket(t.stack, 'Bad', { environment: t.env }), { prefix: '1X' })).toThrow(/"1X" is not an environment variable name/);
     const otherEnv = { ...t.env, environmentName: 'qa' };
-    const foreign = new AppBucket(t.stack, 'Foreign', { environment: otherEnv as any });
-    expect(() => app.bind(foreign)).toThrow(/AppStack\/Foreign belongs to environment qa, and app \w+ runs in dev; bind data of the app's own environment/);
+    const foreign = new AppBucket(new Stack(t.app, 'QaData', { env: { account: t.env.account, region: t.env.region } }), 'Foreign', { environment: otherEnv as any });
+    expect(() => app.bind(foreign)).toThrow(/QaData\/Foreign belongs to environment qa, and app \w+ runs in dev; bind data of the app's own environment/);
   });
 });
 

@@ -72,8 +72,10 @@ describe('the descriptor an environment publishes', () => {
     const raw = JSON.parse(renderValue(parameter.Properties.Value));
     const key = logicalIdOf(template, 'AWS::KMS::Key', 'DevKey');
     const table = logicalIdOf(template, 'AWS::DynamoDB::Table', 'DevAuditTable');
+    const policies = template.findResources('AWS::IAM::ManagedPolicy');
+    const policyRef = (name: string) => `<${Object.keys(policies).find(id => policies[id].Properties.ManagedPolicyName === name)}>`;
     expect(raw).toMatchObject({
-      schemaVersion: '1.2',
+      schemaVersion: '1.3',
       name: 'dev',
       kind: 'ECS',
       account: '111111111111',
@@ -90,6 +92,8 @@ describe('the descriptor an environment publishes', () => {
       cdkBootstrapQualifier: 'hnb659fds',
       logGroupPrefix: '/harmonix/dev/',
       retainData: true,
+      appDeployPolicyArns: ['harmonix-dev-app-deploy', 'harmonix-dev-app-deploy-network', 'harmonix-dev-app-deploy-functions', 'harmonix-dev-app-deploy-data', 'harmonix-dev-app-deploy-iam'].map(policyRef),
+      appBoundaryArn: policyRef('harmonix-dev-app-boundary'),
       network: {
         vpcId: `<${logicalIdOf(template, 'AWS::EC2::VPC', 'DevVpc')}>`,
         availabilityZones: ['eu-west-1a', 'eu-west-1b'],
@@ -113,7 +117,7 @@ describe('the descriptor an environment publishes', () => {
     const outputs = template.findOutputs('*');
     const byName = (suffix: string) => Object.entries(outputs).find(([id]) => id.startsWith(`Qa${suffix}`))?.[1].Value;
     expect(byName('DescriptorParameterName')).toBe('/harmonix/environments/qa');
-    expect(byName('SchemaVersion')).toBe('1.2');
+    expect(byName('SchemaVersion')).toBe('1.3');
     expect(byName('Kind')).toBe('SERVERLESS');
     expect(byName('Stage')).toBe('2');
     expect(byName('RequireApproval')).toBe('false');
@@ -153,7 +157,7 @@ describe('schema evolution', () => {
   test('a descriptor of the first release (schema 1) is read, with the later fields at their defaults', () => {
     const stack = testStack();
     const dev = HarmonixEnvironment.fromDescriptorJson(stack, 'Dev', JSON.stringify(WAVE_ONE_ECS));
-    expect(dev.descriptor.schemaVersion).toBe('1.2');
+    expect(dev.descriptor.schemaVersion).toBe('1.3');
     expect(dev.descriptor.ecs?.defaultCapacityProvider).toBe('FARGATE');
     expect(dev.descriptor.retainData).toBe(true);
     expect(dev.retainData).toBe(true);
@@ -172,14 +176,14 @@ describe('schema evolution', () => {
       ecs: { ...WAVE_ONE_ECS.ecs, serviceConnectDefault: true },
     };
     const read = DescriptorDocument.parse(JSON.stringify(newer));
-    expect(read.schemaVersion).toBe('1.2');
+    expect(read.schemaVersion).toBe('1.3');
     expect(JSON.stringify(read)).not.toMatch(/costCenter|ipv6CidrBlock|serviceConnectDefault/);
     expect(read.ecs?.clusterName).toBe('harmonix-dev');
   });
 
   test('a newer major version is refused, naming both versions and the upgrade', () => {
     expect(() => DescriptorDocument.parse(JSON.stringify({ ...WAVE_ONE_ECS, schemaVersion: '2.0' }), 'dev.json'))
-      .toThrow('dev.json: the environment descriptor has schema version 2.0, but this version of harmonix-cdk reads schema 1.x (up to 1.2); upgrade harmonix-cdk to a release that reads schema 2.');
+      .toThrow('dev.json: the environment descriptor has schema version 2.0, but this version of harmonix-cdk reads schema 1.x (up to 1.3); upgrade harmonix-cdk to a release that reads schema 2.');
     expect(() => DescriptorDocument.parse(JSON.stringify({ ...WAVE_ONE_ECS, schemaVersion: 2 })))
       .toThrow(/field `schemaVersion` must be a version such as "1.1"/);
     expect(() => DescriptorDocument.parse(JSON.stringify({ ...WAVE_ONE_ECS, schemaVersion: '0.9' })))

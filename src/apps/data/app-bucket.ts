@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { bucketRemoval, PRIVATE_BUCKET } from '../../common/buckets';
 import { acceptFindings, wildcardResourceFindingId } from '../../common/nag';
 import { IHarmonixEnvironment } from '../../contract/environment';
-import { appDataRemovalPolicy, bindingNameOf, environmentKey, logServerAccess } from '../app-commons';
+import { appDataRemovalPolicy, bindingNameOf, environmentKey, logServerAccess, prepareAppStack, uniqueAppBucketName } from '../app-commons';
 import { AccessLevel, IApplication, IAppResource } from '../application';
 import { grantExact, grantKeyVia, KEY_READ_ACTIONS, KEY_WRITE_ACTIONS } from '../grants';
 
@@ -45,7 +45,9 @@ export class AppBucket extends Construct implements IAppResource {
     super(scope, id);
     this.environment = props.environment;
     this.bindingName = bindingNameOf(this, props.bindingName);
+    prepareAppStack(this, props.environment);
     this.bucket = new s3.Bucket(this, 'Bucket', {
+      bucketName: uniqueAppBucketName(this, props.environment),
       ...PRIVATE_BUCKET,
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: environmentKey(this, props.environment),

@@ -7,7 +7,7 @@ import { propError } from '../../common/errors';
 import { acceptFindings } from '../../common/nag';
 import { validateIntegerRange } from '../../common/validation';
 import { IHarmonixEnvironment } from '../../contract/environment';
-import { appDataRemovalPolicy, bindingNameOf, environmentKey } from '../app-commons';
+import { appDataRemovalPolicy, bindingNameOf, environmentKey, prepareAppStack } from '../app-commons';
 import { AccessLevel, IApplication, IAppResource } from '../application';
 
 /** Properties of an `AppDatabase`. */
@@ -77,6 +77,7 @@ export class AppDatabase extends Construct implements IAppResource {
     const env = props.environment;
     this.environment = env;
     this.bindingName = bindingNameOf(this, props.bindingName);
+    prepareAppStack(this, props.environment);
     if (!env.vpc) {
       throw propError(this, 'environment', `environment ${env.environmentName} has no VPC; an AppDatabase needs one (create the environment with a VPC).`);
     }

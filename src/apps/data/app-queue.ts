@@ -3,7 +3,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { validateIntegerRange } from '../../common/validation';
 import { IHarmonixEnvironment } from '../../contract/environment';
-import { appDataRemovalPolicy, bindingNameOf, environmentKey } from '../app-commons';
+import { appDataRemovalPolicy, bindingNameOf, environmentKey, prepareAppStack } from '../app-commons';
 import { AccessLevel, IApplication, IAppResource } from '../application';
 import { grantExact, grantKeyVia, KEY_READ_ACTIONS, KEY_WRITE_ACTIONS } from '../grants';
 
@@ -55,6 +55,7 @@ export class AppQueue extends Construct implements IAppResource {
     super(scope, id);
     this.environment = props.environment;
     this.bindingName = bindingNameOf(this, props.bindingName);
+    prepareAppStack(this, props.environment);
     const maxReceiveCount = validateIntegerRange(this, 'maxReceiveCount', props.maxReceiveCount ?? 5, 1, 1000);
     const common = {
       encryption: sqs.QueueEncryption.KMS,

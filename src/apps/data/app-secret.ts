@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { propError } from '../../common/errors';
 import { acceptFindings } from '../../common/nag';
 import { IHarmonixEnvironment } from '../../contract/environment';
-import { appDataRemovalPolicy, bindingNameOf, environmentKey } from '../app-commons';
+import { appDataRemovalPolicy, bindingNameOf, environmentKey, prepareAppStack } from '../app-commons';
 import { AccessLevel, IApplication, IAppResource } from '../application';
 
 /** Properties of an `AppSecret`. */
@@ -38,6 +38,7 @@ export class AppSecret extends Construct implements IAppResource {
     super(scope, id);
     this.environment = props.environment;
     this.bindingName = bindingNameOf(this, props.bindingName);
+    prepareAppStack(this, props.environment);
     this.secret = new secretsmanager.Secret(this, 'Secret', {
       description: props.description ?? `harmonix-cdk app secret ${this.bindingName} in ${props.environment.environmentName}`,
       encryptionKey: environmentKey(this, props.environment),

@@ -16,7 +16,7 @@ import { validateCidr, validateIntegerRange } from '../../common/validation';
 import { EnvironmentKind, IHarmonixEnvironment } from '../../contract/environment';
 import { IEcsRuntime } from '../../contract/runtimes/ecs';
 import {
-  AppBindings, appAccessLogBucket, checkAppPlacement, createAppLogGroup, publishAppUrl, tagApp,
+  AppBindings, appAccessLogBucket, checkAppPlacement, createAppLogGroup, prepareAppStack, publishAppUrl, tagApp,
 } from '../app-commons';
 import { BindOptions, IApplication, IAppResource } from '../application';
 
@@ -139,6 +139,7 @@ export class EcsApplication extends Construct implements IApplication {
 
     this.urlParameter = publishAppUrl(this, this.appName, env, this.url);
     tagApp(this, this.appName, env);
+    prepareAppStack(this, env);
     acceptFindings(this.taskDefinition, {
       id: 'AwsSolutions-ECS2',
       reason: 'Plain environment variables carry only non-secret settings and connection details; secrets reach the container as ECS secrets.',

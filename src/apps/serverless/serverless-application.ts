@@ -17,7 +17,7 @@ import { acceptFindings } from '../../common/nag';
 import { validateAppName, validateIntegerRange } from '../../common/validation';
 import { EnvironmentKind, IHarmonixEnvironment } from '../../contract/environment';
 import {
-  AppBindings, checkAppPlacement, createAppLogGroup, environmentKey, publishAppUrl, tagApp,
+  AppBindings, checkAppPlacement, createAppLogGroup, environmentKey, prepareAppStack, publishAppUrl, tagApp,
 } from '../app-commons';
 import { BindOptions, IApplication, IAppResource } from '../application';
 
@@ -111,6 +111,7 @@ export class ServerlessApplication extends Construct implements IApplication {
     this.url = props.customDomain ? `https://${props.customDomain.domainName}` : Fn.join('', ['https://', this.api.apiId, '.execute-api.', env.region, '.', Stack.of(this).urlSuffix]);
     this.urlParameter = publishAppUrl(this, this.appName, env, this.url);
     tagApp(this, this.appName, env);
+    prepareAppStack(this, env);
   }
 
   /** The app's functions by name. */

@@ -1,9 +1,8 @@
-import * as fs from 'fs';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { Command, Option } from 'commander';
 import { AUDIT_RESULTS, recordAudit } from './record';
-import { parseDescriptor } from '../../contract/descriptor';
 import { CliIo, EXIT_CODES_HELP } from '../command';
+import { readDescriptorFile } from '../descriptor-file';
 import { CliError, ExitCode } from '../errors';
 
 interface RecordOptions {
@@ -40,18 +39,7 @@ Examples:
     --version "$CI_COMMIT_SHA" --detail pipeline="$CI_PIPELINE_URL"
 ${EXIT_CODES_HELP}`)
     .action(async (options: RecordOptions) => {
-      let text: string;
-      try {
-        text = fs.readFileSync(options.descriptor, 'utf8');
-      } catch (e) {
-        throw new CliError(`cannot read the descriptor ${options.descriptor} (${(e as NodeJS.ErrnoException).code}).`, ExitCode.INPUT);
-      }
-      let descriptor;
-      try {
-        descriptor = parseDescriptor(options.descriptor, text);
-      } catch (e) {
-        throw new CliError((e as Error).message, ExitCode.INPUT);
-      }
+      const descriptor = readDescriptorFile(options.descriptor);
       const details: Record<string, string> = {};
       for (const pair of options.detail) {
         const at = pair.indexOf('=');

@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { AppDeployPolicies, createAppDeployPolicies } from './app-deploy-policy';
 import { createAuditTable } from './audit-table';
 import { AuditWriter } from './audit-writer';
 import { ciTrusts, GithubCiTrust, GitlabCiTrust } from './ci-trust';
@@ -188,6 +189,7 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
   /** Whether its data stores, and those of its apps, are kept when their stack is deleted. */
   public readonly retainData: boolean;
   protected readonly dataRemovalPolicy: RemovalPolicy;
+  private appDeploy?: AppDeployPolicies;
   private readonly key: kms.Key;
   private readonly provisioning: iam.Role;
   private readonly operations: iam.Role;
@@ -289,6 +291,16 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
     });
   }
 
+  /** The permissions boundary of every role of an app stack (set when the descriptor is published). */
+  public get appBoundary(): iam.IManagedPolicy | undefined {
+    return this.appDeploy?.boundary;
+  }
+
+  /** The CloudFormation execution policies of app stacks (set when the descriptor is published). */
+  public get appDeployPolicyArns(): string[] | undefined {
+    return this.appDeploy?.executionPolicies.map(p => p.managedPolicyArn);
+  }
+
   /** The ECS runtime, for an ECS environment (set when the descriptor is published). */
   public get ecs(): IEcsRuntime | undefined {
     return this.runtimes?.ecs;
@@ -331,6 +343,15 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
       throw new Error(`${this.node.path}: publishDescriptor() was called twice.`);
     }
     this.runtimes = runtimes;
+    this.appDeploy = createAppDeployPolicies(this, {
+      environmentName: this.environmentName,
+      cdkBootstrapQualifier: this.cdkBootstrapQualifier,
+      logGroupPrefix: this.logGroupPrefix,
+      kmsKeyArn: this.kmsKey.keyArn,
+      vpcId: this.vpc?.vpcId,
+      ecs: runtimes.ecs,
+      serverless: runtimes.serverless,
+    });
     const descriptor = describeEnvironment(this, this.delivery);
     this.publishedDescriptor = descriptor;
     new ssm.StringParameter(this, 'Descriptor', {

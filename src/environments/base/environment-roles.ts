@@ -189,7 +189,8 @@ export function grantBasePolicy(scope: Construct, t: BasePolicyTargets): void {
   t.grantOperations({
     sid: 'ListLogGroups',
     actions: ['logs:DescribeLogGroups'],
-    resources: [stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+    resources: ['*'],
+    conditions: { StringEquals: { 'aws:RequestedRegion': stack.region } },
     wildcardReason: 'DescribeLogGroups is authorized against every log group of the account and region at once; it returns names, retention and sizes, never log events, which stay limited to the environment prefix.',
   });
   t.grantOperations({
