@@ -15,7 +15,7 @@ export { HarmonixEnvironment } from './contract/harmonix-environment';
 // The environments of this library.
 export { HarmonixEnvironmentBase } from './environments/base/environment-base';
 export type { EnvironmentRuntimes, HarmonixEnvironmentBaseOptions, HarmonixEnvironmentBaseProps } from './environments/base/environment-base';
-export { FlowLogDestinationType, NatProviderType } from './environments/base/environment-network';
+export { FlowLogDestinationType, NatProviderType } from './common/vpc';
 export type { GithubCiTrust, GitlabCiTrust } from './environments/base/ci-trust';
 export type { EnvironmentGrant } from './environments/base/environment-roles';
 export { EcsEnvironment } from './environments/ecs/ecs-environment';

@@ -10,16 +10,16 @@ import { AppDeployPolicies, createAppDeployPolicies } from './app-deploy-policy'
 import { createAuditTable } from './audit-table';
 import { AuditWriter } from './audit-writer';
 import { ciTrusts, GithubCiTrust, GitlabCiTrust } from './ci-trust';
-import { createEnvironmentVpc, EnvironmentVpcSizing, FlowLogDestinationType, NatProviderType } from './environment-network';
 import { createEnvironmentRole, EnvironmentGrant, grantBasePolicy, grantScoped } from './environment-roles';
-import { allowServiceToUseKey } from './key-policy';
 import { propError } from '../../common/errors';
+import { allowServiceToUseKey } from '../../common/key-policy';
 import { DEFAULT_BOOTSTRAP_QUALIFIER, descriptorParameterName, logGroupPrefix } from '../../common/naming';
 import { ENVIRONMENT_TAG, tagEnvironment } from '../../common/tags';
 import {
   validateCidr, validateEnvironmentName, validateExternalId, validateIntegerRange,
   validateNotEmpty, validateQualifier, validateRoleArn,
 } from '../../common/validation';
+import { createVpc, FlowLogDestinationType, NatProviderType, VpcSizing } from '../../common/vpc';
 import {
   DeliverySettings, DescriptorDocument, describeEnvironment, descriptorOutputs, EnvironmentDescriptor,
 } from '../../contract/descriptor';
@@ -248,7 +248,7 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
     this.allowLogsToUseKey();
 
     this.vpc = newVpc
-      ? createEnvironmentVpc(this, { ...newVpc, environmentName: this.environmentName, kmsKey: this.kmsKey, removalPolicy: this.dataRemovalPolicy })
+      ? createVpc(this, { ...newVpc, flowLogGroupName: `${this.logGroupPrefix}vpc-flow-logs`, kmsKey: this.kmsKey, removalPolicy: this.dataRemovalPolicy })
       : props.vpc;
 
     this.auditTable = createAuditTable(this, this.kmsKey, this.dataRemovalPolicy);
@@ -373,7 +373,7 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
    * The settings of the VPC this environment creates, defaults filled in and checked; undefined
    * when it creates none (a VPC was passed in, or the kind does not want one).
    */
-  private newVpcSettings(props: HarmonixEnvironmentBaseProps, options: HarmonixEnvironmentBaseOptions): EnvironmentVpcSizing | undefined {
+  private newVpcSettings(props: HarmonixEnvironmentBaseProps, options: HarmonixEnvironmentBaseOptions): VpcSizing | undefined {
     const creating = !props.vpc && options.createVpc;
     const vpcOnly = (['vpcCidr', 'maxAzs', 'natGateways', 'natProvider', 'flowLogDestination', 'flowLogRetention'] as const)
       .filter(p => props[p] !== undefined);

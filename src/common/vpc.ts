@@ -3,12 +3,11 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { createLogBucket } from './buckets';
 import { allowServiceToUseKey } from './key-policy';
-import { createLogBucket } from '../../common/buckets';
-import { acceptFindings, acceptStackProviderFindings } from '../../common/nag';
-import { logGroupPrefix } from '../../common/naming';
+import { acceptFindings, acceptStackProviderFindings } from './nag';
 
-/** What gives the private subnets of an environment VPC their way out to the internet. */
+/** What gives the private subnets of a VPC of this library their way out to the internet. */
 export enum NatProviderType {
   /** Managed NAT gateways: highly available within their zone, priced per hour and per GB. */
   GATEWAY = 'GATEWAY',
@@ -30,8 +29,8 @@ export enum FlowLogDestinationType {
   CLOUDWATCH_LOGS = 'CLOUDWATCH_LOGS',
 }
 
-/** The size of the environment VPC, from the props with defaults filled in. */
-export interface EnvironmentVpcSizing {
+/** The size of a VPC, from the props with defaults filled in. */
+export interface VpcSizing {
   readonly cidr: string;
   readonly maxAzs: number;
   readonly natGateways: number;
@@ -40,9 +39,10 @@ export interface EnvironmentVpcSizing {
   readonly flowLogDestination: FlowLogDestinationType;
 }
 
-/** How the environment VPC is built. */
-export interface EnvironmentVpcOptions extends EnvironmentVpcSizing {
-  readonly environmentName: string;
+/** How a VPC is built. */
+export interface VpcOptions extends VpcSizing {
+  /** Name of the flow log group, when flow logs go to CloudWatch Logs. */
+  readonly flowLogGroupName: string;
   readonly kmsKey: kms.IKey;
   readonly removalPolicy: RemovalPolicy;
 }
@@ -52,7 +52,7 @@ export interface EnvironmentVpcOptions extends EnvironmentVpcSizing {
  * S3 and DynamoDB gateway endpoints, all traffic in flow logs (encrypted, with retention) and the
  * default security group stripped of its rules.
  */
-export function createEnvironmentVpc(scope: Construct, options: EnvironmentVpcOptions): ec2.Vpc {
+export function createVpc(scope: Construct, options: VpcOptions): ec2.Vpc {
   const natInstances = options.natProvider === NatProviderType.INSTANCE && options.natGateways > 0
     ? natInstanceProvider()
     : undefined;
@@ -88,10 +88,10 @@ export function createEnvironmentVpc(scope: Construct, options: EnvironmentVpcOp
 }
 
 /** The flow logs' destination: an encrypted, expiring bucket (default) or log group. */
-function flowLogDestination(scope: Construct, options: EnvironmentVpcOptions): ec2.FlowLogDestination {
+function flowLogDestination(scope: Construct, options: VpcOptions): ec2.FlowLogDestination {
   if (options.flowLogDestination === FlowLogDestinationType.CLOUDWATCH_LOGS) {
     return ec2.FlowLogDestination.toCloudWatchLogs(new logs.LogGroup(scope, 'FlowLogs', {
-      logGroupName: `${logGroupPrefix(options.environmentName)}vpc-flow-logs`,
+      logGroupName: options.flowLogGroupName,
       retention: options.flowLogRetention,
       encryptionKey: options.kmsKey,
       removalPolicy: options.removalPolicy,
