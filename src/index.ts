@@ -39,3 +39,8 @@ export { AppQueue } from './apps/data/app-queue';
 export type { AppQueueProps } from './apps/data/app-queue';
 export { AppSecret } from './apps/data/app-secret';
 export type { AppSecretProps } from './apps/data/app-secret';
+
+// The platform account: the developer portal.
+export { BackstageOnFargate } from './platform/backstage/backstage-on-fargate';
+export { BackstageSignIn } from './platform/backstage/backstage-on-fargate-props';
+export type { BackstageOnFargateProps, CognitoSignInOptions, OidcSignInOptions } from './platform/backstage/backstage-on-fargate-props';

@@ -11,3 +11,11 @@ export function tagEnvironment(scope: IConstruct, environmentName: string): void
 
 /** Tag on every resource of an application; its value is the app name. */
 export const APP_TAG = 'harmonix:app';
+
+/** Tag on every resource of the platform account's constructs; its value names the component. */
+export const PLATFORM_TAG = 'harmonix:platform';
+
+/** Tags every resource under `scope` as a platform component. */
+export function tagPlatform(scope: IConstruct, component: string): void {
+  Tags.of(scope).add(PLATFORM_TAG, component);
+}

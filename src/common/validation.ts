@@ -129,3 +129,13 @@ export function validateVariableName(scope: IConstruct, prop: string, name: stri
   }
   return name;
 }
+
+/** Checks the Aurora Serverless v2 capacity range: 0 to 256 ACU in steps of 0.5, min below max. */
+export function validateAuroraCapacity(scope: IConstruct, minProp: string, min: number, maxProp: string, max: number): void {
+  if (!Token.isUnresolved(min) && (min < 0 || min > 256 || (min * 2) % 1 !== 0)) {
+    throw propError(scope, minProp, `${min} is not an Aurora capacity; use 0 to 256 in steps of 0.5.`);
+  }
+  if (!Token.isUnresolved(max) && (max < 1 || max > 256 || (max * 2) % 1 !== 0 || max < min)) {
+    throw propError(scope, maxProp, `${max} must be an Aurora capacity from 1 to 256 in steps of 0.5, not below ${minProp} ${min}.`);
+  }
+}

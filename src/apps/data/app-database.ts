@@ -1,13 +1,13 @@
-import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { propError } from '../../common/errors';
 import { acceptFindings } from '../../common/nag';
-import { validateIntegerRange } from '../../common/validation';
+import { createServerlessPostgres, POSTGRES_PORT } from '../../common/serverless-postgres';
+import { validateAuroraCapacity, validateIntegerRange } from '../../common/validation';
 import { IHarmonixEnvironment } from '../../contract/environment';
-import { appDataRemovalPolicy, bindingNameOf, environmentKey, prepareAppStack } from '../app-commons';
+import { bindingNameOf, environmentKey, prepareAppStack } from '../app-commons';
 import { AccessLevel, IApplication, IAppResource } from '../application';
 
 /** Properties of an `AppDatabase`. */
@@ -48,7 +48,6 @@ export interface AppDatabaseProps {
 
 /** The administrator user of the cluster, whose generated password is in Secrets Manager. */
 const ADMIN_USER = 'harmonix_admin';
-const POSTGRES_PORT = 5432;
 
 /**
  * An Aurora PostgreSQL Serverless v2 database of an app, in the environment's VPC (isolated
@@ -87,58 +86,27 @@ export class AppDatabase extends Construct implements IAppResource {
     }
     const minCapacity = props.minCapacity ?? 0;
     const maxCapacity = props.maxCapacity ?? 2;
-    if (!Token.isUnresolved(minCapacity) && (minCapacity < 0 || minCapacity > 256 || (minCapacity * 2) % 1 !== 0)) {
-      throw propError(this, 'minCapacity', `${minCapacity} is not an Aurora capacity; use 0 to 256 in steps of 0.5.`);
-    }
-    if (!Token.isUnresolved(maxCapacity) && (maxCapacity < 1 || maxCapacity > 256 || (maxCapacity * 2) % 1 !== 0 || maxCapacity < minCapacity)) {
-      throw propError(this, 'maxCapacity', `${maxCapacity} must be an Aurora capacity from 1 to 256 in steps of 0.5, not below minCapacity ${minCapacity}.`);
-    }
+    validateAuroraCapacity(this, 'minCapacity', minCapacity, 'maxCapacity', maxCapacity);
     const backupDays = validateIntegerRange(this, 'backupRetentionDays', props.backupRetentionDays ?? 7, 7, 35);
 
-    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+    this.cluster = createServerlessPostgres(this, 'Cluster', {
       vpc: env.vpc,
+      key: environmentKey(this, env),
       description: `harmonix app database ${this.node.path} in ${env.environmentName}: reached by its bound apps only`,
-      allowAllOutbound: false,
-    });
-    const removalPolicy = appDataRemovalPolicy(env);
-    this.cluster = new rds.DatabaseCluster(this, 'Cluster', {
-      engine: rds.DatabaseClusterEngine.auroraPostgres({ version: props.engineVersion ?? rds.AuroraPostgresEngineVersion.VER_17_7 }),
-      writer: rds.ClusterInstance.serverlessV2('Writer', { autoMinorVersionUpgrade: true }),
-      serverlessV2MinCapacity: minCapacity,
-      serverlessV2MaxCapacity: maxCapacity,
-      vpc: env.vpc,
-      vpcSubnets: { subnetType: env.vpc.isolatedSubnets.length > 0 ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      securityGroups: [securityGroup],
-      port: POSTGRES_PORT,
-      defaultDatabaseName: this.databaseName,
-      credentials: rds.Credentials.fromGeneratedSecret(ADMIN_USER, { encryptionKey: environmentKey(this, env) }),
-      storageEncrypted: true,
-      storageEncryptionKey: environmentKey(this, env),
-      iamAuthentication: true,
-      backup: { retention: Duration.days(backupDays) },
-      copyTagsToSnapshot: true,
-      deletionProtection: env.retainData,
-      removalPolicy: removalPolicy === RemovalPolicy.RETAIN ? RemovalPolicy.SNAPSHOT : removalPolicy,
+      adminUser: ADMIN_USER,
+      databaseName: this.databaseName,
+      engineVersion: props.engineVersion,
+      minCapacity,
+      maxCapacity,
+      backupDays,
+      retain: env.retainData,
+      reachedBy: 'the security groups of bound apps',
     });
     this.connections = this.cluster.connections;
-    // The credentials go with the data: a kept snapshot is opened with the kept password.
-    (this.cluster.node.findChild('Secret') as secretsmanager.Secret).applyRemovalPolicy(removalPolicy);
-    acceptFindings(this.cluster,
-      {
-        id: 'AwsSolutions-RDS11',
-        reason: 'The standard PostgreSQL port: only the security groups of bound apps reach it, and a moved port hides nothing from them.',
-      },
-      {
-        id: 'AwsSolutions-SMG4',
-        reason: 'ECS injects the password at task start, so rotating it would cut running tasks off until their next deployment; apps that need rotation connect with IAM authentication instead.',
-      },
-    );
-    if (!env.retainData) {
-      acceptFindings(this.cluster, {
-        id: 'AwsSolutions-RDS10',
-        reason: 'The environment\'s data policy (retainData: false) deletes its data with its stacks, so deletion protection would only block that.',
-      });
-    }
+    acceptFindings(this.cluster, {
+      id: 'AwsSolutions-SMG4',
+      reason: 'ECS injects the password at task start, so rotating it would cut running tasks off until their next deployment; apps that need rotation connect with IAM authentication instead.',
+    });
   }
 
   public bindToApp(app: IApplication, access: AccessLevel, prefix: string): void {

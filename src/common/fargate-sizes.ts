@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { propError } from '../../common/errors';
+import { propError } from './errors';
 
 /** Memory (MiB) Fargate accepts for each cpu (units): from, to, step. */
 const FARGATE_MEMORY: Record<number, [number, number, number]> = {

@@ -1,0 +1,351 @@
+import { ArnFormat, CfnOutput, Duration, Fn, RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import { BACKSTAGE_PORT, createPortalEntry } from './backstage-entry';
+import { BackstageOnFargateProps } from './backstage-on-fargate-props';
+import { environmentEntity } from './environment-entity';
+import { bucketRemoval, PRIVATE_BUCKET } from '../../common/buckets';
+import { propError } from '../../common/errors';
+import { validateFargateSize } from '../../common/fargate-sizes';
+import { allowServiceToUseKey } from '../../common/key-policy';
+import { acceptFindings, wildcardResourceFindingId } from '../../common/nag';
+import { createServerlessPostgres, POSTGRES_PORT } from '../../common/serverless-postgres';
+import { tagPlatform } from '../../common/tags';
+import { validateAuroraCapacity, validateCidr, validateIntegerRange } from '../../common/validation';
+import { createVpc, FlowLogDestinationType, NatProviderType } from '../../common/vpc';
+import { IHarmonixEnvironment } from '../../contract/environment';
+
+const PORT = BACKSTAGE_PORT;
+const LOG_PREFIX = '/harmonix/platform/backstage';
+const DB_USER = 'backstage';
+/** Where the environment entities live in the catalog bucket. */
+const CATALOG_PREFIX = 'harmonix/environments/';
+
+/**
+ * Backstage, the developer portal, on ECS Fargate with Aurora PostgreSQL Serverless v2 (which
+ * pauses when idle), behind an internet-facing HTTPS load balancer with a WAF web ACL, optional
+ * sign-in at the load balancer, and the Harmonix environments in its catalog.
+ *
+ * Configuration follows Backstage's conventions: `POSTGRES_HOST`, `POSTGRES_PORT`,
+ * `POSTGRES_USER`, `POSTGRES_PASSWORD` for the `app-config.production.yaml` that
+ * `@backstage/create-app` writes, and `APP_CONFIG_*` for the base URLs, the backend secret and
+ * the catalog provider of the environments (`catalog.providers.awsS3.harmonixEnvironments`, read
+ * by `@backstage/plugin-catalog-backend-module-aws`).
+ */
+export class BackstageOnFargate extends Construct {
+  public readonly vpc: ec2.IVpc;
+  /** Customer-managed key of the database, secrets, logs, repository and catalog bucket. */
+  public readonly key: kms.Key;
+  public readonly database: rds.DatabaseCluster;
+  /** The repository the construct created, when the image is not given. */
+  public readonly repository?: ecr.Repository;
+  public readonly cluster: ecs.Cluster;
+  public readonly taskDefinition: ecs.FargateTaskDefinition;
+  public readonly service: ecs.FargateService;
+  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  /** The role Backstage runs as: it may assume the operations role of each added environment. */
+  public readonly taskRole: iam.Role;
+  /** Bucket of the catalog files the construct writes (the environments). */
+  public readonly catalogBucket: s3.Bucket;
+  /** The portal's URL. */
+  public readonly url: string;
+  private readonly container: ecs.ContainerDefinition;
+  private readonly environments = new Map<string, IHarmonixEnvironment>();
+  private readonly environmentOwner: string;
+
+  constructor(scope: Construct, id: string, props: BackstageOnFargateProps = {}) {
+    super(scope, id);
+    const retain = props.retainData ?? true;
+    const removalPolicy = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const stack = Stack.of(this);
+    this.environmentOwner = props.environmentOwner ?? 'group:default/platform';
+    const cpu = props.cpu ?? 1024;
+    const memoryLimitMiB = props.memoryLimitMiB ?? 2048;
+    validateFargateSize(this, cpu, memoryLimitMiB);
+    const minCount = validateIntegerRange(this, 'minCount', props.minCount ?? 1, 1, 100);
+    const maxCount = validateIntegerRange(this, 'maxCount', props.maxCount ?? Math.max(2, minCount), minCount, 100);
+    const desiredCount = validateIntegerRange(this, 'desiredCount', props.desiredCount ?? minCount, minCount, maxCount);
+    const minAcu = props.databaseMinCapacity ?? 0;
+    const maxAcu = props.databaseMaxCapacity ?? 2;
+    validateAuroraCapacity(this, 'databaseMinCapacity', minAcu, 'databaseMaxCapacity', maxAcu);
+    const backupDays = validateIntegerRange(this, 'backupRetentionDays', props.backupRetentionDays ?? 7, 7, 35);
+    const rotationDays = validateIntegerRange(this, 'databaseRotationDays', props.databaseRotationDays ?? 30, 1, 365);
+    const https = this.checkEntry(props);
+    tagPlatform(this, 'backstage');
+
+    this.key = new kms.Key(this, 'Key', {
+      description: 'harmonix-cdk Backstage: database, secrets, logs, images and catalog files',
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    allowServiceToUseKey(this.key, 'AllowCloudWatchLogsForBackstage', `logs.${stack.region}.amazonaws.com`, {
+      ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `${LOG_PREFIX}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+    });
+
+    this.vpc = props.vpc ?? createVpc(this, {
+      cidr: '10.10.0.0/16',
+      maxAzs: 2,
+      natGateways: 1,
+      natProvider: NatProviderType.GATEWAY,
+      flowLogDestination: FlowLogDestinationType.S3,
+      flowLogRetention: logs.RetentionDays.ONE_MONTH,
+      flowLogGroupName: `${LOG_PREFIX}/vpc-flow-logs`,
+      kmsKey: this.key,
+      removalPolicy,
+    });
+
+    this.database = createServerlessPostgres(this, 'Database', {
+      vpc: this.vpc,
+      key: this.key,
+      description: 'harmonix-cdk Backstage database: reached by its tasks and the rotation function',
+      adminUser: DB_USER,
+      minCapacity: minAcu,
+      maxCapacity: maxAcu,
+      backupDays,
+      retain,
+      reachedBy: 'Backstage\'s tasks and the rotation function',
+    });
+    // Tasks read the password when they start: rotation reaches them with their next start.
+    this.database.addRotationSingleUser({ automaticallyAfter: Duration.days(rotationDays), excludeCharacters: '"@/\\ \'' });
+
+    this.cluster = new ecs.Cluster(this, 'Cluster', { vpc: this.vpc, enableFargateCapacityProviders: true });
+    acceptFindings(this.cluster, {
+      id: 'AwsSolutions-ECS4',
+      reason: 'Container Insights bills per task metric; the portal\'s service metrics and logs are kept without it (turn it on through the cluster for production analysis).',
+    });
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: LOG_PREFIX, retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH, encryptionKey: this.key, removalPolicy,
+    });
+    this.taskRole = new iam.Role(this, 'TaskRole', {
+      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+      description: 'harmonix-cdk Backstage: assumes the operations role of each environment it shows, reads its catalog files',
+    });
+    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
+      cpu,
+      memoryLimitMiB,
+      taskRole: this.taskRole,
+      runtimePlatform: {
+        cpuArchitecture: props.cpuArchitecture ?? ecs.CpuArchitecture.ARM64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+      },
+    });
+    let image = props.image;
+    if (!image) {
+      this.repository = new ecr.Repository(this, 'Repository', {
+        imageScanOnPush: true,
+        encryption: ecr.RepositoryEncryption.KMS,
+        encryptionKey: this.key,
+        lifecycleRules: [{ description: 'Keep the 30 newest images', maxImageCount: 30 }],
+        removalPolicy,
+        emptyOnDelete: !retain,
+      });
+      image = ecs.ContainerImage.fromEcrRepository(this.repository, props.imageTag ?? 'latest');
+      acceptFindings(this.taskDefinition.obtainExecutionRole(), {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'ecr:GetAuthorizationToken, the sign-in to ECR before pulling the image, has no resource-level permissions; the pull itself is limited to the portal\'s repository.',
+      });
+    }
+
+    this.catalogBucket = new s3.Bucket(this, 'CatalogBucket', {
+      ...PRIVATE_BUCKET,
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.key,
+      bucketKeyEnabled: true,
+      versioned: true,
+      ...bucketRemoval(this, removalPolicy),
+    });
+    acceptFindings(this.catalogBucket, {
+      id: 'AwsSolutions-S1',
+      reason: 'The bucket holds the catalog files of the environments, written by this stack and read by Backstage; CloudTrail records who reads them.',
+    });
+    this.taskRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ReadEnvironmentCatalogFiles', actions: ['s3:GetObject'], resources: [this.catalogBucket.arnForObjects(`${CATALOG_PREFIX}*`)],
+    }));
+    this.taskRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ListEnvironmentCatalogFiles',
+      actions: ['s3:ListBucket'],
+      resources: [this.catalogBucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${CATALOG_PREFIX}*`] } },
+    }));
+    this.taskRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'DecryptCatalogFiles',
+      actions: ['kms:Decrypt'],
+      resources: [this.key.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` } },
+    }));
+    acceptFindings(this.taskRole, {
+      id: wildcardResourceFindingId(this.taskRole, this.catalogBucket.arnForObjects(`${CATALOG_PREFIX}*`)),
+      reason: 'The catalog files of the environments, one per environment, under one prefix of the portal\'s own bucket.',
+    });
+
+    const backendSecret = new secretsmanager.Secret(this, 'BackendSecret', {
+      description: 'harmonix-cdk Backstage: shared secret of the backend',
+      encryptionKey: this.key,
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      removalPolicy,
+    });
+    // backend.auth.keys is a list; its secret is written into it by reference, never in the template.
+    const authKeys = new secretsmanager.Secret(this, 'BackendAuthKeys', {
+      description: 'harmonix-cdk Backstage: backend.auth.keys, built from the backend secret',
+      encryptionKey: this.key,
+      secretStringValue: SecretValue.unsafePlainText(Fn.join('', ['[{"secret":"', backendSecret.secretValue.unsafeUnwrap(), '"}]'])),
+      removalPolicy,
+    });
+    for (const secret of [backendSecret, authKeys]) {
+      acceptFindings(secret, {
+        id: 'AwsSolutions-SMG4',
+        reason: 'The backend secret signs requests between Backstage\'s own plugins; a change applies when the tasks restart, so it is changed with a deployment, not on a schedule.',
+      });
+    }
+
+    const scheme = https ? 'https' : 'http';
+    const baseUrl = props.domainName ? `${scheme}://${props.domainName}` : undefined;
+    const secrets: Record<string, ecs.Secret> = {
+      POSTGRES_USER: ecs.Secret.fromSecretsManager(this.database.secret!, 'username'),
+      POSTGRES_PASSWORD: ecs.Secret.fromSecretsManager(this.database.secret!, 'password'),
+      APP_CONFIG_backend_auth_keys: ecs.Secret.fromSecretsManager(authKeys),
+    };
+    for (const [name, secret] of Object.entries(props.secrets ?? {})) secrets[name] = ecs.Secret.fromSecretsManager(secret);
+    this.container = this.taskDefinition.addContainer('backstage', {
+      image,
+      portMappings: [{ containerPort: PORT, name: 'http' }],
+      logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'backstage', mode: ecs.AwsLogDriverMode.NON_BLOCKING }),
+      user: '1000:1000',
+      environment: {
+        POSTGRES_HOST: this.database.clusterEndpoint.hostname,
+        POSTGRES_PORT: String(POSTGRES_PORT),
+        PGSSLMODE: 'require',
+        APP_CONFIG_catalog_providers_awsS3_harmonixEnvironments: Stack.of(this).toJsonString({
+          bucketName: this.catalogBucket.bucketName,
+          prefix: CATALOG_PREFIX,
+          region: stack.region,
+          schedule: { frequency: { minutes: 10 }, timeout: { minutes: 3 } },
+        }),
+        ...(baseUrl ? { APP_CONFIG_app_baseUrl: baseUrl, APP_CONFIG_backend_baseUrl: baseUrl } : {}),
+        ...props.environment,
+      },
+      secrets,
+    });
+    acceptFindings(this.taskDefinition, {
+      id: 'AwsSolutions-ECS2',
+      reason: 'Plain environment variables carry only the database host and port, base URLs and the catalog bucket; every secret reaches the container as an ECS secret.',
+    });
+
+    const serviceGroup = new ec2.SecurityGroup(this, 'ServiceSecurityGroup', { vpc: this.vpc, description: 'harmonix-cdk Backstage tasks', allowAllOutbound: true });
+    this.service = new ecs.FargateService(this, 'Service', {
+      cluster: this.cluster,
+      taskDefinition: this.taskDefinition,
+      desiredCount,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroups: [serviceGroup],
+      assignPublicIp: false,
+      circuitBreaker: { enable: true, rollback: true },
+      minHealthyPercent: 100,
+      enableExecuteCommand: props.enableExecuteCommand ?? false,
+      propagateTags: ecs.PropagatedTagSource.SERVICE,
+      capacityProviderStrategies: [{ capacityProvider: 'FARGATE', weight: 1 }],
+      healthCheckGracePeriod: Duration.minutes(3),
+    });
+    this.database.connections.allowFrom(serviceGroup, ec2.Port.tcp(POSTGRES_PORT), 'Backstage tasks');
+    this.service.autoScaleTaskCount({ minCapacity: minCount, maxCapacity: maxCount })
+      .scaleOnCpuUtilization('CpuScaling', { targetUtilizationPercent: 70 });
+
+    this.loadBalancer = createPortalEntry(this, props, { vpc: this.vpc, service: this.service, https, removalPolicy });
+    const url = baseUrl ?? `${scheme}://${this.loadBalancer.loadBalancerDnsName}`;
+    this.url = url;
+    if (!baseUrl) {
+      this.container.addEnvironment('APP_CONFIG_app_baseUrl', url);
+      this.container.addEnvironment('APP_CONFIG_backend_baseUrl', url);
+    }
+    new ssm.StringParameter(this, 'UrlParameter', { parameterName: '/harmonix/platform/backstage/url', stringValue: url, description: 'harmonix-cdk: URL of Backstage' });
+    new CfnOutput(this, 'Url', { value: url, description: 'URL of Backstage' });
+  }
+
+  /**
+   * Shows an environment in the portal: Backstage's task role may assume its operations role
+   * (and nothing else of it), and its catalog entity, derived from its descriptor, is written to
+   * the catalog bucket.
+   */
+  public addEnvironment(environment: IHarmonixEnvironment): void {
+    const name = environment.environmentName;
+    if (this.environments.has(name)) {
+      throw propError(this, `addEnvironment(${environment.node.path})`, `environment ${name} is added already (by ${this.environments.get(name)!.node.path}); add each environment once.`);
+    }
+    this.environments.set(name, environment);
+    this.taskRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: `AssumeOperationsRoleOf${name.replace(/[^A-Za-z0-9]/g, '')}`,
+      actions: ['sts:AssumeRole', 'sts:TagSession'],
+      resources: [environment.operationsRole.roleArn],
+    }));
+    this.writeCatalogFile(name, Stack.of(this).toJsonString(environmentEntity(environment.descriptor, this.environmentOwner)));
+  }
+
+  /** The names of the environments shown, in the order added. */
+  public get environmentNames(): string[] {
+    return [...this.environments.keys()];
+  }
+
+  /**
+   * Writes one catalog file with an S3 call at deployment (deploy-time values resolved), and
+   * deletes it with the stack; the call's function may put and delete that one object only.
+   */
+  private writeCatalogFile(name: string, body: string): void {
+    const key = `${CATALOG_PREFIX}${name}.json`;
+    const object = { Bucket: this.catalogBucket.bucketName, Key: key };
+    const file = new cr.AwsCustomResource(this, `CatalogFile-${name}`, {
+      onUpdate: {
+        service: 'S3',
+        action: 'putObject',
+        parameters: { ...object, Body: body, ContentType: 'application/json' },
+        physicalResourceId: cr.PhysicalResourceId.of(key),
+      },
+      onDelete: { service: 'S3', action: 'deleteObject', parameters: object },
+      policy: cr.AwsCustomResourcePolicy.fromStatements([
+        new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:DeleteObject'], resources: [this.catalogBucket.arnForObjects(key)] }),
+        new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Encrypt', 'kms:Decrypt'], resources: [this.key.keyArn] }),
+      ]),
+      installLatestAwsSdk: false,
+    });
+    void file;
+    acceptAwsCustomResourceProvider(Stack.of(this));
+  }
+
+  /** HTTPS (a certificate given or made for the domain) unless plain HTTP is explicitly allowed. */
+  private checkEntry(props: BackstageOnFargateProps): boolean {
+    if (props.domainName && !props.hostedZone && !props.certificate) {
+      throw propError(this, 'hostedZone', `is required with domainName ${props.domainName} when no certificate is given: the construct validates the certificate it creates in that zone and adds the alias record.`);
+    }
+    if (props.hostedZone && !props.domainName) {
+      throw propError(this, 'domainName', 'is required with hostedZone: name the portal\'s domain in that zone.');
+    }
+    const https = props.certificate !== undefined || props.hostedZone !== undefined;
+    if (!https && !props.allowInsecureHttp) {
+      throw propError(this, 'certificate', 'or `domainName` with `hostedZone` is required: the portal is served over HTTPS only (set `allowInsecureHttp: true` for a development portal over plain HTTP).');
+    }
+    if (!https && props.signIn && props.signIn.kind !== 'none') {
+      throw propError(this, 'signIn', 'needs HTTPS: the load balancer signs users in on an HTTPS listener only.');
+    }
+    (props.allowedCidrs ?? []).forEach((cidr, i) => validateCidr(this, `allowedCidrs[${i}]`, cidr, 0, 32));
+    return https;
+  }
+}
+
+/** aws-cdk-lib's function behind AwsCustomResource (one per stack), as aws-cdk-lib builds it. */
+function acceptAwsCustomResourceProvider(stack: Stack): void {
+  const provider = stack.node.tryFindChild(cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '').replace(/^/, 'AWS'));
+  acceptFindings(provider ?? stack, {
+    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    reason: 'aws-cdk-lib\'s function that makes the S3 calls writing the catalog files; it only needs to write its own logs.',
+  });
+}
+

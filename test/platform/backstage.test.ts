@@ -1,0 +1,212 @@
+import * as path from 'path';
+import {
+  DefaultNamespaceEntityPolicy, Entity, EntityPolicies, FieldFormatEntityPolicy, NoForeignRootFieldsEntityPolicy, resourceEntityV1alpha1Validator,
+  SchemaValidEntityPolicy,
+} from '@backstage/catalog-model';
+import { loadConfig } from '@backstage/config-loader';
+import { App, SecretValue, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { BackstageOnFargate, BackstageOnFargateProps, BackstageSignIn, HarmonixEnvironment, EcsEnvironment, ServerlessEnvironment } from '../../src';
+import { CERTIFICATE_ARN, testApp, TEST_ENV, baseProps } from '../fixtures/app';
+import { deployedDescriptor } from '../fixtures/app-environments';
+import { renderValue } from '../fixtures/iam';
+import { nagFindings } from '../fixtures/nag';
+
+const DEV = deployedDescriptor(s => new EcsEnvironment(s, 'Env', baseProps({ sharedLoadBalancer: { certificateArn: CERTIFICATE_ARN } })));
+const QA = deployedDescriptor(s => new ServerlessEnvironment(s, 'Env', baseProps({ environmentName: 'qa' })));
+
+/** A platform stack with Backstage on its domain, the dev and qa environments added by descriptor. */
+function platform(props: Partial<BackstageOnFargateProps> = {}, app: App = testApp(), synth = true) {
+  const stack = new Stack(app, 'Platform', { env: TEST_ENV });
+  const zone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z123EXAMPLE', zoneName: 'example.com' });
+  const backstage = new BackstageOnFargate(stack, 'Backstage', { domainName: 'backstage.example.com', hostedZone: zone, ...props });
+  backstage.addEnvironment(HarmonixEnvironment.fromDescriptorJson(stack, 'Dev', DEV));
+  backstage.addEnvironment(HarmonixEnvironment.fromDescriptorJson(stack, 'Qa', QA));
+  return { app, stack, backstage, template: synth ? Template.fromStack(stack) : undefined as unknown as Template };
+}
+
+describe('BackstageOnFargate', () => {
+  const { stack, backstage, template } = platform();
+
+  test('entry: HTTPS with TLS 1.2+ on a certificate for the domain, HTTP redirected, alias record, access logs', () => {
+    template.hasResourceProperties('AWS::CertificateManager::Certificate', { DomainName: 'backstage.example.com', ValidationMethod: 'DNS' });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Scheme: 'internet-facing', LoadBalancerAttributes: Match.arrayWith([{ Key: 'access_logs.s3.enabled', Value: 'true' }]),
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 443, Protocol: 'HTTPS', SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06', DefaultActions: [Match.objectLike({ Type: 'forward' })],
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 80, DefaultActions: [Match.objectLike({ Type: 'redirect', RedirectConfig: Match.objectLike({ Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' }) })],
+    });
+    template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'backstage.example.com.', Type: 'A' });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 7007, HealthCheckPath: '/.backstage/health/v1/readiness' });
+    expect(backstage.url).toBe('https://backstage.example.com');
+    template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/harmonix/platform/backstage/url', Value: 'https://backstage.example.com' });
+  });
+
+  test('WAF: the common, known-bad-inputs and IP reputation rule groups, on the load balancer', () => {
+    template.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'REGIONAL',
+      DefaultAction: { Allow: {} },
+      Rules: ['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesAmazonIpReputationList'].map((name, priority) => Match.objectLike({
+        Name: name, Priority: priority, Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: name } }, OverrideAction: { None: {} },
+      })),
+    });
+    template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', { ResourceArn: { Ref: stack.getLogicalId(backstage.loadBalancer.node.defaultChild as any) } });
+  });
+
+  test('database: Aurora PostgreSQL Serverless v2 that pauses, encrypted with the key, backups, protected, password rotated', () => {
+    template.hasResource('AWS::RDS::DBCluster', {
+      Properties: Match.objectLike({
+        Engine: 'aurora-postgresql',
+        ServerlessV2ScalingConfiguration: { MinCapacity: 0, MaxCapacity: 2 },
+        StorageEncrypted: true,
+        KmsKeyId: { 'Fn::GetAtt': [stack.getLogicalId(backstage.key.node.defaultChild as any), 'Arn'] },
+        BackupRetentionPeriod: 7,
+        DeletionProtection: true,
+      }),
+      DeletionPolicy: 'Snapshot',
+    });
+    template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', { RotationRules: { ScheduleExpression: 'rate(30 days)' } });
+  });
+
+  test('service: Fargate on Graviton, rollback, CPU scaling, Exec off; secrets by reference, no secret in plain text', () => {
+    const td = Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0].Properties;
+    expect(td.RuntimePlatform).toEqual({ CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' });
+    const container = td.ContainerDefinitions[0];
+    expect(container.Secrets.map((s: any) => s.Name).sort()).toEqual(['APP_CONFIG_backend_auth_keys', 'POSTGRES_PASSWORD', 'POSTGRES_USER']);
+    expect(JSON.stringify(container.Environment)).not.toMatch(/password|secret"/i);
+    template.hasResourceProperties('AWS::ECS::Service', {
+      EnableExecuteCommand: false, DeploymentConfiguration: Match.objectLike({ DeploymentCircuitBreaker: { Enable: true, Rollback: true } }),
+    });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({ PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' } }),
+    });
+    template.hasResourceProperties('AWS::ECR::Repository', { ImageScanningConfiguration: { ScanOnPush: true }, LifecyclePolicy: Match.anyValue() });
+    // The auth keys secret holds a reference to the generated secret, never a value.
+    const keys = Object.values(template.findResources('AWS::SecretsManager::Secret')).find((r: any) => /auth.keys/.test(r.Properties.Description))!;
+    expect(JSON.stringify(keys.Properties.SecretString)).toMatch(/\{\{resolve:secretsmanager:/);
+  });
+
+  test('the task role may assume exactly the operations role of each added environment', () => {
+    const ops = [DEV, QA].map(d => JSON.parse(d).operationsRoleArn);
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p: any) => p.Properties.Roles.some((r: any) => r.Ref === stack.getLogicalId(backstage.taskRole.node.defaultChild as any)))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    const assume = statements.filter((s: any) => [s.Action].flat().includes('sts:AssumeRole'));
+    expect(assume.map((s: any) => s.Resource).sort()).toEqual(ops.sort());
+    expect(backstage.environmentNames).toEqual(['dev', 'qa']);
+  });
+
+  test('the environments\' catalog files pass Backstage\'s own entity validators', async () => {
+    const files = Object.values(template.findResources('Custom::AWS')).map((r: any) => JSON.parse(renderValue(r.Properties.Create)));
+    expect(files.map(f => f.parameters.Key).sort()).toEqual(['harmonix/environments/dev.json', 'harmonix/environments/qa.json']);
+    const policy = EntityPolicies.allOf([
+      new DefaultNamespaceEntityPolicy(), new NoForeignRootFieldsEntityPolicy(), new FieldFormatEntityPolicy(), new SchemaValidEntityPolicy(),
+    ]);
+    for (const file of files) {
+      const entity = JSON.parse(file.parameters.Body) as Entity;
+      const checked = await policy.enforce(entity);
+      expect(await resourceEntityV1alpha1Validator.check(checked!)).toBe(true);
+      expect(entity).toMatchObject({ kind: 'Resource', spec: { type: 'aws-environment', owner: 'group:default/platform' } });
+    }
+    const dev = JSON.parse(files.find(f => f.parameters.Key.endsWith('dev.json')).parameters.Body);
+    expect(dev.metadata.annotations).toMatchObject({ 'harmonix.dev/account': '111111111111', 'harmonix.dev/stage': '1', 'harmonix.dev/require-approval': 'false' });
+  });
+
+  test('the container environment, fed to Backstage\'s config loader over the create-app configuration, resolves database, base URLs, backend secret and catalog provider', async () => {
+    const container = Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0].Properties.ContainerDefinitions[0];
+    const env: Record<string, string> = {};
+    for (const e of container.Environment) env[e.Name] = renderValue(e.Value, ref => (ref.endsWith('Endpoint.Address') ? 'backstage-db.cluster-abc.eu-west-1.rds.amazonaws.com' : `<${ref}>`));
+    // What ECS injects for each secret at task start.
+    Object.assign(env, { POSTGRES_USER: 'backstage', POSTGRES_PASSWORD: 'generated-password', APP_CONFIG_backend_auth_keys: '[{"secret":"generated-backend-secret"}]' });
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    try {
+      const { appConfigs } = await loadConfig({
+        configRoot: path.join(__dirname, '..', 'fixtures', 'backstage'),
+        configTargets: [{ path: path.join(__dirname, '..', 'fixtures', 'backstage', 'app-config.yaml') }, { path: path.join(__dirname, '..', 'fixtures', 'backstage', 'app-config.production.yaml') }],
+        experimentalEnvFunc: async name => process.env[name],
+      });
+      const { ConfigReader } = jest.requireActual('@backstage/config');
+      const config = ConfigReader.fromConfigs(appConfigs);
+      expect(config.getString('backend.database.client')).toBe('pg');
+      // Backstage reads the connection as a whole value: the production file's object wins.
+      expect(config.get('backend.database.connection')).toEqual({
+        host: 'backstage-db.cluster-abc.eu-west-1.rds.amazonaws.com', port: '5432', user: 'backstage', password: 'generated-password',
+      });
+      expect(config.getString('app.baseUrl')).toBe('https://backstage.example.com');
+      expect(config.getString('backend.baseUrl')).toBe('https://backstage.example.com');
+      expect(config.getConfigArray('backend.auth.keys')[0].getString('secret')).toBe('generated-backend-secret');
+      expect(config.getConfig('catalog.providers.awsS3.harmonixEnvironments').get()).toMatchObject({ prefix: 'harmonix/environments/', region: 'eu-west-1' });
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  test('cdk-nag AwsSolutionsChecks: zero unsuppressed errors and warnings', () => {
+    const { app } = platform({}, testApp(), false);
+    expect(nagFindings(app)).toEqual([]);
+  });
+});
+
+describe('BackstageOnFargate choices', () => {
+  test('sign-in at the load balancer with an OIDC provider, or a Cognito user pool', () => {
+    const oidc = platform({
+      certificate: acm.Certificate.fromCertificateArn(new Stack(), 'C', CERTIFICATE_ARN) as any,
+      hostedZone: undefined,
+      domainName: 'backstage.example.com',
+      signIn: BackstageSignIn.oidc({
+        issuer: 'https://idp.example.com',
+        authorizationEndpoint: 'https://idp.example.com/authorize',
+        tokenEndpoint: 'https://idp.example.com/token',
+        userInfoEndpoint: 'https://idp.example.com/userinfo',
+        clientId: 'backstage',
+        clientSecret: SecretValue.secretsManager('backstage/oidc'),
+      }),
+    });
+    oidc.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 443, DefaultActions: [Match.objectLike({ Type: 'authenticate-oidc', AuthenticateOidcConfig: Match.objectLike({ Issuer: 'https://idp.example.com', ClientId: 'backstage' }) }), Match.objectLike({ Type: 'forward' })],
+    });
+    const app = testApp();
+    const stack = new Stack(app, 'Platform', { env: TEST_ENV });
+    const userPool = cognito.UserPool.fromUserPoolId(stack, 'Pool', 'eu-west-1_abc');
+    const client = cognito.UserPoolClient.fromUserPoolClientId(stack, 'Client', 'client');
+    const domain = cognito.UserPoolDomain.fromDomainName(stack, 'Domain', 'backstage-login');
+    new BackstageOnFargate(stack, 'Backstage', {
+      certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', CERTIFICATE_ARN),
+      signIn: BackstageSignIn.cognito({ userPool, userPoolClient: client, userPoolDomain: domain }),
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 443, DefaultActions: [Match.objectLike({ Type: 'authenticate-cognito' }), Match.objectLike({ Type: 'forward' })],
+    });
+  });
+
+  test('a development portal over plain HTTP only when asked', () => {
+    const app = testApp();
+    const stack = new Stack(app, 'Platform', { env: TEST_ENV });
+    new BackstageOnFargate(stack, 'Backstage', { allowInsecureHttp: true, retainData: false, databaseMaxCapacity: 4 });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, Protocol: 'HTTP', DefaultActions: [Match.objectLike({ Type: 'forward' })] });
+    template.hasResource('AWS::RDS::DBCluster', { Properties: Match.objectLike({ DeletionProtection: false, ServerlessV2ScalingConfiguration: { MinCapacity: 0, MaxCapacity: 4 } }), DeletionPolicy: 'Delete' });
+  });
+
+  test.each([
+    ['a domain without zone or certificate', { hostedZone: undefined }, /invalid `hostedZone`: is required with domainName backstage.example.com when no certificate is given/],
+    ['minimum capacity above maximum', { databaseMinCapacity: 4, databaseMaxCapacity: 2 }, /invalid `databaseMaxCapacity`: 2 must be an Aurora capacity from 1 to 256 in steps of 0.5, not below databaseMinCapacity 4/],
+    ['a cpu/memory pair Fargate rejects', { cpu: 1024, memoryLimitMiB: 1024 }, /invalid `memoryLimitMiB`: Fargate does not run 1024 MiB with cpu 1024/],
+    ['plain HTTP without the flag', { hostedZone: undefined, domainName: undefined }, /invalid `certificate`: or `domainName` with `hostedZone` is required: the portal is served over HTTPS only/],
+  ])('refused: %s', (_case, props, message) => {
+    expect(() => platform(props as any)).toThrow(message);
+  });
+
+  test('refused: the same environment added twice', () => {
+    const { stack, backstage } = platform();
+    expect(() => backstage.addEnvironment(HarmonixEnvironment.fromDescriptorJson(stack, 'DevAgain', DEV)))
+      .toThrow(/Platform\/Backstage: invalid `addEnvironment\(Platform\/DevAgain\)`: environment dev is added already \(by Platform\/Dev\); add each environment once/);
+  });
+});
