@@ -7,7 +7,8 @@
  *   npx projen bench            (BENCH_RUNS=10 by default)
  */
 import { App, Stack } from 'aws-cdk-lib';
-import { EcsEnvironment, HarmonixEnvironmentBaseProps, NatProviderType, ServerlessEnvironment } from '../src';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import { BackstageOnFargate, EcsEnvironment, HarmonixEnvironmentBaseProps, NatProviderType, ServerlessEnvironment } from '../src';
 import { readAssembly } from '../src/cli/assembly';
 import { CostKind, estimateCost } from '../src/cli/cost/estimate';
 import { PRICE_TABLE_DATE, PRICE_TABLE_SOURCE } from '../src/cli/cost/prices';
@@ -31,6 +32,7 @@ const synth = (build: (stack: Stack) => void): Template => {
 };
 
 const cases: Array<[string, (stack: Stack) => void]> = [
+  ['BackstageOnFargate (new VPC)', s => new BackstageOnFargate(s, 'Backstage', { certificate: acm.Certificate.fromCertificateArn(s, 'Cert', certificateArn) })],
   ['ServerlessEnvironment (no VPC)', s => new ServerlessEnvironment(s, 'Env', props)],
   ['ServerlessEnvironment (VPC)', s => new ServerlessEnvironment(s, 'Env', { ...props, createVpc: true })],
   ['EcsEnvironment (defaults)', s => new EcsEnvironment(s, 'Env', props)],
@@ -61,6 +63,8 @@ const costCases: Array<[string, (stack: Stack) => void]> = [
   ['ECS, NAT instance, shared ALB', s => new EcsEnvironment(s, 'Env', { ...props, natProvider: NatProviderType.INSTANCE, sharedLoadBalancer })],
   ['ECS, 3 AZ, HA NAT, shared ALB, stage 3', s => new EcsEnvironment(s, 'Env', { ...props, stage: 3, maxAzs: 3, natGateways: 3, sharedLoadBalancer })],
   ['serverless, no VPC', s => new ServerlessEnvironment(s, 'Env', props)],
+  // The platform account's portal: its own VPC (one NAT gateway), HTTPS load balancer, one task, database paused.
+  ['Backstage (platform), defaults', s => new BackstageOnFargate(s, 'Backstage', { certificate: acm.Certificate.fromCertificateArn(s, 'Cert', certificateArn) })],
 ];
 // The same estimator as `harmonix cost` (src/cli/cost): one pricing code path.
 console.log(`\nidle cost per month (${env.region}, ${PRICE_TABLE_SOURCE}, table of ${PRICE_TABLE_DATE})`);

@@ -21,6 +21,7 @@ import {
   AccessLevel, AppBucket, AppDatabase, DescriptorDocument, EcsApplication, EcsEnvironment, HarmonixEnvironment, ServerlessApplication,
   ServerlessEnvironment,
 } from '../src';
+import { createPlatform } from './platform';
 
 const app = new App();
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
@@ -105,5 +106,8 @@ const shop = new ServerlessApplication(shopStack, 'Shop', {
   }],
 });
 shop.bind(new AppBucket(shopStack, 'Files', { environment: qa }), { access: AccessLevel.READ });
+
+// The platform account: Backstage showing both environments (examples/platform.ts).
+createPlatform(app);
 
 app.synth();

@@ -32,7 +32,7 @@ describe('the harmonix bin on the example app', () => {
     const run = harmonix('cost', outdir, '--json');
     expect([run.code, run.err]).toEqual([0, '']);
     const report = JSON.parse(run.out);
-    expect(report.stacks.map((s: any) => s.stack).sort()).toEqual(['HarmonixEcsDev', 'HarmonixOrdersDev', 'HarmonixServerlessQa', 'HarmonixShopQa']);
+    expect(report.stacks.map((s: any) => s.stack).sort()).toEqual(['HarmonixEcsDev', 'HarmonixOrdersDev', 'HarmonixPlatform', 'HarmonixServerlessQa', 'HarmonixShopQa']);
     const sum = report.stacks.reduce((total: number, s: any) => total + s.monthlyUsd, 0);
     expect(report.totalMonthlyUsd).toBeCloseTo(sum, 2);
     const ecs = report.stacks.find((s: any) => s.stack === 'HarmonixEcsDev');
@@ -57,15 +57,16 @@ describe('the harmonix bin on the example app', () => {
     expect(shown).toEqual([harmonix('cost', outdir).out.trimEnd(), harmonix('teardown', outdir).out.trimEnd()]);
   });
 
-  test('teardown lists exactly the resources the templates retain; only the app database\'s deletion protection blocks', () => {
+  test('teardown lists exactly the resources the templates retain; only the databases\' deletion protection blocks', () => {
     const run = harmonix('teardown', outdir, '--json');
     expect(run.code).toBe(0);
     const plan = JSON.parse(run.out);
     expect(plan.retained.map((i: any) => `${i.stack}/${i.logicalId}`).sort()).toEqual(retainedIn(outdir).sort());
     expect(plan.blockers.map((b: any) => `${b.stack}/${b.logicalId}: ${b.reason}`)).toEqual([
       'HarmonixOrdersDev/OrdersDbClusterD002D698: deletion protection is on: turn it off and deploy before destroying',
+      'HarmonixPlatform/BackstageDatabase42EA0AA1: deletion protection is on: turn it off and deploy before destroying',
     ]);
-    expect(plan.order).toHaveLength(4);
+    expect(plan.order).toHaveLength(5);
   });
 });
 

@@ -23,10 +23,10 @@ describe('examples/environments.ts', () => {
     });
   }, 120_000);
 
-  test('synthesizes one ECS and one serverless environment stack, and an app stack on each, imported', () => {
+  test('synthesizes one ECS and one serverless environment stack, an app stack on each, imported, and the platform stack', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
     const stacks = Object.entries<any>(manifest.artifacts).filter(([, a]) => a.type === 'aws:cloudformation:stack').map(([n]) => n);
-    expect(stacks.sort()).toEqual(['HarmonixEcsDev', 'HarmonixOrdersDev', 'HarmonixServerlessQa', 'HarmonixShopQa']);
+    expect(stacks.sort()).toEqual(['HarmonixEcsDev', 'HarmonixOrdersDev', 'HarmonixPlatform', 'HarmonixServerlessQa', 'HarmonixShopQa']);
     const ecs = JSON.parse(fs.readFileSync(path.join(outdir, 'HarmonixEcsDev.template.json'), 'utf8'));
     const types = Object.values<any>(ecs.Resources).map(r => r.Type);
     expect(types).toEqual(expect.arrayContaining(['AWS::ECS::Cluster', 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::SSM::Parameter']));
@@ -90,7 +90,7 @@ describe('examples/environments.ts', () => {
     const templates = fs.readdirSync(outdir).filter(f => f.endsWith('.template.json')).map(f => path.join(outdir, f));
     const lint = spawnSync(pythonTool('cfn-lint'), ['--format', 'json', ...templates], { encoding: 'utf8' });
     const findings: Array<{ Rule: { Id: string }; Message: string; Location: { Path: Array<string | number> } }> = JSON.parse(lint.stdout || '[]');
-    expect(templates.length).toBe(4);
+    expect(templates.length).toBe(5);
     const accepted = (f: typeof findings[number]) =>
       // aws-cdk-lib adds a DependsOn on a Lambda function's role that its GetAtt already implies.
       (f.Rule.Id === 'W3005' && /dependency already enforced by a 'GetAtt' at 'Resources\/.*\/Properties\/Role'/.test(f.Message))
@@ -102,18 +102,22 @@ describe('examples/environments.ts', () => {
 
   test('checkov finds nothing but the findings we accept, each for a reason', () => {
     const accepted: Array<[string, RegExp, string]> = [
-      ['CKV_AWS_116', /AWS::Lambda::Function\.(\w+AuditWriterFunction|CustomVpcRestrictDefaultSG|ShopapiFunction)/,
+      ['CKV_AWS_116', /AWS::Lambda::Function\.(\w+AuditWriterFunction|CustomVpcRestrictDefaultSG|ShopapiFunction|AWS679f53fac002430cb0da5b7982bd2287)/,
         'a dead-letter queue only serves asynchronous invocations; the audit writer and the app\'s API function are called synchronously, the provider by CloudFormation'],
-      ['CKV_AWS_117', /AWS::Lambda::Function\.(\w+AuditWriterFunction|CustomVpcRestrictDefaultSG|ShopapiFunction)/,
+      ['CKV_AWS_117', /AWS::Lambda::Function\.(\w+AuditWriterFunction|CustomVpcRestrictDefaultSG|ShopapiFunction|AWS679f53fac002430cb0da5b7982bd2287)/,
         'they reach only AWS APIs; a VPC would add a NAT hop and cost, no protection (apps that reach a database choose placeInVpc)'],
-      ['CKV_AWS_115', /AWS::Lambda::Function\.(\w+AuditWriterFunction|CustomVpcRestrictDefaultSG|ShopapiFunction)/,
+      ['CKV_AWS_115', /AWS::Lambda::Function\.(\w+AuditWriterFunction|CustomVpcRestrictDefaultSG|ShopapiFunction|AWS679f53fac002430cb0da5b7982bd2287)/,
         'reserved concurrency fails to deploy in new accounts, whose limit is 10 (apps set reservedConcurrency when they need it)'],
-      ['CKV_AWS_118', /AWS::RDS::DBInstance\.OrdersDbClusterWriter/,
+      ['CKV_AWS_118', /AWS::RDS::DBInstance\.(OrdersDbClusterWriter|BackstageDatabaseWriter)/,
         'enhanced monitoring runs an OS agent with a role carrying an AWS managed policy; a database that pauses when idle keeps the standard CloudWatch metrics'],
       ['CKV_AWS_18', /AWS::S3::Bucket\.\w*(AccessLogs|FlowLogBucket)/, 'buckets that only receive logs; logging their access would log the log writes'],
       ['CKV_AWS_21', /AWS::S3::Bucket\.\w*(AccessLogs|FlowLogBucket)/, 'log objects are written once and expire; versions would only add storage'],
-      ['CKV_AWS_65', /AWS::ECS::Cluster\.DevCluster/, 'Container Insights is off below stage 3 to keep non-production idle cost low'],
-      ['CKV_AWS_260', /AWS::EC2::SecurityGroup\.DevLoadBalancerSecurityGroup/, 'port 80 of the public load balancer only redirects to 443'],
+      ['CKV_AWS_65', /AWS::ECS::Cluster\.(DevCluster|BackstageCluster)/, 'Container Insights is off below stage 3 (and for the portal) to keep idle cost low'],
+      ['CKV_AWS_260', /AWS::EC2::SecurityGroup\.(DevLoadBalancerSecurityGroup|BackstageLoadBalancerSecurityGroup)/, 'port 80 of the public load balancers only redirects to 443'],
+      ['CKV_AWS_51', /AWS::ECR::Repository\.BackstageRepository/, 'the default tag "latest" moves with each build of the portal; pass imageTag to pin an image'],
+      ['CKV_AWS_18', /AWS::S3::Bucket\.BackstageCatalogBucket/, 'the bucket holds the catalog files this stack writes and Backstage reads; CloudTrail records who reads them'],
+      ['CKV_AWS_158', /AWS::Logs::LogGroup\.AWS679f53fac002430cb0da5b7982bd2287LogGroup/,
+        'the log group of aws-cdk-lib\'s function that writes the catalog files at deployment; it logs the S3 calls, no data'],
       ['CKV_AWS_111', /AWS::IAM::ManagedPolicy\.(Dev|Qa)AppBoundary/,
         'a permissions boundary grants nothing: it caps app roles, whose own policies name their resources (the calls it leaves open on * have no resource-level permissions)'],
     ];

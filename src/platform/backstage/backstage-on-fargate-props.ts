@@ -186,6 +186,11 @@ export interface BackstageOnFargateProps {
    */
   readonly secrets?: { [name: string]: secretsmanager.ISecret };
   /**
+   * Name of Backstage's task role, which the environments trust (their `operationsTrustedRoleArns`).
+   * @default "harmonix-backstage-task"
+   */
+  readonly taskRoleName?: string;
+  /**
    * Owner of the environments in the catalog (a Backstage entity reference).
    * @default "group:default/platform"
    */

@@ -128,6 +128,8 @@ export class BackstageOnFargate extends Construct {
       logGroupName: LOG_PREFIX, retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH, encryptionKey: this.key, removalPolicy,
     });
     this.taskRole = new iam.Role(this, 'TaskRole', {
+      // A stable name: the environments' operations roles trust it by ARN (operationsTrustedRoleArns).
+      roleName: props.taskRoleName ?? 'harmonix-backstage-task',
       assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
       description: 'harmonix-cdk Backstage: assumes the operations role of each environment it shows, reads its catalog files',
     });

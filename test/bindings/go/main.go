@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsecs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/jsii-runtime-go"
@@ -106,6 +107,26 @@ func main() {
 	})
 	shop.Bind(harmonixcdk.NewAppBucket(shopStack, jsii.String("Files"), &harmonixcdk.AppBucketProps{Environment: qa}),
 		&harmonixcdk.BindOptions{Access: harmonixcdk.AccessLevel_READ})
+
+	// The platform account: Backstage showing both environments (examples/platform.ts).
+	platformAccount := context(app, "platformAccount", "222222222222")
+	platformStack := awscdk.NewStack(app, jsii.String("HarmonixPlatform"), &awscdk.StackProps{
+		Env:         &awscdk.Environment{Account: jsii.String(platformAccount), Region: jsii.String(region)},
+		Description: jsii.String("harmonix-cdk example: the platform account, with Backstage"),
+	})
+	platformCertificateArn := context(app, "platformCertificateArn",
+		fmt.Sprintf("arn:aws:acm:%s:%s:certificate/11111111-2222-3333-4444-555555555555", region, platformAccount))
+	backstage := harmonixcdk.NewBackstageOnFargate(platformStack, jsii.String("Backstage"), &harmonixcdk.BackstageOnFargateProps{
+		DomainName:  jsii.String("backstage.example.com"),
+		Certificate: awscertificatemanager.Certificate_FromCertificateArn(platformStack, jsii.String("Certificate"), jsii.String(platformCertificateArn)),
+	})
+	for _, name := range []string{"dev", "qa"} {
+		text, err := os.ReadFile(filepath.Join("examples", "descriptors", name+".json"))
+		if err != nil {
+			panic(err)
+		}
+		backstage.AddEnvironment(harmonixcdk.HarmonixEnvironment_FromDescriptorJson(platformStack, jsii.String("Environment-"+name), jsii.String(string(text))))
+	}
 
 	app.Synth(nil)
 }

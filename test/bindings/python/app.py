@@ -2,6 +2,7 @@
 from pathlib import Path
 
 from aws_cdk import App, Environment, Stack
+from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_lambda as lambda_
 
@@ -10,6 +11,7 @@ from harmonix_cdk import (
     AppBucket,
     AppDatabase,
     AppFunctionOptions,
+    BackstageOnFargate,
     DescriptorDocument,
     EcsApplication,
     EcsEnvironment,
@@ -115,5 +117,25 @@ shop = ServerlessApplication(
     ],
 )
 shop.bind(AppBucket(shop_stack, "Files", environment=qa), access=AccessLevel.READ)
+
+# The platform account: Backstage showing both environments (examples/platform.ts).
+platform_env = Environment(account=context("platformAccount", "222222222222"), region=context("region", "eu-west-1"))
+platform_stack = Stack(
+    app, "HarmonixPlatform", env=platform_env, description="harmonix-cdk example: the platform account, with Backstage"
+)
+platform_certificate_arn = context(
+    "platformCertificateArn",
+    f"arn:aws:acm:{platform_env.region}:{platform_env.account}:certificate/11111111-2222-3333-4444-555555555555",
+)
+backstage = BackstageOnFargate(
+    platform_stack,
+    "Backstage",
+    domain_name="backstage.example.com",
+    certificate=acm.Certificate.from_certificate_arn(platform_stack, "Certificate", platform_certificate_arn),
+)
+for name in ["dev", "qa"]:
+    backstage.add_environment(
+        HarmonixEnvironment.from_descriptor_json(platform_stack, f"Environment-{name}", read_descriptor(f"{name}.json"))
+    )
 
 app.synth()

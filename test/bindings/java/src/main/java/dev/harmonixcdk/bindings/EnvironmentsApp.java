@@ -10,6 +10,7 @@ import dev.harmonixcdk.AccessLevel;
 import dev.harmonixcdk.AppBucket;
 import dev.harmonixcdk.AppDatabase;
 import dev.harmonixcdk.AppFunctionOptions;
+import dev.harmonixcdk.BackstageOnFargate;
 import dev.harmonixcdk.BindOptions;
 import dev.harmonixcdk.DescriptorDocument;
 import dev.harmonixcdk.EcsApplication;
@@ -24,6 +25,7 @@ import software.amazon.awscdk.App;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.certificatemanager.Certificate;
 import software.amazon.awscdk.services.ecs.ContainerImage;
 import software.amazon.awscdk.services.lambda.Code;
 
@@ -117,6 +119,26 @@ public final class EnvironmentsApp {
                 .build();
         shop.bind(AppBucket.Builder.create(shopStack, "Files").environment(qa).build(),
                 BindOptions.builder().access(AccessLevel.READ).build());
+
+        // The platform account: Backstage showing both environments (examples/platform.ts).
+        Environment platformEnv = Environment.builder()
+                .account(context(app, "platformAccount", "222222222222"))
+                .region(context(app, "region", "eu-west-1"))
+                .build();
+        Stack platformStack = new Stack(app, "HarmonixPlatform", StackProps.builder()
+                .env(platformEnv)
+                .description("harmonix-cdk example: the platform account, with Backstage")
+                .build());
+        String platformCertificateArn = context(app, "platformCertificateArn",
+                "arn:aws:acm:" + platformEnv.getRegion() + ":" + platformEnv.getAccount() + ":certificate/11111111-2222-3333-4444-555555555555");
+        BackstageOnFargate backstage = BackstageOnFargate.Builder.create(platformStack, "Backstage")
+                .domainName("backstage.example.com")
+                .certificate(Certificate.fromCertificateArn(platformStack, "Certificate", platformCertificateArn))
+                .build();
+        for (String name : List.of("dev", "qa")) {
+            backstage.addEnvironment(HarmonixEnvironment.fromDescriptorJson(platformStack, "Environment-" + name,
+                    Files.readString(Path.of("examples", "descriptors", name + ".json"), StandardCharsets.UTF_8)));
+        }
 
         app.synth();
     }
