@@ -138,11 +138,13 @@ describe('bad input: one sentence and a documented exit code', () => {
   });
 
   test('--help of each command shows examples and the exit codes', () => {
-    for (const command of ['cost', 'teardown']) {
-      const run = harmonix(command, '--help');
+    for (const command of [['cost'], ['teardown'], ['audit', 'record'], ['bootstrap-command']]) {
+      const run = harmonix(...command, '--help');
       expect(run.code).toBe(0);
-      expect(run.out).toMatch(/Examples:\n {2}harmonix/);
+      expect(run.out).toMatch(/Examples:\n {2}(harmonix|aws ssm)/);
       expect(run.out).toMatch(/3 {2}the input cannot be read/);
+      expect(run.out).toMatch(/5 {2}AWS could not be reached or refused/);
     }
+    expect(harmonix('--help').out).toMatch(/cost[\s\S]*teardown[\s\S]*audit[\s\S]*bootstrap-command/);
   });
 });
