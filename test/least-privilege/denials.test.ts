@@ -81,6 +81,8 @@ describe('the execution policies deny what app stacks must not do', () => {
       { action: 'secretsmanager:GetSecretValue', resource: `arn:aws:secretsmanager:eu-west-1:${account}:secret:DbSecret-AbCdEf`, context: DEV_TAG },
       { action: 'rds-db:connect', resource: `arn:aws:rds-db:eu-west-1:${account}:dbuser:cluster-ABC/orders`, context: {} },
       { action: 'kms:Decrypt', resource: e.descriptor.kmsKeyArn, context: {} },
+      // An image in the platform account's repository.
+      { action: 'ecr:BatchGetImage', resource: 'arn:aws:ecr:eu-west-1:222222222222:repository/shop/orders', context: {} },
     ];
     for (const request of allowed) {
       expect([request.action, await app(request)]).toEqual([request.action, 'Allowed']);

@@ -514,8 +514,10 @@ function boundaryRules(t: AppDeployTargets, arn: ArnOf, stack: Stack): Rule[] {
     {
       sid: 'PullImages',
       actions: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
-      resources: [arn('ecr', 'repository', '*')],
-      reason: 'Images of the platform\'s repositories, pulled by ECS task execution roles.',
+      // Images usually live in the platform account's repositories; their repository policies
+      // decide who may pull across accounts.
+      resources: [`arn:${stack.partition}:ecr:${stack.region}:*:repository/*`],
+      reason: 'Images pulled by ECS task execution roles, from this account or the platform account (whose repository policies decide who pulls).',
     },
   ];
 }
