@@ -6,11 +6,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
 import { BindOptions, IApplication, IAppResource } from './application';
-import { createLogBucket } from '../common/buckets';
+import { createLogBucket, deliverAccessLogsByBucketPolicy } from '../common/buckets';
 import { propError } from '../common/errors';
 import { appBucketName, appRolePath, appUrlParameterName } from '../common/naming';
 import { APP_TAG, ENVIRONMENT_TAG } from '../common/tags';
-import { validateAppName, validateVariableName } from '../common/validation';
+import { inAnotherAccountOrRegion, validateAppName, validateVariableName } from '../common/validation';
 import { EnvironmentKind, IHarmonixEnvironment } from '../contract/environment';
 
 /** How a data store of an app goes with its stack: the environment's data policy. */
@@ -32,8 +32,7 @@ export function checkAppPlacement(
       `environment ${env.environmentName} is a ${env.kind} environment; ${scope.constructor.name} deploys into ${kind} environments only.`);
   }
   const stack = Stack.of(scope);
-  const differs = (mine: string, theirs: string) => !Token.isUnresolved(mine) && !Token.isUnresolved(theirs) && mine !== theirs;
-  if (differs(stack.account, env.account) || differs(stack.region, env.region)) {
+  if (inAnotherAccountOrRegion(scope, env.account, env.region)) {
     throw propError(scope, 'environment',
       `environment ${env.environmentName} is in account ${env.account}, region ${env.region}; deploy the app from a stack there (this one is ${stack.account}, ${stack.region}).`);
   }
@@ -84,7 +83,8 @@ class RolePath implements IAspect {
   public visit(node: IConstruct): void {
     if (node instanceof iam.CfnRole) {
       node.path = node.path ?? this.path;
-    } else if (CfnResource.isCfnResource(node) && node.cfnResourceType === 'AWS::IAM::Role' && !(node instanceof iam.CfnRole)) {
+    } else if (CfnResource.isCfnResource(node) && node.cfnResourceType === 'AWS::IAM::Role') {
+      // Roles of aws-cdk-lib's custom resource providers are plain CfnResources.
       node.addPropertyOverride('Path', this.path);
     }
   }
@@ -164,16 +164,17 @@ const ACCESS_LOG_DAYS = 90;
  */
 export function appAccessLogBucket(scope: IConstruct, env: IHarmonixEnvironment): s3.IBucket {
   const stack = Stack.of(scope);
-  const id = 'HarmonixAppAccessLogs';
-  const existing = stack.node.tryFindChild(id) as s3.Bucket | undefined;
-  if (existing) return existing;
-  const bucket = createLogBucket(stack, id, {
+  const existing = stack.node.tryFindChild('HarmonixAppAccessLogs');
+  if (existing) return existing.node.findChild('Bucket') as s3.Bucket;
+  // The log bucket takes deliveries by its policy: the choice is the destination's to make.
+  const container = new Construct(stack, 'HarmonixAppAccessLogs');
+  deliverAccessLogsByBucketPolicy(container);
+  return createLogBucket(container, 'Bucket', {
     receives: 'load balancer and S3 server access logs of the apps in this stack',
     expirationDays: ACCESS_LOG_DAYS,
     removalPolicy: appDataRemovalPolicy(env),
+    bucketName: uniqueAppBucketName(container, env),
   });
-  (bucket.node.defaultChild as s3.CfnBucket).bucketName = uniqueAppBucketName(bucket, env);
-  return bucket;
 }
 
 /**
@@ -190,24 +191,4 @@ export function uniqueAppBucketName(scope: IConstruct, env: IHarmonixEnvironment
 export function bindingNameOf(scope: IConstruct, given: string | undefined): string {
   const name = given ?? scope.node.id.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[^A-Za-z0-9_]/g, '_').toUpperCase();
   return validateVariableName(scope, 'bindingName', name);
-}
-
-/**
- * Sends a bucket's server access logs to the stack's access-log bucket, allowed by that bucket's
- * policy for this source bucket only (not by an ACL, which the log bucket does not have).
- */
-export function logServerAccess(bucket: s3.Bucket, env: IHarmonixEnvironment): void {
-  const destination = appAccessLogBucket(bucket, env);
-  const prefix = `s3/${bucket.node.path}/`;
-  (bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = { destinationBucketName: destination.bucketName, logFilePrefix: prefix };
-  destination.addToResourcePolicy(new iam.PolicyStatement({
-    sid: `ServerAccessLogsOf${bucket.node.addr.slice(0, 12)}`,
-    principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
-    actions: ['s3:PutObject'],
-    resources: [destination.arnForObjects(`${prefix}*`)],
-    conditions: {
-      ArnLike: { 'aws:SourceArn': bucket.bucketArn },
-      StringEquals: { 'aws:SourceAccount': Stack.of(bucket).account },
-    },
-  }));
 }

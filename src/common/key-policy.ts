@@ -1,3 +1,4 @@
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 
@@ -16,4 +17,14 @@ export function allowServiceToUseKey(key: kms.IKey, sid: string, service: string
     resources: ['*'],
     conditions,
   }));
+}
+
+/** Lets CloudWatch Logs use the key only for the log groups whose names start with `prefix`. */
+export function allowLogsToUseKey(key: kms.IKey, sid: string, prefix: string): void {
+  const stack = Stack.of(key);
+  allowServiceToUseKey(key, sid, `logs.${stack.region}.amazonaws.com`, {
+    ArnLike: {
+      'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `${prefix}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+    },
+  });
 }

@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { propError } from './errors';
 
@@ -138,4 +138,11 @@ export function validateAuroraCapacity(scope: IConstruct, minProp: string, min: 
   if (!Token.isUnresolved(max) && (max < 1 || max > 256 || (max * 2) % 1 !== 0 || max < min)) {
     throw propError(scope, maxProp, `${max} must be an Aurora capacity from 1 to 256 in steps of 0.5, not below ${minProp} ${min}.`);
   }
+}
+
+/** True when the stack of `scope` is known to be in another account or region than the given ones. */
+export function inAnotherAccountOrRegion(scope: IConstruct, account: string, region: string): boolean {
+  const stack = Stack.of(scope);
+  const differs = (mine: string, theirs: string) => !Token.isUnresolved(mine) && !Token.isUnresolved(theirs) && mine !== theirs;
+  return differs(stack.account, account) || differs(stack.region, region);
 }

@@ -1,10 +1,9 @@
-import { Duration } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { bucketRemoval, PRIVATE_BUCKET } from '../../common/buckets';
+import { createDataBucket } from '../../common/buckets';
 import { acceptFindings, wildcardResourceFindingId } from '../../common/nag';
 import { IHarmonixEnvironment } from '../../contract/environment';
-import { appDataRemovalPolicy, bindingNameOf, environmentKey, logServerAccess, prepareAppStack, uniqueAppBucketName } from '../app-commons';
+import { appAccessLogBucket, appDataRemovalPolicy, bindingNameOf, environmentKey, prepareAppStack, uniqueAppBucketName } from '../app-commons';
 import { AccessLevel, IApplication, IAppResource } from '../application';
 import { grantExact, grantKeyVia, KEY_READ_ACTIONS, KEY_WRITE_ACTIONS } from '../grants';
 
@@ -46,20 +45,14 @@ export class AppBucket extends Construct implements IAppResource {
     this.environment = props.environment;
     this.bindingName = bindingNameOf(this, props.bindingName);
     prepareAppStack(this, props.environment);
-    this.bucket = new s3.Bucket(this, 'Bucket', {
+    this.bucket = createDataBucket(this, 'Bucket', {
       bucketName: uniqueAppBucketName(this, props.environment),
-      ...PRIVATE_BUCKET,
-      encryption: s3.BucketEncryption.KMS,
       encryptionKey: environmentKey(this, props.environment),
-      bucketKeyEnabled: true,
-      versioned: true,
-      lifecycleRules: [{
-        noncurrentVersionExpiration: Duration.days(props.noncurrentVersionExpirationDays ?? 30),
-        abortIncompleteMultipartUploadAfter: Duration.days(7),
-      }],
-      ...bucketRemoval(this, appDataRemovalPolicy(props.environment)),
+      removalPolicy: appDataRemovalPolicy(props.environment),
+      noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays ?? 30,
+      serverAccessLogsBucket: appAccessLogBucket(this, props.environment),
+      serverAccessLogsPrefix: `s3/${this.node.path}/Bucket/`,
     });
-    logServerAccess(this.bucket, props.environment);
   }
 
   public bindToApp(app: IApplication, access: AccessLevel, prefix: string): void {

@@ -1,4 +1,4 @@
-import { Duration, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -6,7 +6,7 @@ import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct, IConstruct } from 'constructs';
 import { propError } from '../../common/errors';
 import { ENVIRONMENT_TAG } from '../../common/tags';
-import { validateIntegerRange } from '../../common/validation';
+import { inAnotherAccountOrRegion, validateIntegerRange } from '../../common/validation';
 import { DescriptorReader } from '../descriptor-reader';
 
 /** The shared HTTPS load balancer of an ECS environment, as its descriptor records it. */
@@ -180,8 +180,7 @@ export class SharedLoadBalancerView implements ISharedLoadBalancer {
   /** A listener rule can only live in the load balancer's own account and region. */
   private checkSameAccountAndRegion(scope: Construct, where: string): void {
     const stack = Stack.of(scope);
-    const differs = (mine: string, theirs: string) => !Token.isUnresolved(mine) && !Token.isUnresolved(theirs) && mine !== theirs;
-    if (differs(stack.account, this.parts.account) || differs(stack.region, this.parts.region)) {
+    if (inAnotherAccountOrRegion(scope, this.parts.account, this.parts.region)) {
       throw propError(scope, `${where}.scope`,
         `the shared load balancer of environment ${this.parts.environmentName} is in account ${this.parts.account}, region ${this.parts.region}; `
         + `add the route from a stack of that account and region (this one is ${stack.account}, ${stack.region}).`);

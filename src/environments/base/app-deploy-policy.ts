@@ -1,7 +1,8 @@
 import { ArnFormat, Fn, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { acceptFindings, hasWildcard, wildcardResourceFindingId } from '../../common/nag';
+import { ENVIRONMENT_KEY_ACTIONS } from './environment-roles';
+import { acceptWildcardResources, checkExactActions } from '../../common/iam';
 import { appBoundaryName, appBucketNamePattern, appDeployPolicyName, appRolePath } from '../../common/naming';
 import { ENVIRONMENT_TAG } from '../../common/tags';
 import { IEcsRuntime } from '../../contract/runtimes/ecs';
@@ -36,6 +37,8 @@ interface Rule {
   readonly reason?: string;
 }
 
+/** Why a statement limited to the environment's tag stays within it. */
+const taggedReason = (env: string) => `Resources tagged harmonix:environment=${env} (CloudFormation tags every resource of an app stack so).`;
 const TAGGED = (env: string) => ({ StringEquals: { [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: env } });
 const TAGGING = (env: string) => ({ StringEquals: { [`aws:RequestTag/${ENVIRONMENT_TAG}`]: env } });
 /** Read-only calls that IAM authorizes against `*` only. */
@@ -134,7 +137,7 @@ export function createAppDeployPolicies(scope: Construct, t: AppDeployTargets): 
       managedPolicyName: appDeployPolicyName(env, part),
       description: `harmonix-cdk: what CloudFormation may do for app stacks of environment ${env}${part ? ` (${part})` : ''}`,
     });
-    addRules(policy, rules.filter(r => r.actions.length > 0));
+    addRules(policy, rules);
     return policy;
   });
   return { executionPolicies, boundary };
@@ -142,9 +145,7 @@ export function createAppDeployPolicies(scope: Construct, t: AppDeployTargets): 
 
 function addRules(policy: iam.ManagedPolicy, rules: Rule[]): void {
   for (const rule of rules) {
-    if (rule.actions.some(a => a.includes('*'))) {
-      throw new Error(`internal: ${rule.sid} names a wildcard action`);
-    }
+    checkExactActions(policy, rule.sid, rule.actions);
     policy.addStatements(new iam.PolicyStatement({
       sid: rule.sid,
       effect: rule.deny ? iam.Effect.DENY : iam.Effect.ALLOW,
@@ -152,12 +153,7 @@ function addRules(policy: iam.ManagedPolicy, rules: Rule[]): void {
       resources: rule.resources,
       conditions: rule.conditions,
     }));
-    for (const resource of rule.resources.filter(r => hasWildcard(policy, r))) {
-      if (!rule.reason) {
-        throw new Error(`internal: ${rule.sid} has the wildcard resource ${resource} without a reason`);
-      }
-      acceptFindings(policy, { id: wildcardResourceFindingId(policy, resource), reason: `${rule.sid}: ${rule.reason}` });
-    }
+    acceptWildcardResources(policy, rule.sid, rule.resources, rule.reason && `${rule.sid}: ${rule.reason}`);
   }
 }
 
@@ -166,7 +162,7 @@ type ArnOf = (service: string, resource: string, resourceName?: string, format?:
 /** Containers, load balancing and the network: scoped to the cluster, listener, VPC and tag. */
 function computeRules(t: AppDeployTargets, arn: ArnOf, env: string): Rule[] {
   const rules: Rule[] = [];
-  const tagged = `Resources tagged harmonix:environment=${env} (CloudFormation tags every resource of an app stack so).`;
+  const tagged = taggedReason(env);
   if (t.ecs) {
     const cluster = t.ecs.cluster.clusterName;
     rules.push(
@@ -242,7 +238,7 @@ function computeRules(t: AppDeployTargets, arn: ArnOf, env: string): Rule[] {
 /** Load balancers, target groups and security groups of apps: scoped by tag and VPC. */
 function networkRules(t: AppDeployTargets, arn: ArnOf, env: string): Rule[] {
   const rules: Rule[] = [];
-  const tagged = `Resources tagged harmonix:environment=${env} (CloudFormation tags every resource of an app stack so).`;
+  const tagged = taggedReason(env);
   rules.push(
     {
       sid: 'CreateTaggedLoadBalancing',
@@ -313,7 +309,7 @@ function networkRules(t: AppDeployTargets, arn: ArnOf, env: string): Rule[] {
 function functionRules(env: string, arn: ArnOf, stack: Stack): Rule[] {
   const { partition, region } = stack;
   const rules: Rule[] = [];
-  const tagged = `Resources tagged harmonix:environment=${env} (CloudFormation tags every resource of an app stack so).`;
+  const tagged = taggedReason(env);
   rules.push(
     {
       sid: 'CreateTaggedFunctions',
@@ -371,7 +367,7 @@ function functionRules(env: string, arn: ArnOf, stack: Stack): Rule[] {
 
 /** Logs, parameters, databases, secrets, buckets, queues and the environment key. */
 function dataRules(t: AppDeployTargets, arn: ArnOf, env: string, stack: Stack): Rule[] {
-  const tagged = `Resources tagged harmonix:environment=${env} (CloudFormation tags every resource of an app stack so).`;
+  const tagged = taggedReason(env);
   const logGroups = arn('logs', 'log-group', `${t.logGroupPrefix}*`, ArnFormat.COLON_RESOURCE_NAME);
   const assets = `arn:${stack.partition}:s3:::cdk-${t.cdkBootstrapQualifier}-assets-${stack.account}-${stack.region}/*`;
   const rules: Rule[] = [
@@ -480,7 +476,7 @@ function boundaryRules(t: AppDeployTargets, arn: ArnOf, stack: Stack): Rule[] {
     },
     {
       sid: 'UseTheEnvironmentKey',
-      actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+      actions: ENVIRONMENT_KEY_ACTIONS,
       resources: [t.kmsKeyArn],
     },
     {

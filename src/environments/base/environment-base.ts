@@ -1,4 +1,4 @@
-import { ArnFormat, CfnOutput, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -12,7 +12,7 @@ import { AuditWriter } from './audit-writer';
 import { ciTrusts, GithubCiTrust, GitlabCiTrust } from './ci-trust';
 import { createEnvironmentRole, EnvironmentGrant, grantBasePolicy, grantScoped } from './environment-roles';
 import { propError } from '../../common/errors';
-import { allowServiceToUseKey } from '../../common/key-policy';
+import { allowLogsToUseKey } from '../../common/key-policy';
 import { DEFAULT_BOOTSTRAP_QUALIFIER, descriptorParameterName, logGroupPrefix } from '../../common/naming';
 import { ENVIRONMENT_TAG, tagEnvironment } from '../../common/tags';
 import {
@@ -245,7 +245,8 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
       removalPolicy: this.dataRemovalPolicy,
     });
     this.kmsKey = this.key;
-    this.allowLogsToUseKey();
+    // CloudWatch Logs may use the key only for this environment's log groups.
+    allowLogsToUseKey(this.key, 'AllowCloudWatchLogsForEnvironmentLogGroups', this.logGroupPrefix);
 
     this.vpc = newVpc
       ? createVpc(this, { ...newVpc, flowLogGroupName: `${this.logGroupPrefix}vpc-flow-logs`, kmsKey: this.kmsKey, removalPolicy: this.dataRemovalPolicy })
@@ -405,17 +406,6 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
       flowLogRetention: props.flowLogRetention ?? logs.RetentionDays.ONE_MONTH,
       flowLogDestination: props.flowLogDestination ?? FlowLogDestinationType.S3,
     };
-  }
-
-  /** CloudWatch Logs may use the key only for this environment's log groups. */
-  private allowLogsToUseKey(): void {
-    allowServiceToUseKey(this.key, 'AllowCloudWatchLogsForEnvironmentLogGroups', `logs.${Stack.of(this).region}.amazonaws.com`, {
-      ArnLike: {
-        'kms:EncryptionContext:aws:logs:arn': Stack.of(this).formatArn({
-          service: 'logs', resource: 'log-group', resourceName: `${this.logGroupPrefix}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        }),
-      },
-    });
   }
 }
 

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { AUDIT_BY_ACTOR_INDEX } from './audit-table';
 import { webIdentityPrincipal, WebIdentityTrust } from './ci-trust';
-import { acceptFindings, hasWildcard, wildcardResourceFindingId } from '../../common/nag';
+import { acceptWildcardResources, checkExactActions } from '../../common/iam';
 import { bootstrapRoleName, environmentRoleName } from '../../common/naming';
 import { ENVIRONMENT_TAG } from '../../common/tags';
 
@@ -94,10 +94,7 @@ export function grantScoped(role: iam.Role, grant: EnvironmentGrant, environment
     throw new Error(`${role.node.path}: statement id ${grant.sid} is already used on this role; give each grant its own sid.`);
   }
   sids.add(grant.sid);
-  const wildAction = grant.actions.find(a => a.includes('*'));
-  if (wildAction) {
-    throw new Error(`${role.node.path}: statement ${grant.sid} names the wildcard action ${wildAction}; environment roles use exact actions.`);
-  }
+  checkExactActions(role, grant.sid, grant.actions);
   if (grant.resources.includes('*') && Object.keys(grant.conditions ?? {}).length === 0 && !grant.onlyTaggedResources) {
     throw new Error(`${role.node.path}: statement ${grant.sid} has the resource "*" without a condition; scope it with the service's condition keys.`);
   }
@@ -106,12 +103,7 @@ export function grantScoped(role: iam.Role, grant: EnvironmentGrant, environment
     statement.addCondition('StringEquals', { ...statement.conditions.StringEquals, [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: environmentName });
   }
   role.addToPrincipalPolicy(statement);
-  for (const resource of grant.resources.filter(r => hasWildcard(role, r))) {
-    if (!grant.wildcardReason) {
-      throw new Error(`${role.node.path}: statement ${grant.sid} has the wildcard resource ${resource} without a reason.`);
-    }
-    acceptFindings(role, { id: wildcardResourceFindingId(role, resource), reason: grant.wildcardReason });
-  }
+  acceptWildcardResources(role, grant.sid, grant.resources, grant.wildcardReason);
 }
 
 /** What the base policy of the environment roles refers to. */

@@ -1,4 +1,4 @@
-import { ArnFormat, CfnOutput, Duration, Fn, RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -15,10 +15,10 @@ import { Construct } from 'constructs';
 import { BACKSTAGE_PORT, createPortalEntry } from './backstage-entry';
 import { BackstageOnFargateProps } from './backstage-on-fargate-props';
 import { environmentEntity } from './environment-entity';
-import { bucketRemoval, PRIVATE_BUCKET } from '../../common/buckets';
+import { createDataBucket } from '../../common/buckets';
 import { propError } from '../../common/errors';
 import { validateFargateSize } from '../../common/fargate-sizes';
-import { allowServiceToUseKey } from '../../common/key-policy';
+import { allowLogsToUseKey } from '../../common/key-policy';
 import { acceptFindings, wildcardResourceFindingId } from '../../common/nag';
 import { createServerlessPostgres, POSTGRES_PORT } from '../../common/serverless-postgres';
 import { tagPlatform } from '../../common/tags';
@@ -89,9 +89,7 @@ export class BackstageOnFargate extends Construct {
       enableKeyRotation: true,
       removalPolicy,
     });
-    allowServiceToUseKey(this.key, 'AllowCloudWatchLogsForBackstage', `logs.${stack.region}.amazonaws.com`, {
-      ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `${LOG_PREFIX}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
-    });
+    allowLogsToUseKey(this.key, 'AllowCloudWatchLogsForBackstage', LOG_PREFIX);
 
     this.vpc = props.vpc ?? createVpc(this, {
       cidr: '10.10.0.0/16',
@@ -158,14 +156,7 @@ export class BackstageOnFargate extends Construct {
       });
     }
 
-    this.catalogBucket = new s3.Bucket(this, 'CatalogBucket', {
-      ...PRIVATE_BUCKET,
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: this.key,
-      bucketKeyEnabled: true,
-      versioned: true,
-      ...bucketRemoval(this, removalPolicy),
-    });
+    this.catalogBucket = createDataBucket(this, 'CatalogBucket', { encryptionKey: this.key, removalPolicy });
     acceptFindings(this.catalogBucket, {
       id: 'AwsSolutions-S1',
       reason: 'The bucket holds the catalog files of the environments, written by this stack and read by Backstage; CloudTrail records who reads them.',
@@ -304,7 +295,7 @@ export class BackstageOnFargate extends Construct {
   private writeCatalogFile(name: string, body: string): void {
     const key = `${CATALOG_PREFIX}${name}.json`;
     const object = { Bucket: this.catalogBucket.bucketName, Key: key };
-    const file = new cr.AwsCustomResource(this, `CatalogFile-${name}`, {
+    new cr.AwsCustomResource(this, `CatalogFile-${name}`, {
       onUpdate: {
         service: 'S3',
         action: 'putObject',
@@ -318,7 +309,6 @@ export class BackstageOnFargate extends Construct {
       ]),
       installLatestAwsSdk: false,
     });
-    void file;
     acceptAwsCustomResourceProvider(Stack.of(this));
   }
 
@@ -342,12 +332,24 @@ export class BackstageOnFargate extends Construct {
   }
 }
 
-/** aws-cdk-lib's function behind AwsCustomResource (one per stack), as aws-cdk-lib builds it. */
+/** Stacks whose AwsCustomResource provider carries its acceptance already. */
+const acceptedProviders = new WeakSet<Stack>();
+
+/**
+ * aws-cdk-lib builds the function behind AwsCustomResource (one per stack) with AWS's basic
+ * execution managed policy; its own statements are the exact ones each call asks for.
+ */
 function acceptAwsCustomResourceProvider(stack: Stack): void {
-  const provider = stack.node.tryFindChild(cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '').replace(/^/, 'AWS'));
-  acceptFindings(provider ?? stack, {
+  if (acceptedProviders.has(stack)) return;
+  const id = `AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`;
+  const provider = stack.node.tryFindChild(id);
+  if (!provider) {
+    throw new Error(`internal: aws-cdk-lib's AwsCustomResource provider ${id} was not found in ${stack.node.path}`);
+  }
+  acceptedProviders.add(stack);
+  acceptFindings(provider, {
     id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-    reason: 'aws-cdk-lib\'s function that makes the S3 calls writing the catalog files; it only needs to write its own logs.',
+    reason: 'aws-cdk-lib builds the function behind AwsCustomResource, which writes and deletes the catalog files at deployment, '
+      + 'with AWS\'s basic execution policy for its logs; the S3 and KMS calls it makes are limited by their own exact statements to the one catalog object and the key.',
   });
 }
-
