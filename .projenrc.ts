@@ -48,7 +48,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   // The `harmonix` command line (src/cli): its libraries are bundled, never in the public API.
   bin: { harmonix: 'bin/harmonix' },
-  bundledDeps: ['commander@^14.0.3', 'cli-table3@^0.6.5', '@smithy/signature-v4@^5.7.5', '@smithy/hash-node@^4', '@aws-sdk/credential-provider-node@^3.972.98'],
+  bundledDeps: ['commander@^14.0.3', 'cli-table3@^0.6.5', '@smithy/signature-v4@^5.7.5', '@smithy/hash-node@^4', '@aws-sdk/credential-provider-node@^3.972.98',
+    // GitlabRunner renders the runner's config.toml with a TOML library, never a string template.
+    'smol-toml@^1.4.2'],
 
   // jsii targets. The package tasks write dist/js, dist/python, dist/java, dist/go, dist/dotnet.
   publishToPypi: {

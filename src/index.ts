@@ -44,3 +44,10 @@ export type { AppSecretProps } from './apps/data/app-secret';
 export { BackstageOnFargate } from './platform/backstage/backstage-on-fargate';
 export { BackstageSignIn } from './platform/backstage/backstage-on-fargate-props';
 export type { BackstageOnFargateProps, CognitoSignInOptions, OidcSignInOptions } from './platform/backstage/backstage-on-fargate-props';
+
+// The platform account: CI runners.
+export { GitlabRunner } from './platform/gitlab-runner/gitlab-runner';
+export { FleetingPluginSource, GitlabRunnerExecutor, GitlabRunnerSource } from './platform/gitlab-runner/gitlab-runner-props';
+export type {
+  DockerAutoscalerOptions, DockerRunnerFleetOptions, GitlabRunnerProps, RunnerIdleSchedule,
+} from './platform/gitlab-runner/gitlab-runner-props';
