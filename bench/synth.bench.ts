@@ -8,7 +8,10 @@
  */
 import { App, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import { BackstageOnFargate, EcsEnvironment, HarmonixEnvironmentBaseProps, NatProviderType, ServerlessEnvironment } from '../src';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import {
+  BackstageOnFargate, EcsEnvironment, GitlabRunner, GitlabRunnerExecutor, HarmonixEnvironmentBaseProps, NatProviderType, ServerlessEnvironment,
+} from '../src';
 import { readAssembly } from '../src/cli/assembly';
 import { CostKind, estimateCost } from '../src/cli/cost/estimate';
 import { PRICE_TABLE_DATE, PRICE_TABLE_SOURCE } from '../src/cli/cost/prices';
@@ -38,7 +41,11 @@ const cases: Array<[string, (stack: Stack) => void]> = [
   ['EcsEnvironment (defaults)', s => new EcsEnvironment(s, 'Env', props)],
   ['EcsEnvironment (NAT instance)', s => new EcsEnvironment(s, 'Env', { ...props, natProvider: NatProviderType.INSTANCE })],
   ['EcsEnvironment (3 AZ, HA NAT, shared ALB)', s => new EcsEnvironment(s, 'Env', { ...props, maxAzs: 3, natGateways: 3, sharedLoadBalancer })],
+  ['GitlabRunner (docker-autoscaler, new VPC)', s => new GitlabRunner(s, 'Runner')],
+  ['GitlabRunner (docker, 2 warm on Spot)', s => new GitlabRunner(s, 'Runner', { executor: GitlabRunnerExecutor.docker({ minCapacity: 2, spot: true }) })],
 ];
+/** A VPC the platform already has (Backstage's, say): the runner then adds no NAT gateway of its own. */
+const sharedVpc = (s: Stack) => new ec2.Vpc(s, 'Shared', { maxAzs: 2, natGateways: 1 });
 
 console.log(`synth benchmark, ${runs} runs per case, Node ${process.version}`);
 console.log(['case'.padEnd(44), 'median ms', '   min ms', 'resources', '   bytes'].join('  '));
@@ -65,6 +72,11 @@ const costCases: Array<[string, (stack: Stack) => void]> = [
   ['serverless, no VPC', s => new ServerlessEnvironment(s, 'Env', props)],
   // The platform account's portal: its own VPC (one NAT gateway), HTTPS load balancer, one task, database paused.
   ['Backstage (platform), defaults', s => new BackstageOnFargate(s, 'Backstage', { certificate: acm.Certificate.fromCertificateArn(s, 'Cert', certificateArn) })],
+  // The runner fleet at zero jobs: what keeps running is its manager (and a new VPC's NAT gateway).
+  ['runner, autoscaler, own VPC', s => new GitlabRunner(s, 'Runner')],
+  ['runner, autoscaler, NAT instance', s => new GitlabRunner(s, 'Runner', { natProvider: NatProviderType.INSTANCE })],
+  ['runner, autoscaler, shared VPC (runner only)', s => { new GitlabRunner(s, 'Runner', { vpc: sharedVpc(s) }); }],
+  ['runner, docker, 2 warm Spot, shared VPC', s => { new GitlabRunner(s, 'Runner', { vpc: sharedVpc(s), executor: GitlabRunnerExecutor.docker({ minCapacity: 2, spot: true }) }); }],
 ];
 // The same estimator as `harmonix cost` (src/cli/cost): one pricing code path.
 console.log(`\nidle cost per month (${env.region}, ${PRICE_TABLE_SOURCE}, table of ${PRICE_TABLE_DATE})`);
@@ -72,7 +84,16 @@ for (const [name, build] of costCases) {
   const app = new App({ context });
   build(new Stack(app, 'Bench', { env }));
   const report = estimateCost(readAssembly(app.synth().directory));
-  const priced = report.stacks[0].lines.filter(l => l.kind === CostKind.PRICED && l.monthlyUsd > 0)
+  // A shared VPC is the platform's, not the runner's: its NAT gateway is left out of the runner's figure.
+  const own = (l: { logicalId: string }) => !l.logicalId.startsWith('Shared');
+  const lines = report.stacks[0].lines.filter(own);
+  const total = lines.reduce((sum, l) => sum + (l.kind === CostKind.PRICED ? l.monthlyUsd : 0), 0);
+  const idle = lines.filter(l => l.type === 'AWS::AutoScaling::AutoScalingGroup' && !l.logicalId.includes('('))
+    .map(l => `${l.logicalId.replace(/[0-9A-F]{8}$/, '')}: ${l.detail}`);
+  const priced = lines.filter(l => l.kind === CostKind.PRICED && l.monthlyUsd > 0)
     .map(l => `${l.detail.replace(/ \(.*\)$/, '')} $${l.monthlyUsd.toFixed(2)}`);
-  console.log(`${name.padEnd(40)} $${report.totalMonthlyUsd.toFixed(2).padStart(7)}   ${priced.join('; ')}`);
+  console.log(`${name.padEnd(44)} $${total.toFixed(2).padStart(7)}   ${priced.join('; ')}`);
+  if (idle.length > 0) {
+    console.log(`${''.padEnd(44)} at zero jobs: ${idle.join('; ')}`);
+  }
 }

@@ -515,7 +515,7 @@ export class GitlabRunner extends Construct {
       sid: 'ConnectToJobInstances',
       actions: ['ec2-instance-connect:SendSSHPublicKey'],
       resources: [stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' })],
-      conditions: { 'StringEquals': { 'ec2:ResourceTag/aws:autoscaling:groupName': groupName, 'ec2:osuser': 'ec2-user' } },
+      conditions: { StringEquals: { 'ec2:ResourceTag/aws:autoscaling:groupName': groupName, 'ec2:osuser': 'ec2-user' } },
       wildcardReason: `Instances of the job group ${groupName} only (tag condition), as ec2-user: their ids are not known before they start.`,
     });
   }

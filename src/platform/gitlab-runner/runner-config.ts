@@ -1,4 +1,6 @@
-import { stringify } from 'smol-toml';
+// smol-toml ships CommonJS beside ESM, but declares its types for ESM only: typed here as used.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const toml: { stringify(document: Record<string, unknown>): string } = require('smol-toml');
 
 /** One `[[runners.autoscaler.policy]]` entry, as GitLab documents its keys. */
 export interface AutoscalerPolicy {
@@ -130,5 +132,5 @@ export function runnerTemplate(settings: RunnerConfigSettings): Record<string, u
 
 /** Renders a configuration document as TOML. */
 export function renderToml(document: Record<string, unknown>): string {
-  return `${stringify(document)}\n`;
+  return `${toml.stringify(document)}\n`;
 }

@@ -25,7 +25,7 @@ export function shellQuote(value: string): string {
   if (Token.isUnresolved(value)) {
     return `'${value}'`;
   }
-  return `'${value.replace(/'/g, `'\\''`)}'`;
+  return `'${value.replace(/'/g, '\'\\\'\'')}'`;
 }
 
 const VARIABLE = /^[A-Z][A-Z0-9_]*$/;

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsecr"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsecs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/jsii-runtime-go"
@@ -108,11 +109,12 @@ func main() {
 	shop.Bind(harmonixcdk.NewAppBucket(shopStack, jsii.String("Files"), &harmonixcdk.AppBucketProps{Environment: qa}),
 		&harmonixcdk.BindOptions{Access: harmonixcdk.AccessLevel_READ})
 
-	// The platform account: Backstage showing both environments (examples/platform.ts).
+	// The platform account: Backstage showing both environments, and the GitLab runners that deploy
+	// into them (examples/platform.ts).
 	platformAccount := context(app, "platformAccount", "222222222222")
 	platformStack := awscdk.NewStack(app, jsii.String("HarmonixPlatform"), &awscdk.StackProps{
 		Env:         &awscdk.Environment{Account: jsii.String(platformAccount), Region: jsii.String(region)},
-		Description: jsii.String("harmonix-cdk example: the platform account, with Backstage"),
+		Description: jsii.String("harmonix-cdk example: the platform account, with Backstage and GitLab runners"),
 	})
 	platformCertificateArn := context(app, "platformCertificateArn",
 		fmt.Sprintf("arn:aws:acm:%s:%s:certificate/11111111-2222-3333-4444-555555555555", region, platformAccount))
@@ -120,12 +122,23 @@ func main() {
 		DomainName:  jsii.String("backstage.example.com"),
 		Certificate: awscertificatemanager.Certificate_FromCertificateArn(platformStack, jsii.String("Certificate"), jsii.String(platformCertificateArn)),
 	})
+	runner := harmonixcdk.NewGitlabRunner(platformStack, jsii.String("GitlabRunner"), &harmonixcdk.GitlabRunnerProps{
+		Vpc:  backstage.Vpc(),
+		Tags: jsii.Strings("harmonix"),
+	})
+	runner.AllowPushTo(awsecr.NewRepository(platformStack, jsii.String("OrdersRepository"), &awsecr.RepositoryProps{
+		RepositoryName:     jsii.String("orders"),
+		ImageScanOnPush:    jsii.Bool(true),
+		ImageTagMutability: awsecr.TagMutability_IMMUTABLE,
+	}))
 	for _, name := range []string{"dev", "qa"} {
 		text, err := os.ReadFile(filepath.Join("examples", "descriptors", name+".json"))
 		if err != nil {
 			panic(err)
 		}
-		backstage.AddEnvironment(harmonixcdk.HarmonixEnvironment_FromDescriptorJson(platformStack, jsii.String("Environment-"+name), jsii.String(string(text))))
+		environment := harmonixcdk.HarmonixEnvironment_FromDescriptorJson(platformStack, jsii.String("Environment-"+name), jsii.String(string(text)))
+		backstage.AddEnvironment(environment)
+		runner.AllowDeployTo(environment)
 	}
 
 	app.Synth(nil)

@@ -3,6 +3,7 @@ from pathlib import Path
 
 from aws_cdk import App, Environment, Stack
 from aws_cdk import aws_certificatemanager as acm
+from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_lambda as lambda_
 
@@ -15,6 +16,7 @@ from harmonix_cdk import (
     DescriptorDocument,
     EcsApplication,
     EcsEnvironment,
+    GitlabRunner,
     HarmonixEnvironment,
     ServerlessApplication,
     ServerlessEnvironment,
@@ -118,10 +120,11 @@ shop = ServerlessApplication(
 )
 shop.bind(AppBucket(shop_stack, "Files", environment=qa), access=AccessLevel.READ)
 
-# The platform account: Backstage showing both environments (examples/platform.ts).
+# The platform account: Backstage showing both environments, and the GitLab runners that deploy
+# into them (examples/platform.ts).
 platform_env = Environment(account=context("platformAccount", "222222222222"), region=context("region", "eu-west-1"))
 platform_stack = Stack(
-    app, "HarmonixPlatform", env=platform_env, description="harmonix-cdk example: the platform account, with Backstage"
+    app, "HarmonixPlatform", env=platform_env, description="harmonix-cdk example: the platform account, with Backstage and GitLab runners",
 )
 platform_certificate_arn = context(
     "platformCertificateArn",
@@ -133,9 +136,21 @@ backstage = BackstageOnFargate(
     domain_name="backstage.example.com",
     certificate=acm.Certificate.from_certificate_arn(platform_stack, "Certificate", platform_certificate_arn),
 )
-for name in ["dev", "qa"]:
-    backstage.add_environment(
-        HarmonixEnvironment.from_descriptor_json(platform_stack, f"Environment-{name}", read_descriptor(f"{name}.json"))
+runner = GitlabRunner(platform_stack, "GitlabRunner", vpc=backstage.vpc, tags=["harmonix"])
+runner.allow_push_to(
+    ecr.Repository(
+        platform_stack,
+        "OrdersRepository",
+        repository_name="orders",
+        image_scan_on_push=True,
+        image_tag_mutability=ecr.TagMutability.IMMUTABLE,
     )
+)
+for name in ["dev", "qa"]:
+    environment = HarmonixEnvironment.from_descriptor_json(
+        platform_stack, f"Environment-{name}", read_descriptor(f"{name}.json")
+    )
+    backstage.add_environment(environment)
+    runner.allow_deploy_to(environment)
 
 app.synth()

@@ -16,6 +16,7 @@ import dev.harmonixcdk.DescriptorDocument;
 import dev.harmonixcdk.EcsApplication;
 import dev.harmonixcdk.EcsEnvironment;
 import dev.harmonixcdk.EnvironmentDescriptor;
+import dev.harmonixcdk.GitlabRunner;
 import dev.harmonixcdk.HarmonixEnvironment;
 import dev.harmonixcdk.IHarmonixEnvironment;
 import dev.harmonixcdk.ServerlessApplication;
@@ -26,6 +27,8 @@ import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.certificatemanager.Certificate;
+import software.amazon.awscdk.services.ecr.Repository;
+import software.amazon.awscdk.services.ecr.TagMutability;
 import software.amazon.awscdk.services.ecs.ContainerImage;
 import software.amazon.awscdk.services.lambda.Code;
 
@@ -120,14 +123,15 @@ public final class EnvironmentsApp {
         shop.bind(AppBucket.Builder.create(shopStack, "Files").environment(qa).build(),
                 BindOptions.builder().access(AccessLevel.READ).build());
 
-        // The platform account: Backstage showing both environments (examples/platform.ts).
+        // The platform account: Backstage showing both environments, and the GitLab runners that
+        // deploy into them (examples/platform.ts).
         Environment platformEnv = Environment.builder()
                 .account(context(app, "platformAccount", "222222222222"))
                 .region(context(app, "region", "eu-west-1"))
                 .build();
         Stack platformStack = new Stack(app, "HarmonixPlatform", StackProps.builder()
                 .env(platformEnv)
-                .description("harmonix-cdk example: the platform account, with Backstage")
+                .description("harmonix-cdk example: the platform account, with Backstage and GitLab runners")
                 .build());
         String platformCertificateArn = context(app, "platformCertificateArn",
                 "arn:aws:acm:" + platformEnv.getRegion() + ":" + platformEnv.getAccount() + ":certificate/11111111-2222-3333-4444-555555555555");
@@ -135,9 +139,20 @@ public final class EnvironmentsApp {
                 .domainName("backstage.example.com")
                 .certificate(Certificate.fromCertificateArn(platformStack, "Certificate", platformCertificateArn))
                 .build();
+        GitlabRunner runner = GitlabRunner.Builder.create(platformStack, "GitlabRunner")
+                .vpc(backstage.getVpc())
+                .tags(List.of("harmonix"))
+                .build();
+        runner.allowPushTo(Repository.Builder.create(platformStack, "OrdersRepository")
+                .repositoryName("orders")
+                .imageScanOnPush(true)
+                .imageTagMutability(TagMutability.IMMUTABLE)
+                .build());
         for (String name : List.of("dev", "qa")) {
-            backstage.addEnvironment(HarmonixEnvironment.fromDescriptorJson(platformStack, "Environment-" + name,
-                    Files.readString(Path.of("examples", "descriptors", name + ".json"), StandardCharsets.UTF_8)));
+            IHarmonixEnvironment environment = HarmonixEnvironment.fromDescriptorJson(platformStack, "Environment-" + name,
+                    Files.readString(Path.of("examples", "descriptors", name + ".json"), StandardCharsets.UTF_8));
+            backstage.addEnvironment(environment);
+            runner.allowDeployTo(environment);
         }
 
         app.synth();
