@@ -46,6 +46,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Backstage's own config loader and catalog validators judge what BackstageOnFargate writes.
     '@backstage/config-loader@^1.11.5', '@backstage/catalog-model@^1.10.3'],
 
+  // EksEnvironment's namespaces and ingress classes are Kubernetes objects, applied by aws-eks-v2's
+  // kubectl handler; its kubectl comes from this layer (matching the default Kubernetes 1.35).
+  // A jsii library, so every binding depends on it (test/bindings builds the Java and Go
+  // packages that this machine's registries do not serve).
+  deps: ['@aws-cdk/lambda-layer-kubectl-v35@^2.2.2'],
+
   // The `harmonix` command line (src/cli): its libraries are bundled, never in the public API.
   bin: { harmonix: 'bin/harmonix' },
   bundledDeps: ['commander@^14.0.3', 'cli-table3@^0.6.5', '@smithy/signature-v4@^5.7.5', '@smithy/hash-node@^4', '@aws-sdk/credential-provider-node@^3.972.98',

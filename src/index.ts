@@ -10,6 +10,7 @@ export type {
   EcsRuntimeDescriptor, IEcsRuntime, ISharedLoadBalancer, SharedLoadBalancerDescriptor, SharedLoadBalancerRoute,
 } from './contract/runtimes/ecs';
 export type { IServerlessRuntime, ServerlessRuntimeDescriptor } from './contract/runtimes/serverless';
+export type { EksNamespaceDescriptor, EksRuntimeDescriptor, IEksNamespace, IEksRuntime } from './contract/runtimes/eks';
 export { HarmonixEnvironment } from './contract/harmonix-environment';
 
 // The environments of this library.
@@ -23,6 +24,10 @@ export type { EcsEnvironmentProps } from './environments/ecs/ecs-environment';
 export type { SharedLoadBalancerOptions } from './environments/ecs/shared-load-balancer';
 export { ServerlessEnvironment } from './environments/serverless/serverless-environment';
 export type { ServerlessEnvironmentProps } from './environments/serverless/serverless-environment';
+export { EksEnvironment } from './environments/eks/eks-environment';
+export type { EksEnvironmentProps } from './environments/eks/eks-environment';
+export { EksComputeType } from './environments/eks/eks-compute';
+export type { EksNodeGroupOptions } from './environments/eks/eks-compute';
 
 // Application constructs and the data apps bind: what generated repos deploy.
 export { AccessLevel } from './apps/application';

@@ -71,6 +71,15 @@ export class DescriptorReader {
     return read(new DescriptorReader(this.where, v as Record<string, unknown>, `${this.path}${key}.`));
   }
 
+  /** A required list of objects, each read by `read` (the list may be empty). */
+  public objs<T>(key: string, read: (reader: DescriptorReader) => T): T[] {
+    const v = this.doc[key];
+    if (!Array.isArray(v) || !v.every(isJsonObject)) {
+      this.fail(key, 'a list of objects');
+    }
+    return (v as Array<Record<string, unknown>>).map((item, i) => read(new DescriptorReader(this.where, item, `${this.path}${key}[${i}].`)));
+  }
+
   /** Throws the error for a field of this object. */
   public fail(key: string, expected: string): never {
     throw new Error(`${this.where}: the environment descriptor field \`${this.path}${key}\` must be ${expected}; read it again from ${DESCRIPTOR_PARAMETER_PREFIX}<name>.`);

@@ -1,8 +1,9 @@
-import { Token } from 'aws-cdk-lib';
+import { Token, Tokenization } from 'aws-cdk-lib';
 import { DescriptorReader, isJsonObject } from './descriptor-reader';
 import { EnvironmentKind, IHarmonixEnvironment } from './environment';
 import { describeNetwork, NetworkDescriptor, readNetwork } from './network';
 import { describeEcsRuntime, EcsRuntimeDescriptor, readEcsRuntime } from './runtimes/ecs';
+import { describeEksRuntime, EksNamespaceDescriptor, EksRuntimeDescriptor, readEksRuntime } from './runtimes/eks';
 import { describeServerlessRuntime, readServerlessRuntime, ServerlessRuntimeDescriptor } from './runtimes/serverless';
 import { descriptorParameterName } from '../common/naming';
 
@@ -80,17 +81,23 @@ export interface EnvironmentDescriptor {
    * @default - not a serverless environment
    */
   readonly serverless?: ServerlessRuntimeDescriptor;
+  /**
+   * The EKS runtime.
+   * @default - not an EKS environment (descriptors before schema 1.4 have no EKS kind)
+   */
+  readonly eks?: EksRuntimeDescriptor;
 }
 
 /** Major and minor version of the descriptor schema this library writes. */
-const SCHEMA = { major: 1, minor: 3 };
+const SCHEMA = { major: 1, minor: 4 };
 
 /** Which runtime slice each kind carries, and whether it needs a network. */
-const KIND_RUNTIMES: Record<EnvironmentKind, { readonly runtime: 'ecs' | 'serverless'; readonly needsNetwork: boolean }> = {
+const KIND_RUNTIMES: Record<EnvironmentKind, { readonly runtime: 'ecs' | 'serverless' | 'eks'; readonly needsNetwork: boolean }> = {
   [EnvironmentKind.ECS]: { runtime: 'ecs', needsNetwork: true },
   [EnvironmentKind.SERVERLESS]: { runtime: 'serverless', needsNetwork: false },
+  [EnvironmentKind.EKS]: { runtime: 'eks', needsNetwork: true },
 };
-const RUNTIME_SLICES = ['ecs', 'serverless'] as const;
+const RUNTIME_SLICES = ['ecs', 'serverless', 'eks'] as const;
 
 /**
  * Reading and writing environment descriptors, from every language.
@@ -186,13 +193,20 @@ export function readDescriptor(where: string, doc: unknown): EnvironmentDescript
     network: r.optObj('network', readNetwork),
     ecs: r.optObj('ecs', readEcsRuntime),
     serverless: r.optObj('serverless', readServerlessRuntime),
+    eks: r.optObj('eks', readEksRuntime),
   };
   checkRuntimeSlices(descriptor, (field, problem) => r.fail(field, problem));
   return descriptor;
 }
 
 /** What delivery needs to know about an environment, beyond its resources. */
-export type DeliverySettings = Pick<EnvironmentDescriptor, 'stage' | 'requireApproval' | 'description'>;
+export interface DeliverySettings extends Pick<EnvironmentDescriptor, 'stage' | 'requireApproval' | 'description'> {
+  /**
+   * The namespaces of an owned EKS environment, as a lazy value: they are added after its
+   * constructor, and the published descriptor holds all of them.
+   */
+  readonly eksNamespaces?: EksNamespaceDescriptor[];
+}
 
 /**
  * The descriptor of an environment, from its contract fields, its runtime views and its delivery
@@ -223,6 +237,7 @@ export function describeEnvironment(env: IHarmonixEnvironment, delivery: Deliver
     network: env.vpc && describeNetwork(env.vpc),
     ecs: env.ecs && describeEcsRuntime(env.ecs),
     serverless: env.serverless && describeServerlessRuntime(env.serverless),
+    eks: env.eks && describeEksRuntime(env.eks, delivery.eksNamespaces),
   };
   checkRuntimeSlices(descriptor, (field, problem) => {
     throw new Error(`${env.node.path}: a ${env.kind} environment's \`${field}\` must be ${problem}.`);
@@ -262,14 +277,19 @@ function checkSchemaVersion(where: string, r: DescriptorReader, version: unknown
   }
 }
 
-/** Every leaf of a descriptor as [OutputId, value]: lists joined with commas. */
-export function descriptorOutputs(descriptor: EnvironmentDescriptor): Array<[string, string]> {
+/**
+ * Every leaf of a descriptor as [OutputId, value]: lists of values joined with commas, lists of
+ * objects and lazy values (resolved at synthesis) as JSON text, written by `toJson`.
+ */
+export function descriptorOutputs(descriptor: EnvironmentDescriptor, toJson: (value: unknown) => string): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   const visit = (prefix: string, value: unknown): void => {
     if (value === undefined || value === null) {
       return;
     }
-    if (Array.isArray(value)) {
+    if (Tokenization.isResolvable(value) || (Array.isArray(value) && value.some(v => typeof v === 'object'))) {
+      out.push([prefix, toJson(value)]);
+    } else if (Array.isArray(value)) {
       out.push([prefix, value.map(v => String(v)).join(',')]);
     } else if (typeof value === 'object') {
       for (const [key, child] of Object.entries(value as object)) {

@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
 import type { EnvironmentDescriptor } from './descriptor';
 import type { IEcsRuntime } from './runtimes/ecs';
+import type { IEksRuntime } from './runtimes/eks';
 import type { IServerlessRuntime } from './runtimes/serverless';
 
 /**
@@ -16,6 +17,8 @@ export enum EnvironmentKind {
   ECS = 'ECS',
   /** Lambda functions and API Gateway APIs: the `serverless` runtime view. */
   SERVERLESS = 'SERVERLESS',
+  /** Kubernetes workloads on an EKS cluster, in application namespaces: the `eks` runtime view. */
+  EKS = 'EKS',
 }
 
 /**
@@ -74,6 +77,8 @@ export interface IHarmonixEnvironment extends IConstruct {
   readonly ecs?: IEcsRuntime;
   /** The serverless runtime, for a serverless environment. */
   readonly serverless?: IServerlessRuntime;
+  /** The EKS runtime, for an EKS environment. */
+  readonly eks?: IEksRuntime;
   /**
    * Its descriptor: everything above as ARNs and names, and what delivery needs to know (`stage`,
    * `requireApproval`, `description`). Values of an owned environment may be deploy-time tokens.

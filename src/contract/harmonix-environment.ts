@@ -7,6 +7,7 @@ import { EnvironmentDescriptor, parseDescriptor, readDescriptor } from './descri
 import { IHarmonixEnvironment } from './environment';
 import { importNetwork } from './network';
 import { importEcsRuntime } from './runtimes/ecs';
+import { importEksRuntime } from './runtimes/eks';
 import { importServerlessRuntime } from './runtimes/serverless';
 import { propError } from '../common/errors';
 import { descriptorParameterName } from '../common/naming';
@@ -83,6 +84,7 @@ class ImportedHarmonixEnvironment extends Construct {
       descriptorParameterName: descriptorParameterName(d.name),
       ecs: d.ecs && importEcsRuntime(this, d.ecs, { ...where, vpc: vpc! }),
       serverless: d.serverless && importServerlessRuntime(this, d.serverless, { ...where, kmsKey }),
+      eks: d.eks && importEksRuntime(this, d.eks, { vpc: vpc! }),
       descriptor: d,
     };
     Object.assign(this, members);

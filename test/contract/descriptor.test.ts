@@ -75,7 +75,7 @@ describe('the descriptor an environment publishes', () => {
     const policies = template.findResources('AWS::IAM::ManagedPolicy');
     const policyRef = (name: string) => `<${Object.keys(policies).find(id => policies[id].Properties.ManagedPolicyName === name)}>`;
     expect(raw).toMatchObject({
-      schemaVersion: '1.3',
+      schemaVersion: '1.4',
       name: 'dev',
       kind: 'ECS',
       account: '111111111111',
@@ -117,7 +117,7 @@ describe('the descriptor an environment publishes', () => {
     const outputs = template.findOutputs('*');
     const byName = (suffix: string) => Object.entries(outputs).find(([id]) => id.startsWith(`Qa${suffix}`))?.[1].Value;
     expect(byName('DescriptorParameterName')).toBe('/harmonix/environments/qa');
-    expect(byName('SchemaVersion')).toBe('1.3');
+    expect(byName('SchemaVersion')).toBe('1.4');
     expect(byName('Kind')).toBe('SERVERLESS');
     expect(byName('Stage')).toBe('2');
     expect(byName('RequireApproval')).toBe('false');
@@ -157,7 +157,7 @@ describe('schema evolution', () => {
   test('a descriptor of the first release (schema 1) is read, with the later fields at their defaults', () => {
     const stack = testStack();
     const dev = HarmonixEnvironment.fromDescriptorJson(stack, 'Dev', JSON.stringify(WAVE_ONE_ECS));
-    expect(dev.descriptor.schemaVersion).toBe('1.3');
+    expect(dev.descriptor.schemaVersion).toBe('1.4');
     expect(dev.descriptor.ecs?.defaultCapacityProvider).toBe('FARGATE');
     expect(dev.descriptor.retainData).toBe(true);
     expect(dev.retainData).toBe(true);
@@ -176,14 +176,14 @@ describe('schema evolution', () => {
       ecs: { ...WAVE_ONE_ECS.ecs, serviceConnectDefault: true },
     };
     const read = DescriptorDocument.parse(JSON.stringify(newer));
-    expect(read.schemaVersion).toBe('1.3');
+    expect(read.schemaVersion).toBe('1.4');
     expect(JSON.stringify(read)).not.toMatch(/costCenter|ipv6CidrBlock|serviceConnectDefault/);
     expect(read.ecs?.clusterName).toBe('harmonix-dev');
   });
 
   test('a newer major version is refused, naming both versions and the upgrade', () => {
     expect(() => DescriptorDocument.parse(JSON.stringify({ ...WAVE_ONE_ECS, schemaVersion: '2.0' }), 'dev.json'))
-      .toThrow('dev.json: the environment descriptor has schema version 2.0, but this version of harmonix-cdk reads schema 1.x (up to 1.3); upgrade harmonix-cdk to a release that reads schema 2.');
+      .toThrow('dev.json: the environment descriptor has schema version 2.0, but this version of harmonix-cdk reads schema 1.x (up to 1.4); upgrade harmonix-cdk to a release that reads schema 2.');
     expect(() => DescriptorDocument.parse(JSON.stringify({ ...WAVE_ONE_ECS, schemaVersion: 2 })))
       .toThrow(/field `schemaVersion` must be a version such as "1.1"/);
     expect(() => DescriptorDocument.parse(JSON.stringify({ ...WAVE_ONE_ECS, schemaVersion: '0.9' })))
@@ -200,7 +200,7 @@ describe('a descriptor that cannot be read gets one clear sentence', () => {
     ['not JSON', '{not json', /Workload\/E\d+: the environment descriptor is not JSON/],
     ['not an object', '[1]', /the environment descriptor must be a JSON object/],
     ['a missing field', { ...QA, kmsKeyArn: undefined }, /field `kmsKeyArn` must be a non-empty string; read it again from \/harmonix\/environments\/<name>/],
-    ['an unknown kind', { ...QA, kind: 'VM' }, /has kind VM, which this version of harmonix-cdk does not know \(it knows ECS, SERVERLESS\); upgrade harmonix-cdk/],
+    ['an unknown kind', { ...QA, kind: 'VM' }, /has kind VM, which this version of harmonix-cdk does not know \(it knows ECS, SERVERLESS, EKS\); upgrade harmonix-cdk/],
     ['no runtime slice', { ...QA, serverless: undefined }, /field `serverless` must be present for SERVERLESS environments/],
     ['another kind\'s slice', { ...QA, ecs: WAVE_ONE_ECS.ecs }, /field `ecs` must be absent for SERVERLESS environments/],
     ['an ECS environment without network', { ...WAVE_ONE_ECS, network: undefined }, /field `network` must be present for ECS environments/],

@@ -67,6 +67,7 @@ describe.each(ENVIRONMENT_CASES)('conformance: $name', ({ create }) => {
     expect(leaves(imported.descriptor)).toEqual(leaves(published));
     // The owned environment's own views agree with what it published.
     expect(Object.keys(leaves(env.descriptor)).sort()).toEqual(Object.keys(leaves(published)).sort());
-    expect([imported.kind, !!imported.ecs, !!imported.serverless, !!imported.vpc]).toEqual([env.kind, !!env.ecs, !!env.serverless, !!env.vpc]);
+    expect([imported.kind, !!imported.ecs, !!imported.serverless, !!imported.eks, !!imported.vpc])
+      .toEqual([env.kind, !!env.ecs, !!env.serverless, !!env.eks, !!env.vpc]);
   });
 });

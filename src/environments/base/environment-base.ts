@@ -1,4 +1,4 @@
-import { CfnOutput, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { CfnOutput, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -25,6 +25,7 @@ import {
 } from '../../contract/descriptor';
 import { EnvironmentKind, IHarmonixEnvironment } from '../../contract/environment';
 import { IEcsRuntime } from '../../contract/runtimes/ecs';
+import { describeEksNamespaces, EksNamespaceDescriptor, IEksRuntime } from '../../contract/runtimes/eks';
 import { IServerlessRuntime } from '../../contract/runtimes/serverless';
 
 /**
@@ -157,6 +158,11 @@ export interface EnvironmentRuntimes {
    * @default - none
    */
   readonly serverless?: IServerlessRuntime;
+  /**
+   * The EKS runtime.
+   * @default - none
+   */
+  readonly eks?: IEksRuntime;
 }
 
 /**
@@ -312,12 +318,20 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
     return this.runtimes?.serverless;
   }
 
+  /** The EKS runtime, for an EKS environment (set when the descriptor is published). */
+  public get eks(): IEksRuntime | undefined {
+    return this.runtimes?.eks;
+  }
+
   /** The descriptor document this environment publishes (values may be tokens). */
   public get descriptor(): EnvironmentDescriptor {
     if (!this.publishedDescriptor) {
       throw new Error(`${this.node.path}: the descriptor is published at the end of the environment's constructor; read it after construction.`);
     }
-    return this.publishedDescriptor;
+    const eks = this.runtimes?.eks;
+    // The published EKS namespaces are read at synthesis; here, the ones added so far.
+    return eks ? { ...this.publishedDescriptor, eks: { ...this.publishedDescriptor.eks!, namespaces: describeEksNamespaces(eks.namespaces) } }
+      : this.publishedDescriptor;
   }
 
   /**
@@ -353,7 +367,11 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
       ecs: runtimes.ecs,
       serverless: runtimes.serverless,
     });
-    const descriptor = describeEnvironment(this, this.delivery);
+    // An EKS environment's namespaces are added after its constructor: the published list is
+    // read at synthesis, so it holds every one of them.
+    const eks = runtimes.eks;
+    const eksNamespaces = eks && Lazy.any({ produce: () => describeEksNamespaces(eks.namespaces) }) as unknown as EksNamespaceDescriptor[];
+    const descriptor = describeEnvironment(this, { ...this.delivery, eksNamespaces });
     this.publishedDescriptor = descriptor;
     new ssm.StringParameter(this, 'Descriptor', {
       parameterName: this.descriptorParameterName,
@@ -365,7 +383,7 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
       value: this.descriptorParameterName,
       description: `SSM parameter holding the descriptor of environment ${this.environmentName}`,
     });
-    for (const [name, value] of descriptorOutputs(descriptor)) {
+    for (const [name, value] of descriptorOutputs(descriptor, v => Stack.of(this).toJsonString(v))) {
       new CfnOutput(this, name, { value, description: `Environment ${this.environmentName}: ${name}` });
     }
   }

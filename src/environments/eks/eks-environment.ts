@@ -1,0 +1,355 @@
+import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
+import { ArnFormat, Aws, CfnResource, Lazy, Stack, Tags, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eksl1 from 'aws-cdk-lib/aws-eks';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ComputeSettings, computeSettings, EksComputeType, EksNodeGroupOptions } from './eks-compute';
+import { createContainerLogging } from './container-logging';
+import { acceptClusterFindings } from './eks-acceptances';
+import { propError } from '../../common/errors';
+import { allowLogsToUseKey } from '../../common/key-policy';
+import { acceptFindings } from '../../common/nag';
+import { appRolePath, clusterName } from '../../common/naming';
+import { ENVIRONMENT_TAG } from '../../common/tags';
+import { validateCidr, validateRoleArn } from '../../common/validation';
+import { EnvironmentKind } from '../../contract/environment';
+import { IEksNamespace, IEksRuntime } from '../../contract/runtimes/eks';
+import { HarmonixEnvironmentBase, HarmonixEnvironmentBaseProps } from '../base/environment-base';
+
+/** The Kubernetes version of a new environment: the newest that aws-cdk-lib and EKS both offer, with a kubectl layer. */
+const DEFAULT_KUBERNETES_VERSION = '1.35';
+/** Minor versions the bundled kubectl (1.35) manages: Kubernetes supports kubectl one minor version either side. */
+const KUBECTL_MINOR = 35;
+/** Namespaces Kubernetes, EKS and the add-ons keep for themselves. */
+const RESERVED_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'amazon-cloudwatch'];
+/** A Kubernetes namespace name: an RFC 1123 DNS label. */
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+/** The service account of each application namespace that workloads run as. */
+const APP_SERVICE_ACCOUNT = 'app';
+const accessPolicy = (name: string) => `arn:${Aws.PARTITION}:eks::aws:cluster-access-policy/${name}`;
+
+/** Props of an EKS environment. */
+export interface EksEnvironmentProps extends HarmonixEnvironmentBaseProps {
+  /**
+   * Kubernetes version, `MAJOR.MINOR`. Versions more than one minor away from 1.35 need
+   * `kubectlLayer` from the matching `@aws-cdk/lambda-layer-kubectl-vNN`.
+   * @default "1.35"
+   */
+  readonly kubernetesVersion?: string;
+  /**
+   * The kubectl layer of the handler that applies namespaces and ingress classes.
+   * @default - kubectl 1.35 from `@aws-cdk/lambda-layer-kubectl-v35`
+   */
+  readonly kubectlLayer?: lambda.ILayerVersion;
+  /**
+   * What runs the pods.
+   * @default EksComputeType.AUTO_MODE
+   */
+  readonly computeType?: EksComputeType;
+  /**
+   * Auto Mode's built-in node pools to enable (`system`, `general-purpose`). Auto Mode only.
+   * @default ["system", "general-purpose"]
+   */
+  readonly autoModeNodePools?: string[];
+  /**
+   * The managed node group. MANAGED_NODE_GROUP only.
+   * @default - m7g.large (Graviton), 1 to 3 nodes, on demand
+   */
+  readonly nodeGroup?: EksNodeGroupOptions;
+  /**
+   * Reach the Kubernetes API only from inside the VPC.
+   * @default false: public and private endpoints
+   */
+  readonly endpointPrivateOnly?: boolean;
+  /**
+   * CIDR blocks that may reach the public endpoint.
+   * @default - any address (the API still requires IAM authentication and an access entry)
+   */
+  readonly endpointPublicCidrs?: string[];
+  /**
+   * Roles that get cluster admin (`AmazonEKSClusterAdminPolicy`), for break-glass operators.
+   * @default - none: only the environment's roles, scoped as documented, reach the cluster
+   */
+  readonly adminRoleArns?: string[];
+  /**
+   * Application namespaces to create with the environment (more with `addAppNamespace`).
+   * @default - none
+   */
+  readonly appNamespaces?: string[];
+  /**
+   * Retention of the control-plane and container logs.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * A runtime environment for Kubernetes workloads on Amazon EKS (`aws-eks-v2`), in a workload
+ * account: the shared environment base plus a cluster with secrets encrypted by the environment
+ * key, control-plane logging, EKS Auto Mode (or a managed Graviton node group), access through
+ * access entries only, application namespaces whose workloads get AWS permissions through EKS
+ * Pod Identity, internet-facing application load balancers for ingresses, and container logs in
+ * CloudWatch.
+ */
+export class EksEnvironment extends HarmonixEnvironmentBase {
+  /** The EKS cluster. */
+  public readonly cluster: eks.Cluster;
+  /** The Kubernetes version. */
+  public readonly kubernetesVersion: string;
+  /** Log group of the control plane (`/aws/eks/<cluster>/cluster`). */
+  public readonly controlPlaneLogGroup: logs.LogGroup;
+  private readonly appNamespaces = new Map<string, IEksNamespace>();
+  private readonly compute: ComputeSettings;
+
+  constructor(scope: Construct, id: string, props: EksEnvironmentProps) {
+    super(scope, id, props, { kind: EnvironmentKind.EKS, createVpc: true });
+    const vpc = this.vpc!;
+    const name = clusterName(this.environmentName);
+    this.kubernetesVersion = this.checkVersion(props);
+    this.compute = computeSettings(this, props);
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    const adminRoleArns = (props.adminRoleArns ?? []).map((arn, i) => validateRoleArn(this, `adminRoleArns[${i}]`, arn));
+
+    // EKS writes the control-plane log into this group: created first, with retention and the key.
+    const controlPlaneLogs = `/aws/eks/${name}/`;
+    allowLogsToUseKey(this.kmsKey, 'AllowCloudWatchLogsForControlPlane', controlPlaneLogs);
+    this.controlPlaneLogGroup = new logs.LogGroup(this, 'ControlPlaneLogs', {
+      logGroupName: `${controlPlaneLogs}cluster`, retention: logRetention, encryptionKey: this.kmsKey, removalPolicy: this.dataRemovalPolicy,
+    });
+
+    const autoMode = this.compute.type === EksComputeType.AUTO_MODE;
+    this.cluster = new eks.Cluster(this, 'Cluster', {
+      clusterName: name,
+      version: eks.KubernetesVersion.of(this.kubernetesVersion),
+      vpc,
+      vpcSubnets: [{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }],
+      endpointAccess: this.endpointAccess(props),
+      secretsEncryptionKey: this.kmsKey,
+      clusterLogging: [
+        eks.ClusterLoggingTypes.API, eks.ClusterLoggingTypes.AUDIT, eks.ClusterLoggingTypes.AUTHENTICATOR,
+        eks.ClusterLoggingTypes.CONTROLLER_MANAGER, eks.ClusterLoggingTypes.SCHEDULER,
+      ],
+      defaultCapacityType: autoMode ? eks.DefaultCapacityType.AUTOMODE : eks.DefaultCapacityType.NODEGROUP,
+      defaultCapacity: autoMode ? undefined : 0,
+      compute: autoMode ? { nodePools: this.compute.autoModeNodePools } : undefined,
+      // Nobody gets cluster admin for having created the cluster: access is by access entries only.
+      bootstrapClusterCreatorAdminPermissions: false,
+      kubectlProviderOptions: { kubectlLayer: props.kubectlLayer ?? new KubectlV35Layer(this, 'KubectlLayer') },
+      albController: autoMode ? undefined : { version: eks.AlbControllerVersion.V3_2_2 },
+      tags: { [ENVIRONMENT_TAG]: this.environmentName },
+    });
+    this.cluster.node.addDependency(this.controlPlaneLogGroup);
+    // aws-eks-v2 writes its kubectl barrier as a plain CfnResource, which tags do not reach.
+    const barrier = this.cluster.node.tryFindChild('KubectlReadyBarrier') as CfnResource | undefined;
+    barrier?.addPropertyOverride('Tags', { [ENVIRONMENT_TAG]: this.environmentName });
+    if (this.compute.nodeGroup) {
+      const g = this.compute.nodeGroup;
+      this.cluster.addNodegroupCapacity('Nodes', {
+        nodegroupName: `${name}-nodes`,
+        instanceTypes: g.instanceTypes,
+        minSize: g.minSize,
+        maxSize: g.maxSize,
+        desiredSize: g.desiredSize,
+        capacityType: g.capacityType,
+        amiType: g.amiType,
+        diskSize: g.diskSize,
+        subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      });
+    }
+    acceptClusterFindings(this.cluster, autoMode);
+    this.tagSubnetsForLoadBalancers(vpc);
+    if (autoMode) {
+      this.addAutoModeIngressClass();
+    }
+    createContainerLogging(this, {
+      cluster: this.cluster,
+      clusterName: name,
+      kmsKey: this.kmsKey,
+      retention: logRetention,
+      removalPolicy: this.dataRemovalPolicy,
+      podIdentityAgent: autoMode ? undefined : this.cluster.eksPodIdentityAgent,
+    });
+
+    this.grantAccess(adminRoleArns);
+    this.grantClusterPermissions(name);
+    const view = this.runtimeView();
+    this.publishDescriptor({ eks: view });
+    for (const namespace of props.appNamespaces ?? []) {
+      this.addAppNamespace(namespace);
+    }
+  }
+
+  /**
+   * Adds an application namespace: the namespace, its service account `app`, an IAM role for
+   * that service account (under the environment's role path, with its permissions boundary) and
+   * the EKS Pod Identity association that hands the role to the namespace's pods. The
+   * provisioning role may deploy into the namespace, the operations role operate it.
+   */
+  public addAppNamespace(name: string): IEksNamespace {
+    if (Token.isUnresolved(name) || !DNS_LABEL.test(name)) {
+      throw propError(this, 'addAppNamespace(name)',
+        `"${name}" is not a Kubernetes namespace name: use 1 to 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit (an RFC 1123 DNS label).`);
+    }
+    if (RESERVED_NAMESPACES.includes(name)) {
+      throw propError(this, 'addAppNamespace(name)', `"${name}" is kept by Kubernetes, EKS or an add-on; give the application a namespace of its own.`);
+    }
+    if (this.appNamespaces.has(name)) {
+      throw propError(this, 'addAppNamespace(name)', `namespace "${name}" was already added to environment ${this.environmentName}.`);
+    }
+    const scope = new Construct(this, `Namespace-${name}`);
+    const manifest = this.cluster.addManifest(`Namespace-${name}`, {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name, labels: { 'harmonix.dev/environment': this.environmentName, 'app.kubernetes.io/managed-by': 'harmonix-cdk' } },
+    }, {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: APP_SERVICE_ACCOUNT, namespace: name, labels: { 'app.kubernetes.io/managed-by': 'harmonix-cdk' } },
+    });
+    const role = new iam.Role(scope, 'Role', {
+      path: appRolePath(this.environmentName),
+      permissionsBoundary: this.appBoundary,
+      description: `harmonix-cdk environment ${this.environmentName}: AWS permissions of the pods of namespace ${name} (EKS Pod Identity)`,
+      assumedBy: new iam.PrincipalWithConditions(new iam.ServicePrincipal('pods.eks.amazonaws.com'), {
+        StringEquals: { 'aws:SourceAccount': this.account },
+        ArnEquals: { 'aws:SourceArn': this.cluster.clusterArn },
+      }).withSessionTags(),
+    });
+    const association = new eksl1.CfnPodIdentityAssociation(scope, 'PodIdentity', {
+      clusterName: this.cluster.clusterName,
+      namespace: name,
+      serviceAccount: APP_SERVICE_ACCOUNT,
+      roleArn: role.roleArn,
+    });
+    association.node.addDependency(manifest);
+    const namespace: IEksNamespace = { name, serviceAccountName: APP_SERVICE_ACCOUNT, role };
+    this.appNamespaces.set(name, namespace);
+    return namespace;
+  }
+
+  private checkVersion(props: EksEnvironmentProps): string {
+    const version = props.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
+    const match = /^1\.(\d{2})$/.exec(version);
+    if (!match) {
+      throw propError(this, 'kubernetesVersion', `"${version}" is not a Kubernetes version in the form MAJOR.MINOR, such as "${DEFAULT_KUBERNETES_VERSION}".`);
+    }
+    if (!props.kubectlLayer && Math.abs(Number(match[1]) - KUBECTL_MINOR) > 1) {
+      throw propError(this, 'kubernetesVersion',
+        `${version} is more than one minor version from the bundled kubectl 1.${KUBECTL_MINOR}; pass \`kubectlLayer\` from @aws-cdk/lambda-layer-kubectl-v${match[1]}.`);
+    }
+    return version;
+  }
+
+  private endpointAccess(props: EksEnvironmentProps): eks.EndpointAccess {
+    const cidrs = props.endpointPublicCidrs ?? [];
+    cidrs.forEach((cidr, i) => validateCidr(this, `endpointPublicCidrs[${i}]`, cidr, 0, 32));
+    if (props.endpointPrivateOnly) {
+      if (cidrs.length > 0) {
+        throw propError(this, 'endpointPublicCidrs', 'conflicts with endpointPrivateOnly: a private-only endpoint has no public address to restrict.');
+      }
+      return eks.EndpointAccess.PRIVATE;
+    }
+    if (cidrs.length > 0) {
+      return eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(...cidrs);
+    }
+    acceptFindings(this, {
+      id: 'AwsSolutions-EKS1',
+      reason: 'The public endpoint lets CI and operators reach the API; every call still needs IAM authentication and an access entry (endpointPublicCidrs narrows it, endpointPrivateOnly closes it).',
+    });
+    return eks.EndpointAccess.PUBLIC_AND_PRIVATE;
+  }
+
+  /** Load balancers for ingresses: internet-facing in the public subnets, internal in the private ones. */
+  private tagSubnetsForLoadBalancers(vpc: ec2.IVpc): void {
+    vpc.publicSubnets.forEach(s => Tags.of(s).add('kubernetes.io/role/elb', '1'));
+    vpc.privateSubnets.forEach(s => Tags.of(s).add('kubernetes.io/role/internal-elb', '1'));
+  }
+
+  /** Auto Mode's load balancing: the default ingress class `alb`, internet-facing application load balancers. */
+  private addAutoModeIngressClass(): void {
+    this.cluster.addManifest('IngressClass', {
+      apiVersion: 'eks.amazonaws.com/v1',
+      kind: 'IngressClassParams',
+      metadata: { name: 'alb' },
+      spec: { scheme: 'internet-facing' },
+    }, {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'IngressClass',
+      metadata: { name: 'alb', annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } },
+      spec: { controller: 'eks.amazonaws.com/alb', parameters: { apiGroup: 'eks.amazonaws.com', kind: 'IngressClassParams', name: 'alb' } },
+    });
+  }
+
+  /**
+   * Access entries, the only way in (no aws-auth ConfigMap, no creator admin): the provisioning
+   * role may edit the application namespaces only; the operations role may view the cluster and
+   * operate the application namespaces; the admin roles get cluster admin. (aws-eks-v2 adds one
+   * more: cluster admin for its kubectl handler, which applies the namespaces.)
+   */
+  private grantAccess(adminRoleArns: string[]): void {
+    const namespaces = () => [...this.appNamespaces.keys()];
+    const inNamespaces = (policy: string) => Lazy.any({
+      produce: () => namespaces().length === 0 ? undefined
+        : { policyArn: accessPolicy(policy), accessScope: { type: 'namespace', namespaces: namespaces() } },
+    });
+    const entry = (id: string, principalArn: string, policies: unknown[]) => new eksl1.CfnAccessEntry(this, id, {
+      clusterName: this.cluster.clusterName,
+      principalArn,
+      type: 'STANDARD',
+      accessPolicies: Lazy.any({ produce: () => policies.map(p => Stack.of(this).resolve(p)).filter(p => p !== undefined) }) as any,
+    }).node.addDependency(this.cluster);
+    entry('ProvisioningAccess', this.provisioningRole.roleArn, [inNamespaces('AmazonEKSEditPolicy')]);
+    entry('OperationsAccess', this.operationsRole.roleArn, [
+      { policyArn: accessPolicy('AmazonEKSViewPolicy'), accessScope: { type: 'cluster' } },
+      inNamespaces('AmazonEKSEditPolicy'),
+    ]);
+    adminRoleArns.forEach((arn, i) => entry(`AdminAccess${i}`, arn, [
+      { policyArn: accessPolicy('AmazonEKSClusterAdminPolicy'), accessScope: { type: 'cluster' } },
+    ]));
+  }
+
+  /** What the provisioning and operations roles may call on the cluster through AWS APIs. */
+  private grantClusterPermissions(name: string): void {
+    const stack = Stack.of(this);
+    const describe = { sid: 'DescribeCluster', actions: ['eks:DescribeCluster'], resources: [this.cluster.clusterArn] };
+    this.grantProvisioning(describe);
+    this.grantOperations(describe);
+    this.grantOperations({
+      sid: 'ReadClusterParts',
+      actions: ['eks:DescribeNodegroup', 'eks:DescribeAddon', 'eks:ListNodegroups', 'eks:ListAddons'],
+      resources: [
+        this.cluster.clusterArn,
+        stack.formatArn({ service: 'eks', resource: 'nodegroup', resourceName: `${name}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
+        stack.formatArn({ service: 'eks', resource: 'addon', resourceName: `${name}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
+      ],
+      wildcardReason: `The node groups and add-ons of this environment's cluster ${name} only.`,
+    });
+    this.grantOperations({
+      sid: 'ReadClusterLogs',
+      actions: ['logs:DescribeLogStreams', 'logs:GetLogEvents', 'logs:FilterLogEvents'],
+      resources: [
+        stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `/aws/eks/${name}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+        stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `/aws/containerinsights/${name}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+      ],
+      wildcardReason: `The control-plane and container log groups of this environment's cluster ${name}, and their streams.`,
+    });
+  }
+
+  /** The runtime view: its namespaces are the ones added so far, read when asked. */
+  private runtimeView(): IEksRuntime {
+    const namespaces = this.appNamespaces;
+    return {
+      cluster: this.cluster,
+      clusterArn: this.cluster.clusterArn,
+      kubernetesVersion: this.kubernetesVersion,
+      oidcIssuer: this.cluster.clusterOpenIdConnectIssuerUrl,
+      get namespaces() {
+        return [...namespaces.values()];
+      },
+    };
+  }
+}
