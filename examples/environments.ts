@@ -1,6 +1,7 @@
 /**
- * A workload account's environments: one ECS environment (with a shared HTTPS load balancer)
- * and one serverless environment, both trusting a pipeline role and a Backstage role; and two
+ * A workload account's environments: one ECS environment (with a shared HTTPS load balancer),
+ * one serverless environment and one EKS environment (Auto Mode, an app namespace), all
+ * trusting a pipeline role and a Backstage role; and two
  * apps' stacks that know their environment only by its deployed descriptor
  * (examples/descriptors/dev.json and qa.json, the values of /harmonix/environments/<name>), as
  * an app's own repository would: a container app with a database and a bucket on ECS, and
@@ -18,8 +19,8 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
-  AccessLevel, AppBucket, AppDatabase, DescriptorDocument, EcsApplication, EcsEnvironment, HarmonixEnvironment, ServerlessApplication,
-  ServerlessEnvironment,
+  AccessLevel, AppBucket, AppDatabase, DescriptorDocument, EcsApplication, EcsEnvironment, EksEnvironment, HarmonixEnvironment,
+  ServerlessApplication, ServerlessEnvironment,
 } from '../src';
 import { createPlatform } from './platform';
 
@@ -62,6 +63,20 @@ new ServerlessEnvironment(serverlessStack, 'Qa', {
   provisioningTrustedRoleArns: [pipelineRoleArn],
   operationsTrustedRoleArns: [backstageRoleArn],
   externalId,
+});
+
+const eksStack = new Stack(app, 'HarmonixEksStaging', {
+  env,
+  description: 'harmonix-cdk example: EKS environment "staging"',
+});
+new EksEnvironment(eksStack, 'Staging', {
+  environmentName: 'staging',
+  stage: 2,
+  description: 'Staging environment for Kubernetes apps',
+  provisioningTrustedRoleArns: [pipelineRoleArn],
+  operationsTrustedRoleArns: [backstageRoleArn],
+  externalId,
+  appNamespaces: ['orders'],
 });
 
 // Apps' stacks, each fed only its environment's descriptor (the value of its SSM parameter), as

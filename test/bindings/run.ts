@@ -55,6 +55,22 @@ const synthEnv = (outdir: string) => ({ ...process.env, CDK_OUTDIR: outdir, CDK_
 const pacmak = (run: Runner, target: string) =>
   run(path.join(root, 'node_modules', '.bin', 'jsii-pacmak'), ['--target', target]);
 
+/**
+ * jsii dependencies of the library whose Java and Go packages the registries of this machine do
+ * not serve (PyPI serves their Python packages): built here from their npm package, at the
+ * version installed, into a Maven repository layout (`<dir>/java`, a repository of pom.xml) and
+ * a Go module (`<dir>/go/<package>`, a `replace` of go.mod). Users get them from Maven Central
+ * and the Go module proxy, which serve them.
+ */
+const LOCAL_JSII_DEPENDENCIES = [{ npm: '@aws-cdk/lambda-layer-kubectl-v35', dir: 'kubectl-v35' }];
+const pacmakDependencies = (run: Runner, target: 'java' | 'go') => {
+  for (const dep of LOCAL_JSII_DEPENDENCIES) {
+    const outdir = path.join(work, dep.dir);
+    fs.rmSync(path.join(outdir, target), { recursive: true, force: true });
+    run(path.join(root, 'node_modules', '.bin', 'jsii-pacmak'), ['--target', target, '--outdir', outdir, path.join(root, 'node_modules', dep.npm)]);
+  }
+};
+
 const python: Language = {
   name: 'python',
   prepare(run) {
@@ -90,6 +106,7 @@ const python: Language = {
 const java: Language = {
   name: 'java',
   prepare(run) {
+    pacmakDependencies(run, 'java');
     pacmak(run, 'java');
     // Every build is version 0.0.0: drop the copy Maven cached from an earlier run, or the app
     // would be built against that one instead of dist/java.
@@ -111,6 +128,7 @@ const java: Language = {
 const go: Language = {
   name: 'go',
   prepare(run) {
+    pacmakDependencies(run, 'go');
     pacmak(run, 'go');
     const dir = path.join(bindings, 'go');
     run('go', ['mod', 'tidy'], { cwd: dir });

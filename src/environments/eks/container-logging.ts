@@ -84,7 +84,7 @@ export function createContainerLogging(scope: Construct, o: ContainerLoggingOpti
       agent: { config: { logs: { metrics_collected: { kubernetes: { enhanced_container_insights: false } } } } },
     }),
   });
-  addon.node.addDependency(o.cluster, ...groups);
+  addon.node.addDependency(...groups);
   if (o.podIdentityAgent) {
     addon.node.addDependency(o.podIdentityAgent);
   }

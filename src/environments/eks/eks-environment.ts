@@ -301,7 +301,7 @@ export class EksEnvironment extends HarmonixEnvironmentBase {
       principalArn,
       type: 'STANDARD',
       accessPolicies: Lazy.any({ produce: () => policies.map(p => Stack.of(this).resolve(p)).filter(p => p !== undefined) }) as any,
-    }).node.addDependency(this.cluster);
+    });
     entry('ProvisioningAccess', this.provisioningRole.roleArn, [inNamespaces('AmazonEKSEditPolicy')]);
     entry('OperationsAccess', this.operationsRole.roleArn, [
       { policyArn: accessPolicy('AmazonEKSViewPolicy'), accessScope: { type: 'cluster' } },

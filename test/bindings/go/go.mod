@@ -30,3 +30,6 @@ require (
 
 // The Go module jsii-pacmak generated from this checkout.
 replace github.com/harmonix-cdk/harmonix-cdk-go/harmonixcdk => ../../../dist/go/harmonixcdk
+
+// jsii dependencies that the Go module proxy serves but this machine's does not, built by run.ts.
+replace github.com/cdklabs/awscdk-kubectl-go/kubectlv35/v2 => ../../../.cdk-bindings/kubectl-v35/go/kubectlv35

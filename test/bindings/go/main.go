@@ -71,6 +71,20 @@ func main() {
 		ExternalId:                  jsii.String(externalID),
 	})
 
+	eksStack := awscdk.NewStack(app, jsii.String("HarmonixEksStaging"), &awscdk.StackProps{
+		Env:         env,
+		Description: jsii.String(`harmonix-cdk example: EKS environment "staging"`),
+	})
+	harmonixcdk.NewEksEnvironment(eksStack, jsii.String("Staging"), &harmonixcdk.EksEnvironmentProps{
+		EnvironmentName:             jsii.String("staging"),
+		Stage:                       jsii.Number(2),
+		Description:                 jsii.String("Staging environment for Kubernetes apps"),
+		ProvisioningTrustedRoleArns: jsii.Strings(pipelineRoleArn),
+		OperationsTrustedRoleArns:   jsii.Strings(backstageRoleArn),
+		ExternalId:                  jsii.String(externalID),
+		AppNamespaces:               jsii.Strings("orders"),
+	})
+
 	// Apps' stacks, each fed only its environment's descriptor (run from the repository root).
 	devDescriptor := readDescriptor("dev.json")
 	ordersStack := awscdk.NewStack(app, jsii.String("HarmonixOrdersDev"), &awscdk.StackProps{

@@ -16,6 +16,7 @@ from harmonix_cdk import (
     DescriptorDocument,
     EcsApplication,
     EcsEnvironment,
+    EksEnvironment,
     GitlabRunner,
     HarmonixEnvironment,
     ServerlessApplication,
@@ -64,6 +65,19 @@ ServerlessEnvironment(
     provisioning_trusted_role_arns=[pipeline_role_arn],
     operations_trusted_role_arns=[backstage_role_arn],
     external_id=external_id,
+)
+
+eks_stack = Stack(app, "HarmonixEksStaging", env=env, description='harmonix-cdk example: EKS environment "staging"')
+EksEnvironment(
+    eks_stack,
+    "Staging",
+    environment_name="staging",
+    stage=2,
+    description="Staging environment for Kubernetes apps",
+    provisioning_trusted_role_arns=[pipeline_role_arn],
+    operations_trusted_role_arns=[backstage_role_arn],
+    external_id=external_id,
+    app_namespaces=["orders"],
 )
 
 # Apps' stacks, each fed only its environment's descriptor (run from the repository root).

@@ -15,6 +15,7 @@ import dev.harmonixcdk.BindOptions;
 import dev.harmonixcdk.DescriptorDocument;
 import dev.harmonixcdk.EcsApplication;
 import dev.harmonixcdk.EcsEnvironment;
+import dev.harmonixcdk.EksEnvironment;
 import dev.harmonixcdk.EnvironmentDescriptor;
 import dev.harmonixcdk.GitlabRunner;
 import dev.harmonixcdk.HarmonixEnvironment;
@@ -83,6 +84,20 @@ public final class EnvironmentsApp {
                 .provisioningTrustedRoleArns(List.of(pipelineRoleArn))
                 .operationsTrustedRoleArns(List.of(backstageRoleArn))
                 .externalId(externalId)
+                .build();
+
+        Stack eksStack = new Stack(app, "HarmonixEksStaging", StackProps.builder()
+                .env(env)
+                .description("harmonix-cdk example: EKS environment \"staging\"")
+                .build());
+        EksEnvironment.Builder.create(eksStack, "Staging")
+                .environmentName("staging")
+                .stage(2)
+                .description("Staging environment for Kubernetes apps")
+                .provisioningTrustedRoleArns(List.of(pipelineRoleArn))
+                .operationsTrustedRoleArns(List.of(backstageRoleArn))
+                .externalId(externalId)
+                .appNamespaces(List.of("orders"))
                 .build();
 
         // Apps' stacks, each fed only its environment's descriptor (run from the repository root).
