@@ -10,7 +10,8 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import {
-  BackstageOnFargate, EcsEnvironment, GitlabRunner, GitlabRunnerExecutor, HarmonixEnvironmentBaseProps, NatProviderType, ServerlessEnvironment,
+  BackstageOnFargate, EcsEnvironment, EksComputeType, EksEnvironment, GitlabRunner, GitlabRunnerExecutor, HarmonixEnvironmentBaseProps, NatProviderType,
+  ServerlessEnvironment,
 } from '../src';
 import { readAssembly } from '../src/cli/assembly';
 import { CostKind, estimateCost } from '../src/cli/cost/estimate';
@@ -41,6 +42,10 @@ const cases: Array<[string, (stack: Stack) => void]> = [
   ['EcsEnvironment (defaults)', s => new EcsEnvironment(s, 'Env', props)],
   ['EcsEnvironment (NAT instance)', s => new EcsEnvironment(s, 'Env', { ...props, natProvider: NatProviderType.INSTANCE })],
   ['EcsEnvironment (3 AZ, HA NAT, shared ALB)', s => new EcsEnvironment(s, 'Env', { ...props, maxAzs: 3, natGateways: 3, sharedLoadBalancer })],
+  ['EksEnvironment (Auto Mode, 2 namespaces)', s => new EksEnvironment(s, 'Env', { ...props, appNamespaces: ['orders', 'shop'] })],
+  ['EksEnvironment (node group, 10 namespaces)', s => new EksEnvironment(s, 'Env', {
+    ...props, computeType: EksComputeType.MANAGED_NODE_GROUP, appNamespaces: Array.from({ length: 10 }, (_, i) => `app-${i}`),
+  })],
   ['GitlabRunner (docker-autoscaler, new VPC)', s => new GitlabRunner(s, 'Runner')],
   ['GitlabRunner (docker, 2 warm on Spot)', s => new GitlabRunner(s, 'Runner', { executor: GitlabRunnerExecutor.docker({ minCapacity: 2, spot: true }) })],
 ];
@@ -72,6 +77,13 @@ const costCases: Array<[string, (stack: Stack) => void]> = [
   ['ECS, NAT instance, shared ALB', s => new EcsEnvironment(s, 'Env', { ...props, natProvider: NatProviderType.INSTANCE, sharedLoadBalancer })],
   ['ECS, 3 AZ, HA NAT, shared ALB, stage 3', s => new EcsEnvironment(s, 'Env', { ...props, stage: 3, maxAzs: 3, natGateways: 3, sharedLoadBalancer })],
   ['serverless, no VPC', s => new ServerlessEnvironment(s, 'Env', props)],
+  // Auto Mode bills its nodes (EC2 plus the Auto Mode fee) while pods run: the add-ons' pods keep
+  // at least one small node up, which the figure cannot know at synth.
+  ['EKS, Auto Mode, NAT gateway', s => new EksEnvironment(s, 'Env', props)],
+  ['EKS, Auto Mode, NAT instance', s => new EksEnvironment(s, 'Env', { ...props, natProvider: NatProviderType.INSTANCE })],
+  ['EKS, 2 Graviton nodes, NAT instance', s => new EksEnvironment(s, 'Env', {
+    ...props, natProvider: NatProviderType.INSTANCE, computeType: EksComputeType.MANAGED_NODE_GROUP, nodeGroup: { minSize: 2 },
+  })],
   // The platform account's portal: its own VPC (one NAT gateway), HTTPS load balancer, one task, database paused.
   ['Backstage (platform), defaults', s => new BackstageOnFargate(s, 'Backstage', { certificate: acm.Certificate.fromCertificateArn(s, 'Cert', certificateArn) })],
   // The runner fleet at zero jobs: what keeps running is its manager (and a new VPC's NAT gateway).
@@ -88,7 +100,7 @@ for (const [name, build] of costCases) {
   const report = estimateCost(readAssembly(app.synth().directory));
   const lines = report.stacks[0].lines;
   const total = report.totalMonthlyUsd;
-  const idle = lines.filter(l => l.type === 'AWS::AutoScaling::AutoScalingGroup' && !l.logicalId.includes('('))
+  const idle = lines.filter(l => ['AWS::AutoScaling::AutoScalingGroup', 'AWS::EKS::Nodegroup'].includes(l.type) && !l.logicalId.includes('('))
     .concat(lines.filter(l => l.kind === CostKind.SPOT))
     .map(l => `${l.logicalId.replace(/[0-9A-F]{8}$/, '')}: ${l.detail}`);
   const priced = lines.filter(l => l.kind === CostKind.PRICED && l.monthlyUsd > 0)

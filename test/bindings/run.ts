@@ -57,19 +57,14 @@ const pacmak = (run: Runner, target: string) =>
 
 /**
  * jsii dependencies of the library whose Java and Go packages the registries of this machine do
- * not serve (PyPI serves their Python packages): built here from their npm package, at the
- * version installed, into a Maven repository layout (`<dir>/java`, a repository of pom.xml) and
- * a Go module (`<dir>/go/<package>`, a `replace` of go.mod). Users get them from Maven Central
- * and the Go module proxy, which serve them.
+ * not serve (PyPI serves their Python packages; Maven Central and the Go module proxy serve them
+ * to users). jsii-pacmak builds them from their npm package in the same run as the library, into
+ * dist/java beside it (the Maven repository of pom.xml) and dist/go (a `replace` of go.mod).
  */
-const LOCAL_JSII_DEPENDENCIES = [{ npm: '@aws-cdk/lambda-layer-kubectl-v35', dir: 'kubectl-v35' }];
-const pacmakDependencies = (run: Runner, target: 'java' | 'go') => {
-  for (const dep of LOCAL_JSII_DEPENDENCIES) {
-    const outdir = path.join(work, dep.dir);
-    fs.rmSync(path.join(outdir, target), { recursive: true, force: true });
-    run(path.join(root, 'node_modules', '.bin', 'jsii-pacmak'), ['--target', target, '--outdir', outdir, path.join(root, 'node_modules', dep.npm)]);
-  }
-};
+const LOCAL_JSII_DEPENDENCIES = ['@aws-cdk/lambda-layer-kubectl-v35'];
+const pacmakWithDependencies = (run: Runner, target: 'java' | 'go') =>
+  run(path.join(root, 'node_modules', '.bin', 'jsii-pacmak'), ['--target', target, '--outdir', 'dist', '.',
+    ...LOCAL_JSII_DEPENDENCIES.map(dep => path.join('node_modules', dep))]);
 
 const python: Language = {
   name: 'python',
@@ -106,8 +101,7 @@ const python: Language = {
 const java: Language = {
   name: 'java',
   prepare(run) {
-    pacmakDependencies(run, 'java');
-    pacmak(run, 'java');
+    pacmakWithDependencies(run, 'java');
     // Every build is version 0.0.0: drop the copy Maven cached from an earlier run, or the app
     // would be built against that one instead of dist/java.
     run('mvn', ['-B', '-q', '-f', path.join(bindings, 'java', 'pom.xml'), 'dependency:purge-local-repository',
@@ -128,8 +122,7 @@ const java: Language = {
 const go: Language = {
   name: 'go',
   prepare(run) {
-    pacmakDependencies(run, 'go');
-    pacmak(run, 'go');
+    pacmakWithDependencies(run, 'go');
     const dir = path.join(bindings, 'go');
     run('go', ['mod', 'tidy'], { cwd: dir });
     run('go', ['vet', '.'], { cwd: dir });

@@ -56,6 +56,11 @@ const PRICED: Array<[string, Record<string, unknown>, number]> = [
   ['ZeroAsg', { Type: 'AWS::AutoScaling::AutoScalingGroup', Properties: { MinSize: '0', MaxSize: '10', LaunchTemplate: { LaunchTemplateId: { Ref: 'Template' } } } }, 0],
   ['Volume', { Type: 'AWS::EC2::Volume', Properties: { Size: 100, VolumeType: 'gp2' } }, 100 * p.ebsGbMonthly.gp2],
   ['Eks', { Type: 'AWS::EKS::Cluster', Properties: {} }, month(p.eksClusterHourly)],
+  ['Nodes', { Type: 'AWS::EKS::Nodegroup', Properties: { InstanceTypes: ['m7g.large'], ScalingConfig: { MinSize: 2, DesiredSize: 2, MaxSize: 4 }, DiskSize: 40 } },
+    2 * month(p.ec2Hourly['m7g.large']) + 2 * 40 * p.ebsGbMonthly.gp3],
+  ['SpotNodes', { Type: 'AWS::EKS::Nodegroup', Properties: { InstanceTypes: ['m7g.large'], CapacityType: 'SPOT', ScalingConfig: { MinSize: 1, DesiredSize: 1 } } },
+    20 * p.ebsGbMonthly.gp3],
+  ['NoNodes', { Type: 'AWS::EKS::Nodegroup', Properties: { InstanceTypes: ['m7g.large'], ScalingConfig: { MinSize: 0, DesiredSize: 0 } } }, 0],
   ['Endpoint', { Type: 'AWS::EC2::VPCEndpoint', Properties: { VpcEndpointType: 'Interface', SubnetIds: ['a', 'b', 'c'] } }, 3 * month(p.interfaceEndpointHourlyPerAz)],
   ['S3Endpoint', { Type: 'AWS::EC2::VPCEndpoint', Properties: { VpcEndpointType: 'Gateway' } }, 0],
   ['Waf', { Type: 'AWS::WAFv2::WebACL', Properties: { Rules: [{}, {}, {}] } }, p.wafWebAclMonthly + 3 * p.wafRuleMonthly],
@@ -104,8 +109,8 @@ describe('harmonix cost: the estimator', () => {
 
   test('Spot is noted, not guessed', () => {
     const spot = lines.filter(l => l.kind === CostKind.SPOT);
-    expect(spot.map(l => [l.logicalId, l.monthlyUsd])).toEqual([['HalfSpotService', 0], ['SpotAsg (Spot)', 0]]);
-    expect(spot.map(l => l.detail).join()).toMatch(/2 Fargate Spot task.*not guessed.*2 Spot instance/);
+    expect(spot.map(l => [l.logicalId, l.monthlyUsd])).toEqual([['HalfSpotService', 0], ['SpotAsg (Spot)', 0], ['SpotNodes', 0]]);
+    expect(spot.map(l => l.detail).join()).toMatch(/2 Fargate Spot task.*not guessed.*2 Spot instance.*1 Spot node\(s\) \(m7g.large\)/);
   });
 
   test('a parameter default decides a value; a value computed at deployment is listed, not priced', () => {

@@ -120,6 +120,20 @@ class TemplatePricer {
         return this.dbInstance(r, line);
       case 'AWS::ECS::Service':
         return this.ecsService(r, line);
+      case 'AWS::EKS::Nodegroup': {
+        const scaling = props.ScalingConfig ?? {};
+        const nodes = num(scaling.DesiredSize) ?? num(scaling.MinSize);
+        if (nodes === undefined) return [line(CostKind.UNKNOWN, 0, 'EKS node group: size not known at synth')];
+        if (nodes === 0) return [line(CostKind.PRICED, 0, 'EKS node group at zero nodes')];
+        const type = str((props.InstanceTypes ?? [])[0]) ?? 't3.medium';
+        const disk = num(props.DiskSize) ?? 20;
+        if (str(props.CapacityType) === 'SPOT') {
+          return [line(CostKind.SPOT, 0, `${nodes} Spot node(s) (${type}): Spot market price, not guessed`),
+            line(CostKind.PRICED, nodes * disk * this.p.ebsGbMonthly.gp3, `${nodes} x EBS gp3 ${disk} GB`, `${id} (volumes)`)];
+        }
+        return [this.ec2(type, nodes, 'node(s) at desired size', line),
+          line(CostKind.PRICED, nodes * disk * this.p.ebsGbMonthly.gp3, `${nodes} x EBS gp3 ${disk} GB`, `${id} (volumes)`)];
+      }
       case 'AWS::EKS::Cluster':
         return [line(CostKind.PRICED, monthly(this.p.eksClusterHourly), 'EKS control plane')];
       case 'AWS::EC2::VPCEndpoint': {

@@ -13,6 +13,7 @@ require (
 	github.com/aws/constructs-go/constructs/v10 v10.6.0 // indirect
 	github.com/cdklabs/awscdk-asset-awscli-go/awscliv1/v2 v2.2.282 // indirect
 	github.com/cdklabs/awscdk-asset-node-proxy-agent-go/nodeproxyagentv6/v2 v2.1.3 // indirect
+	github.com/cdklabs/awscdk-kubectl-go/kubectlv35/v2 v2.2.2 // indirect
 	github.com/cdklabs/cloud-assembly-schema-go/awscdkcloudassemblyschema/v54 v54.11.0 // indirect
 	github.com/fatih/color v1.19.0 // indirect
 	github.com/mattn/go-colorable v0.1.14 // indirect
@@ -31,5 +32,6 @@ require (
 // The Go module jsii-pacmak generated from this checkout.
 replace github.com/harmonix-cdk/harmonix-cdk-go/harmonixcdk => ../../../dist/go/harmonixcdk
 
-// jsii dependencies that the Go module proxy serves but this machine's does not, built by run.ts.
-replace github.com/cdklabs/awscdk-kubectl-go/kubectlv35/v2 => ../../../.cdk-bindings/kubectl-v35/go/kubectlv35
+// jsii dependencies that the Go module proxy serves to users but not to this machine, built by
+// jsii-pacmak beside the library (test/bindings/run.ts).
+replace github.com/cdklabs/awscdk-kubectl-go/kubectlv35/v2 => ../../../dist/go/kubectlv35
