@@ -32,7 +32,8 @@ describe('the harmonix bin on the example app', () => {
     const run = harmonix('cost', outdir, '--json');
     expect([run.code, run.err]).toEqual([0, '']);
     const report = JSON.parse(run.out);
-    expect(report.stacks.map((s: any) => s.stack).sort()).toEqual(['HarmonixEcsDev', 'HarmonixOrdersDev', 'HarmonixPlatform', 'HarmonixServerlessQa', 'HarmonixShopQa']);
+    expect(report.stacks.map((s: any) => s.stack).sort())
+      .toEqual(['HarmonixEcsDev', 'HarmonixEksStaging', 'HarmonixOrdersDev', 'HarmonixPlatform', 'HarmonixServerlessQa', 'HarmonixShopQa']);
     const sum = report.stacks.reduce((total: number, s: any) => total + s.monthlyUsd, 0);
     expect(report.totalMonthlyUsd).toBeCloseTo(sum, 2);
     const ecs = report.stacks.find((s: any) => s.stack === 'HarmonixEcsDev');
@@ -66,7 +67,7 @@ describe('the harmonix bin on the example app', () => {
       'HarmonixOrdersDev/OrdersDbClusterD002D698: deletion protection is on: turn it off and deploy before destroying',
       'HarmonixPlatform/BackstageDatabase42EA0AA1: deletion protection is on: turn it off and deploy before destroying',
     ]);
-    expect(plan.order).toHaveLength(5);
+    expect(plan.order).toHaveLength(6);
   });
 });
 

@@ -457,7 +457,9 @@ describe('cdk-nag AwsSolutionsChecks', () => {
     const app = testApp();
     if (props === 'imported') {
       const stack = new Stack(app, 'Network', { env: TEST_ENV });
-      const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1, flowLogs: { all: {} } });
+      const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+        vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['eu-west-1a', 'eu-west-1b'], privateSubnetIds: ['subnet-0a', 'subnet-0b'],
+      });
       const r = new GitlabRunner(stack, 'Runner', {
         vpc, tokenSecret: secretsmanager.Secret.fromSecretNameV2(stack, 'Token', 'gitlab/runner-token'),
       });
