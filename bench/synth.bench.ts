@@ -10,8 +10,8 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import {
-  BackstageOnFargate, EcsEnvironment, EksComputeType, EksEnvironment, GitlabRunner, GitlabRunnerExecutor, HarmonixEnvironmentBaseProps, NatProviderType,
-  ServerlessEnvironment,
+  BackstageOnFargate, EcsEnvironment, EksComputeType, EksEnvironment, GitlabRunner, GitlabRunnerExecutor, HarmonixEnvironmentBaseProps,
+  NatProviderType, ServerlessEnvironment,
 } from '../src';
 import { readAssembly } from '../src/cli/assembly';
 import { CostKind, estimateCost } from '../src/cli/cost/estimate';

@@ -1,3 +1,4 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { acceptFindings, hasWildcard, wildcardResourceFindingId } from './nag';
 
@@ -19,5 +20,24 @@ export function acceptWildcardResources(owner: IConstruct, sid: string, resource
       throw new Error(`${owner.node.path}: statement ${sid} has the wildcard resource ${resource} without a reason.`);
     }
     acceptFindings(owner, { id: wildcardResourceFindingId(owner, resource), reason });
+  }
+}
+
+/** One identity statement with exact actions, and why any `*` in its resources stays scoped. */
+export interface ScopedStatement {
+  readonly sid: string;
+  readonly actions: string[];
+  readonly resources: string[];
+  readonly conditions?: Record<string, Record<string, unknown>>;
+  /** Why a `*` in a resource stays scoped; required when one is there. */
+  readonly wildcardReason?: string;
+}
+
+/** Adds statements to a role's policy: exact actions only, each wildcard resource with its reason. */
+export function addScopedStatements(owner: IConstruct, role: iam.IRole, ...statements: ScopedStatement[]): void {
+  for (const s of statements) {
+    checkExactActions(owner, s.sid, s.actions);
+    acceptWildcardResources(role, s.sid, s.resources, s.wildcardReason);
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: s.sid, actions: s.actions, resources: s.resources, conditions: s.conditions }));
   }
 }

@@ -124,8 +124,7 @@ describe('examples/environments.ts', () => {
         'a permissions boundary grants nothing: it caps app roles, whose own policies name their resources (the calls it leaves open on * have no resource-level permissions)'],
       // aws-eks-v2's kubectl handler and its provider, which apply the namespaces and ingress class.
       ...(['CKV_AWS_116', 'CKV_AWS_115', 'CKV_AWS_173'].map(id => [id, /AWS::Lambda::Function\.StagingClusterKubectlProvider(Handler|frameworkonEvent)/,
-        'aws-eks-v2\'s kubectl handler: called synchronously by CloudFormation (no queue to dead-letter), rarely and one at a time, with no secret in its variables (cluster name and role)',
-      ] as [string, RegExp, string])),
+        'aws-eks-v2\'s kubectl handler: called synchronously by CloudFormation (no queue to dead-letter), rarely and one at a time, with no secret in its variables (cluster name and role)'] as [string, RegExp, string])),
       ['CKV_AWS_158', /AWS::Logs::LogGroup\.StagingClusterKubectlProvider(Handler|frameworkonEvent)LogGroup/,
         'aws-eks-v2\'s log groups of its kubectl handler and provider (with their retention): they log kubectl calls, no application data'],
       ['CKV_AWS_33', /AWS::KMS::Key\.GitlabRunnerKey/,

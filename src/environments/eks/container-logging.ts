@@ -5,7 +5,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acceptWildcardResources, checkExactActions } from '../../common/iam';
+import { podIdentityPrincipal } from './pod-identity';
+import { addScopedStatements, ScopedStatement } from '../../common/iam';
 import { allowLogsToUseKey } from '../../common/key-policy';
 
 /** The log groups the CloudWatch observability add-on writes, per cluster. */
@@ -36,43 +37,36 @@ export function createContainerLogging(scope: Construct, o: ContainerLoggingOpti
   }));
   const role = new iam.Role(scope, 'ContainerLoggingRole', {
     description: `harmonix-cdk: the CloudWatch agent and Fluent Bit of cluster ${o.clusterName} (EKS Pod Identity)`,
-    assumedBy: new iam.PrincipalWithConditions(new iam.ServicePrincipal('pods.eks.amazonaws.com'), {
-      StringEquals: { 'aws:SourceAccount': stack.account },
-      ArnEquals: { 'aws:SourceArn': o.cluster.clusterArn },
-    }).withSessionTags(),
+    assumedBy: podIdentityPrincipal(stack.account, o.cluster.clusterArn),
   });
-  const statements: Array<{ sid: string; actions: string[]; resources: string[]; conditions?: Record<string, Record<string, unknown>>; reason?: string }> = [
+  const statements: ScopedStatement[] = [
     {
       sid: 'WriteContainerLogs',
       actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
       resources: groups.map(g => g.logGroupArn),
-      reason: `The streams of the container log groups of cluster ${o.clusterName} (${prefix}*), one per node and pod.`,
+      wildcardReason: `The streams of the container log groups of cluster ${o.clusterName} (${prefix}*), one per node and pod.`,
     },
     {
       sid: 'DescribeLogGroups',
       actions: ['logs:DescribeLogGroups'],
       resources: [stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
-      reason: 'logs:DescribeLogGroups is authorized against all log groups of the account; it reads names, never data.',
+      wildcardReason: 'logs:DescribeLogGroups is authorized against all log groups of the account; it reads names, never data.',
     },
     {
       sid: 'PutContainerMetrics',
       actions: ['cloudwatch:PutMetricData'],
       resources: ['*'],
       conditions: { StringEquals: { 'cloudwatch:namespace': 'ContainerInsights' } },
-      reason: 'cloudwatch:PutMetricData has no resource-level permissions; the condition limits it to the ContainerInsights namespace.',
+      wildcardReason: 'cloudwatch:PutMetricData has no resource-level permissions; the condition limits it to the ContainerInsights namespace.',
     },
     {
       sid: 'DescribeNodes',
       actions: ['ec2:DescribeInstances', 'ec2:DescribeVolumes', 'ec2:DescribeTags'],
       resources: ['*'],
-      reason: 'EC2 describe calls have no resource-level permissions; the agent reads the metadata of the nodes it runs on.',
+      wildcardReason: 'EC2 describe calls have no resource-level permissions; the agent reads the metadata of the nodes it runs on.',
     },
   ];
-  for (const s of statements) {
-    checkExactActions(role, s.sid, s.actions);
-    acceptWildcardResources(role, s.sid, s.resources, s.reason);
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: s.sid, actions: s.actions, resources: s.resources, conditions: s.conditions }));
-  }
+  addScopedStatements(role, role, ...statements);
   const addon = new eksl1.CfnAddon(scope, 'CloudWatchObservability', {
     clusterName: o.cluster.clusterName,
     addonName: 'amazon-cloudwatch-observability',

@@ -1,6 +1,6 @@
 import { Aspects, CfnCondition, Stack } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
 import { acceptFindings, hasWildcard, NagAcceptance, wildcardResourceFindingId } from '../../common/nag';

@@ -7,9 +7,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ComputeSettings, computeSettings, EksComputeType, EksNodeGroupOptions } from './eks-compute';
 import { createContainerLogging } from './container-logging';
 import { acceptClusterFindings } from './eks-acceptances';
+import { ComputeSettings, computeSettings, EksComputeType, EksNodeGroupOptions } from './eks-compute';
+import { podIdentityPrincipal } from './pod-identity';
 import { propError } from '../../common/errors';
 import { allowLogsToUseKey } from '../../common/key-policy';
 import { acceptFindings } from '../../common/nag';
@@ -214,10 +215,7 @@ export class EksEnvironment extends HarmonixEnvironmentBase {
       path: appRolePath(this.environmentName),
       permissionsBoundary: this.appBoundary,
       description: `harmonix-cdk environment ${this.environmentName}: AWS permissions of the pods of namespace ${name} (EKS Pod Identity)`,
-      assumedBy: new iam.PrincipalWithConditions(new iam.ServicePrincipal('pods.eks.amazonaws.com'), {
-        StringEquals: { 'aws:SourceAccount': this.account },
-        ArnEquals: { 'aws:SourceArn': this.cluster.clusterArn },
-      }).withSessionTags(),
+      assumedBy: podIdentityPrincipal(this.account, this.cluster.clusterArn),
     });
     const association = new eksl1.CfnPodIdentityAssociation(scope, 'PodIdentity', {
       clusterName: this.cluster.clusterName,

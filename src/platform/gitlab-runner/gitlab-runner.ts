@@ -18,7 +18,7 @@ import {
 import { scriptUserData, UserDataFile } from './user-data';
 import { bucketRemoval, PRIVATE_BUCKET } from '../../common/buckets';
 import { propError } from '../../common/errors';
-import { acceptWildcardResources, checkExactActions } from '../../common/iam';
+import { addScopedStatements, ScopedStatement } from '../../common/iam';
 import { allowLogsToUseKey } from '../../common/key-policy';
 import { acceptFindings } from '../../common/nag';
 import { tagPlatform } from '../../common/tags';
@@ -44,16 +44,6 @@ const ECR_PUSH_ACTIONS = [
 ];
 /** What EC2 Auto Scaling does with the key for the encrypted volumes it launches. */
 const VOLUME_KEY_ACTIONS = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey'];
-
-/** A statement for one of the runner's roles. */
-interface RunnerStatement {
-  readonly sid: string;
-  readonly actions: string[];
-  readonly resources: string[];
-  readonly conditions?: Record<string, Record<string, unknown>>;
-  /** Why a `*` in a resource stays scoped; required when one is there. */
-  readonly wildcardReason?: string;
-}
 
 /** One group of instances: its launch template and Auto Scaling group. */
 interface GroupSpec {
@@ -520,12 +510,8 @@ export class GitlabRunner extends Construct {
     });
   }
 
-  private addStatements(role: iam.Role, ...statements: RunnerStatement[]): void {
-    for (const s of statements) {
-      checkExactActions(this, s.sid, s.actions);
-      acceptWildcardResources(role, s.sid, s.resources, s.wildcardReason);
-      role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: s.sid, actions: s.actions, resources: s.resources, conditions: s.conditions }));
-    }
+  private addStatements(role: iam.Role, ...statements: ScopedStatement[]): void {
+    addScopedStatements(this, role, ...statements);
   }
 
   /**

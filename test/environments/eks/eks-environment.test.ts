@@ -224,7 +224,10 @@ describe('bad input is refused with the construct path and the prop', () => {
       /invalid `nodeGroup.instanceTypes`: must name at least one/],
     ['mixed architectures', {
       computeType: EksComputeType.MANAGED_NODE_GROUP,
-      nodeGroup: { instanceTypes: [ec2.InstanceType.of(ec2.InstanceClass.M7G, ec2.InstanceSize.LARGE), ec2.InstanceType.of(ec2.InstanceClass.M7I, ec2.InstanceSize.LARGE)] },
+      nodeGroup: {
+        instanceTypes: [ec2.InstanceType.of(ec2.InstanceClass.M7G, ec2.InstanceSize.LARGE),
+          ec2.InstanceType.of(ec2.InstanceClass.M7I, ec2.InstanceSize.LARGE)],
+      },
     }, /invalid `nodeGroup.instanceTypes`: mixes architectures/],
     ['a node group in Auto Mode', { nodeGroup: { minSize: 2 } }, /invalid `nodeGroup`: conflicts with computeType AUTO_MODE/],
     ['node pools for a node group', { computeType: EksComputeType.MANAGED_NODE_GROUP, autoModeNodePools: ['system'] }, /invalid `autoModeNodePools`: conflicts with computeType MANAGED_NODE_GROUP/],
