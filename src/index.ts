@@ -52,7 +52,7 @@ export type { BackstageOnFargateProps, CognitoSignInOptions, OidcSignInOptions }
 
 // The platform account: CI runners.
 export { GitlabRunner } from './platform/gitlab-runner/gitlab-runner';
-export { FleetingPluginSource, GitlabRunnerExecutor, GitlabRunnerSource } from './platform/gitlab-runner/gitlab-runner-props';
+export { FleetingPluginSource, GitlabRunnerExecutor, GitlabRunnerSource, PinnedSource } from './platform/gitlab-runner/gitlab-runner-props';
 export type {
   DockerAutoscalerOptions, DockerRunnerFleetOptions, GitlabRunnerProps, RunnerIdleSchedule,
 } from './platform/gitlab-runner/gitlab-runner-props';

@@ -152,8 +152,30 @@ export class GitlabRunnerExecutor {
   }
 }
 
+/**
+ * A program a runner instance installs at boot, pinned: a version from a signed distribution,
+ * or a binary at an HTTPS URL with the SHA-256 it must have.
+ */
+export class PinnedSource {
+  /** `repository` or `registry` (a version from GitLab's distribution), or `binary` (a URL and a SHA-256). */
+  public readonly kind: string;
+  /** The version, for `repository` and `registry`. */
+  public readonly version?: string;
+  /** The URL, for `binary`. */
+  public readonly url?: string;
+  /** The SHA-256 of the binary, for `binary`. */
+  public readonly sha256?: string;
+
+  protected constructor(kind: string, version: string | undefined, url: string | undefined, sha256: string | undefined) {
+    this.kind = kind;
+    this.version = version;
+    this.url = url;
+    this.sha256 = sha256;
+  }
+}
+
 /** Where `gitlab-runner` comes from, at a pinned version. */
-export class GitlabRunnerSource {
+export class GitlabRunnerSource extends PinnedSource {
   /**
    * GitLab's package repository (packages.gitlab.com, signed packages checked by dnf against
    * GitLab's key), the exact version given.
@@ -169,26 +191,10 @@ export class GitlabRunnerSource {
   public static binary(url: string, sha256: string): GitlabRunnerSource {
     return new GitlabRunnerSource('binary', undefined, url, sha256);
   }
-
-  /** `repository` or `binary`. */
-  public readonly kind: string;
-  /** The version, for `repository`. */
-  public readonly version?: string;
-  /** The URL, for `binary`. */
-  public readonly url?: string;
-  /** The SHA-256 of the binary, for `binary`. */
-  public readonly sha256?: string;
-
-  private constructor(kind: string, version: string | undefined, url: string | undefined, sha256: string | undefined) {
-    this.kind = kind;
-    this.version = version;
-    this.url = url;
-    this.sha256 = sha256;
-  }
 }
 
 /** Where the AWS fleeting plugin of the docker-autoscaler executor comes from, at a pinned version. */
-export class FleetingPluginSource {
+export class FleetingPluginSource extends PinnedSource {
   /**
    * GitLab's OCI registry distribution (`gitlab-runner fleeting install`), the exact version
    * given; the runner checks the image against the digest the registry lists.
@@ -197,27 +203,9 @@ export class FleetingPluginSource {
     return new FleetingPluginSource('registry', version, undefined, undefined);
   }
 
-  /**
-   * A `fleeting-plugin-aws` binary for the manager's architecture at a URL, checked against its SHA-256.
-   */
+  /** A `fleeting-plugin-aws` binary for the manager's architecture at a URL, checked against its SHA-256. */
   public static binary(url: string, sha256: string): FleetingPluginSource {
     return new FleetingPluginSource('binary', undefined, url, sha256);
-  }
-
-  /** `registry` or `binary`. */
-  public readonly kind: string;
-  /** The version, for `registry`. */
-  public readonly version?: string;
-  /** The URL, for `binary`. */
-  public readonly url?: string;
-  /** The SHA-256 of the binary, for `binary`. */
-  public readonly sha256?: string;
-
-  private constructor(kind: string, version: string | undefined, url: string | undefined, sha256: string | undefined) {
-    this.kind = kind;
-    this.version = version;
-    this.url = url;
-    this.sha256 = sha256;
   }
 }
 

@@ -334,15 +334,12 @@ export class GitlabRunner extends Construct {
   }
 
   private checkSources(runner: GitlabRunnerSource, plugin: FleetingPluginSource): void {
-    if (runner.kind === 'repository') {
-      validateVersion(this, 'runnerSource', runner.version!);
-    } else {
-      validateDownload(this, 'runnerSource', runner.url!, runner.sha256!);
-    }
-    if (plugin.kind === 'registry') {
-      validateVersion(this, 'fleetingPluginSource', plugin.version!);
-    } else {
-      validateDownload(this, 'fleetingPluginSource', plugin.url!, plugin.sha256!);
+    for (const [prop, source] of [['runnerSource', runner], ['fleetingPluginSource', plugin]] as const) {
+      if (source.kind === 'binary') {
+        validateDownload(this, prop, source.url!, source.sha256!);
+      } else {
+        validateVersion(this, prop, source.version!);
+      }
     }
   }
 
