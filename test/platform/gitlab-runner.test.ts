@@ -410,6 +410,28 @@ describe('user data', () => {
   });
 });
 
+test('docker-autoscaler on Spot: the job group takes a mixed instances policy, all Spot, still scaled only by the runner', () => {
+  const { template } = runner({
+    executor: GitlabRunnerExecutor.dockerAutoscaler({
+      spot: true, instanceTypes: [type(ec2.InstanceClass.M7G, ec2.InstanceSize.LARGE), type(ec2.InstanceClass.C7G, ec2.InstanceSize.XLARGE)],
+    }),
+  }, false);
+  template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+    AutoScalingGroupName: 'harmonix-runner-harmonix-jobs',
+    MinSize: '0',
+    NewInstancesProtectedFromScaleIn: true,
+    DesiredCapacity: Match.absent(),
+    MixedInstancesPolicy: Match.objectLike({
+      InstancesDistribution: Match.objectLike({ OnDemandPercentageAboveBaseCapacity: 0, SpotAllocationStrategy: 'price-capacity-optimized' }),
+      LaunchTemplate: Match.objectLike({ Overrides: [{ InstanceType: 'm7g.large' }, { InstanceType: 'c7g.xlarge' }] }),
+    }),
+  });
+  // The manager stays on demand: a reclaimed manager would end every running job.
+  template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+    AutoScalingGroupName: 'harmonix-runner-harmonix-manager', MixedInstancesPolicy: Match.absent(),
+  });
+});
+
 describe('GitlabRunner, docker executor on Spot', () => {
   const { template } = fleet;
 

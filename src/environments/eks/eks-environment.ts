@@ -144,6 +144,12 @@ export class EksEnvironment extends HarmonixEnvironmentBase {
       tags: { [ENVIRONMENT_TAG]: this.environmentName },
     });
     this.cluster.node.addDependency(this.controlPlaneLogGroup);
+    if (!props.endpointPrivateOnly && !props.endpointPublicCidrs?.length) {
+      acceptFindings(this.cluster, {
+        id: 'AwsSolutions-EKS1',
+        reason: 'The public endpoint lets CI and operators reach the API; every call still needs IAM authentication and an access entry (endpointPublicCidrs narrows it, endpointPrivateOnly closes it).',
+      });
+    }
     // aws-eks-v2 writes its kubectl barrier as a plain CfnResource, which tags do not reach.
     const barrier = this.cluster.node.tryFindChild('KubectlReadyBarrier') as CfnResource | undefined;
     barrier?.addPropertyOverride('Tags', { [ENVIRONMENT_TAG]: this.environmentName });
@@ -254,10 +260,6 @@ export class EksEnvironment extends HarmonixEnvironmentBase {
     if (cidrs.length > 0) {
       return eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(...cidrs);
     }
-    acceptFindings(this, {
-      id: 'AwsSolutions-EKS1',
-      reason: 'The public endpoint lets CI and operators reach the API; every call still needs IAM authentication and an access entry (endpointPublicCidrs narrows it, endpointPrivateOnly closes it).',
-    });
     return eks.EndpointAccess.PUBLIC_AND_PRIVATE;
   }
 
