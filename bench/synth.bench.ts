@@ -107,6 +107,6 @@ for (const [name, build] of costCases) {
     .map(l => `${l.detail.replace(/ \(.*\)$/, '')} $${l.monthlyUsd.toFixed(2)}`);
   console.log(`${name.padEnd(44)} $${total.toFixed(2).padStart(7)}   ${priced.join('; ')}`);
   if (idle.length > 0) {
-    console.log(`${''.padEnd(44)} at zero jobs: ${idle.join('; ')}`);
+    console.log(`${''.padEnd(44)} running when idle (zero jobs, no pods): ${idle.join('; ')}`);
   }
 }
