@@ -7,7 +7,6 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { parse } from 'smol-toml';
 import {
   EcsEnvironment, FleetingPluginSource, GitlabRunner, GitlabRunnerExecutor, GitlabRunnerProps, GitlabRunnerSource, HarmonixEnvironment,
   ServerlessEnvironment,
@@ -16,6 +15,10 @@ import { baseProps, CERTIFICATE_ARN, logicalIdOf, testApp, TEST_ENV } from '../f
 import { deployedDescriptor } from '../fixtures/app-environments';
 import { actionsOf, allIdentityStatements, renderValue, roleStatements, Statement } from '../fixtures/iam';
 import { nagFindings } from '../fixtures/nag';
+
+// smol-toml declares its types for ESM only; the tests run as CommonJS, which its package also ships.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { parse } = require('smol-toml') as { parse(text: string): Record<string, unknown> };
 
 const DEV = deployedDescriptor(s => new EcsEnvironment(s, 'Env', baseProps({ sharedLoadBalancer: { certificateArn: CERTIFICATE_ARN } })));
 const QA = deployedDescriptor(s => new ServerlessEnvironment(s, 'Env', baseProps({ environmentName: 'qa' })));
