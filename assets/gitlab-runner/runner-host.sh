@@ -12,6 +12,10 @@ readonly STAGING=/etc/harmonix-runner
 readonly CONFIG=/etc/gitlab-runner/config.toml
 readonly PLUGIN_DIR=/opt/harmonix/fleeting-plugins
 readonly RUNNER_LOG_DIR=/var/log/gitlab-runner
+# Downloads land in a private directory (mode 0700, unpredictable name), removed at exit.
+DOWNLOADS=$(mktemp -d)
+readonly DOWNLOADS
+trap 'rm -rf "${DOWNLOADS}"' EXIT
 
 log() { echo "harmonix-runner: $*"; }
 fail() { echo "harmonix-runner: error: $*" >&2; exit 1; }
@@ -50,9 +54,8 @@ REPO
 }
 
 install_runner_binary() {
-  download_verified "${RUNNER_BINARY_URL}" "${RUNNER_BINARY_SHA256}" /tmp/gitlab-runner
-  install -m 0755 /tmp/gitlab-runner /usr/local/bin/gitlab-runner
-  rm -f /tmp/gitlab-runner
+  download_verified "${RUNNER_BINARY_URL}" "${RUNNER_BINARY_SHA256}" "${DOWNLOADS}/gitlab-runner"
+  install -m 0755 "${DOWNLOADS}/gitlab-runner" /usr/local/bin/gitlab-runner
   id gitlab-runner >/dev/null 2>&1 || useradd --system --create-home --shell /bin/bash gitlab-runner
   /usr/local/bin/gitlab-runner install --user gitlab-runner --working-directory /home/gitlab-runner --config "${CONFIG}"
 }
@@ -64,9 +67,8 @@ install_fleeting_plugin() {
       FLEETING_PLUGIN_PATH="${PLUGIN_DIR}" gitlab-runner fleeting install
       ;;
     binary)
-      download_verified "${PLUGIN_BINARY_URL}" "${PLUGIN_BINARY_SHA256}" /tmp/fleeting-plugin-aws
-      install -m 0755 /tmp/fleeting-plugin-aws /usr/local/bin/fleeting-plugin-aws
-      rm -f /tmp/fleeting-plugin-aws
+      download_verified "${PLUGIN_BINARY_URL}" "${PLUGIN_BINARY_SHA256}" "${DOWNLOADS}/fleeting-plugin-aws"
+      install -m 0755 "${DOWNLOADS}/fleeting-plugin-aws" /usr/local/bin/fleeting-plugin-aws
       ;;
     none) ;;
     *) fail "unknown fleeting plugin source ${PLUGIN_SOURCE}" ;;
