@@ -72,31 +72,40 @@ export interface DataBucketOptions {
   readonly bucketName?: string;
   /** Days after which replaced and deleted object versions are removed; kept when absent. */
   readonly noncurrentVersionExpirationDays?: number;
+  /** Keep object versions; off for a bucket of rebuildable objects, such as a cache. Default true. */
+  readonly versioned?: boolean;
+  /** Days after which objects expire (incomplete uploads after one); kept when absent. */
+  readonly expirationDays?: number;
   /** Where its server access logs go (see `deliverAccessLogsByBucketPolicy`); none when absent. */
   readonly serverAccessLogsBucket?: s3.IBucket;
   readonly serverAccessLogsPrefix?: string;
 }
 
 /**
- * A bucket that holds data: private, TLS 1.2 or later only, without ACLs, versioned, encrypted
- * with a customer-managed key (with a bucket key), kept or deleted with its stack as asked.
+ * A bucket that holds data: private, TLS 1.2 or later only, without ACLs, versioned (unless
+ * asked not to), encrypted with a customer-managed key (with a bucket key), kept or deleted with
+ * its stack as asked.
  */
 export function createDataBucket(scope: Construct, id: string, options: DataBucketOptions): s3.Bucket {
   const days = options.noncurrentVersionExpirationDays;
+  const lifecycleRules: s3.LifecycleRule[] = [];
+  if (days !== undefined) {
+    lifecycleRules.push({ noncurrentVersionExpiration: Duration.days(days), abortIncompleteMultipartUploadAfter: Duration.days(7) });
+  }
+  if (options.expirationDays !== undefined) {
+    lifecycleRules.push({ expiration: Duration.days(options.expirationDays), abortIncompleteMultipartUploadAfter: Duration.days(1) });
+  }
   return new s3.Bucket(scope, id, {
     bucketName: options.bucketName,
     ...PRIVATE_BUCKET,
     encryption: s3.BucketEncryption.KMS,
     encryptionKey: options.encryptionKey,
     bucketKeyEnabled: true,
-    versioned: true,
+    versioned: options.versioned ?? true,
     minimumTLSVersion: 1.2,
     serverAccessLogsBucket: options.serverAccessLogsBucket,
     serverAccessLogsPrefix: options.serverAccessLogsPrefix,
-    lifecycleRules: days === undefined ? undefined : [{
-      noncurrentVersionExpiration: Duration.days(days),
-      abortIncompleteMultipartUploadAfter: Duration.days(7),
-    }],
+    lifecycleRules: lifecycleRules.length > 0 ? lifecycleRules : undefined,
     ...bucketRemoval(scope, options.removalPolicy),
   });
 }

@@ -28,3 +28,25 @@ export function allowLogsToUseKey(key: kms.IKey, sid: string, prefix: string): v
     },
   });
 }
+
+/**
+ * Lets an AWS service-linked role of the key's account use the key for the resources it creates
+ * (EC2 Auto Scaling launching encrypted volumes, for example), grants included. The role is named
+ * by an `aws:PrincipalArn` condition, not as principal, so the key deploys before the role exists
+ * in a new account (a key policy naming a missing principal is refused).
+ */
+export function allowServiceLinkedRoleToUseKey(key: kms.IKey, sid: string, service: string, roleName: string): void {
+  const stack = Stack.of(key);
+  const roleArn = stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: `aws-service-role/${service}/${roleName}` });
+  const conditions = { ArnEquals: { 'aws:PrincipalArn': roleArn }, StringEquals: { 'kms:CallerAccount': stack.account } };
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid, principals: [new iam.AnyPrincipal()], actions: [...SERVICE_KEY_ACTIONS, 'kms:GenerateDataKeyWithoutPlaintext'], resources: ['*'], conditions,
+  }));
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: `${sid}Grants`,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['kms:CreateGrant'],
+    resources: ['*'],
+    conditions: { ...conditions, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+  }));
+}

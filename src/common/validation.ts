@@ -1,4 +1,5 @@
 import { Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 import { propError } from './errors';
 
@@ -12,11 +13,38 @@ export function validateEnvironmentName(scope: IConstruct, prop: string, name: s
   if (Token.isUnresolved(name)) {
     throw propError(scope, prop, 'must be a literal string, not a token: it becomes an SSM path, tags and resource names at synth time.');
   }
+  return validateShortName(scope, prop, name, '"dev" or "payments-prod"');
+}
+
+/**
+ * Checks a short name that becomes part of resource names, paths and tags (environments,
+ * runners): 2 to 32 lower-case letters, digits and single hyphens; returns it unchanged.
+ */
+export function validateShortName(scope: IConstruct, prop: string, name: string, example: string): string {
   if (!ENVIRONMENT_NAME.test(name) || name.includes('--')) {
     throw propError(scope, prop,
-      `"${name}" must be 2 to 32 characters of lower-case letters, digits and single hyphens, starting with a letter and ending with a letter or digit (for example "dev" or "payments-prod").`);
+      `"${name}" must be 2 to 32 characters of lower-case letters, digits and single hyphens, starting with a letter and ending with a letter or digit (for example ${example}).`);
   }
   return name;
+}
+
+/**
+ * Checks the instance types of one group: at least one, no duplicate, all of one architecture
+ * (a group runs one machine image); returns that architecture.
+ */
+export function validateInstanceTypes(scope: IConstruct, prop: string, types: ec2.InstanceType[]): ec2.InstanceArchitecture {
+  if (types.length === 0) {
+    throw propError(scope, prop, 'must name at least one instance type, such as ec2.InstanceType.of(ec2.InstanceClass.M7G, ec2.InstanceSize.LARGE).');
+  }
+  const architectures = [...new Set(types.map(t => t.architecture))];
+  if (architectures.length > 1) {
+    throw propError(scope, prop,
+      `mixes architectures (${types.map(t => `${t} ${t.architecture}`).join(', ')}); one group runs one machine image, so give types of one architecture.`);
+  }
+  if (new Set(types.map(t => t.toString())).size !== types.length) {
+    throw propError(scope, prop, `names an instance type twice (${types.join(', ')}).`);
+  }
+  return architectures[0];
 }
 
 /** Checks an IPv4 CIDR block with a prefix between min and max; returns it unchanged. */

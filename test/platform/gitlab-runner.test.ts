@@ -11,6 +11,7 @@ import {
   EcsEnvironment, FleetingPluginSource, GitlabRunner, GitlabRunnerExecutor, GitlabRunnerProps, GitlabRunnerSource, HarmonixEnvironment,
   ServerlessEnvironment,
 } from '../../src';
+import { shellQuote } from '../../src/platform/gitlab-runner/user-data';
 import { baseProps, CERTIFICATE_ARN, logicalIdOf, testApp, TEST_ENV } from '../fixtures/app';
 import { deployedDescriptor } from '../fixtures/app-environments';
 import { actionsOf, allIdentityStatements, renderValue, roleStatements, Statement } from '../fixtures/iam';
@@ -215,10 +216,11 @@ describe('GitlabRunner, docker-autoscaler (default)', () => {
     const statements: Statement[] = key.KeyPolicy.Statement;
     const volumes = statements.find(s => s.Sid === 'AllowAutoScalingVolumes')!;
     expect(volumes.Principal).toEqual({ AWS: '*' });
+    expect(volumes.Action).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom']));
     expect(renderValue(volumes.Condition!.ArnEquals['aws:PrincipalArn']))
       .toBe('arn:<AWS::Partition>:iam::111111111111:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling');
     expect(volumes.Condition!.StringEquals).toEqual({ 'kms:CallerAccount': '111111111111' });
-    const grants = statements.find(s => s.Sid === 'AllowAutoScalingVolumeGrants')!;
+    const grants = statements.find(s => s.Sid === 'AllowAutoScalingVolumesGrants')!;
     expect(grants.Action).toBe('kms:CreateGrant');
     expect(grants.Condition!.Bool).toEqual({ 'kms:GrantIsForAWSResource': 'true' });
     const logsStatement = statements.find(s => s.Sid === 'AllowCloudWatchLogsForRunner')!;
@@ -230,6 +232,7 @@ describe('GitlabRunner, docker-autoscaler (default)', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) })] },
       LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 14, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } })] },
+      VersioningConfiguration: Match.absent(),
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
     });
     const policies = Object.values(template.findResources('AWS::S3::BucketPolicy')).flatMap(p => p.Properties.PolicyDocument.Statement);
@@ -407,9 +410,11 @@ describe('user data', () => {
     expect(userDataText(fleet.template, 'Runners')).toContain('readonly RUNNER_EXECUTOR=\'docker\'');
   });
 
-  test('values are quoted as shell words', () => {
+  test('values are quoted as shell words: bash reads back exactly the value, quotes and expansions included', () => {
     const { template } = runner({ gitlabUrl: 'https://gitlab.example.com/git' }, false);
     expect(userDataText(template, 'Manager')).toContain('readonly GITLAB_URL=\'https://gitlab.example.com/git\'');
+    const value = 'it\'s $HOME `id` "x" \\n';
+    expect(execFileSync('bash', ['-c', `printf %s ${shellQuote(value)}`], { encoding: 'utf8' })).toBe(value);
   });
 });
 

@@ -328,10 +328,9 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
     if (!this.publishedDescriptor) {
       throw new Error(`${this.node.path}: the descriptor is published at the end of the environment's constructor; read it after construction.`);
     }
-    const eks = this.runtimes?.eks;
-    // The published EKS namespaces are read at synthesis; here, the ones added so far.
-    return eks ? { ...this.publishedDescriptor, eks: { ...this.publishedDescriptor.eks!, namespaces: describeEksNamespaces(eks.namespaces) } }
-      : this.publishedDescriptor;
+    // Described now: what a runtime gained after the constructor (EKS namespaces) is in it, as it
+    // is in the published document, which is read at synthesis.
+    return describeEnvironment(this, this.delivery);
   }
 
   /**

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { AUDIT_BY_ACTOR_INDEX } from './audit-table';
 import { webIdentityPrincipal, WebIdentityTrust } from './ci-trust';
-import { acceptWildcardResources, checkExactActions } from '../../common/iam';
+import { addScopedStatements } from '../../common/iam';
 import { bootstrapRoleName, environmentRoleName } from '../../common/naming';
 import { ENVIRONMENT_TAG } from '../../common/tags';
 
@@ -94,16 +94,15 @@ export function grantScoped(role: iam.Role, grant: EnvironmentGrant, environment
     throw new Error(`${role.node.path}: statement id ${grant.sid} is already used on this role; give each grant its own sid.`);
   }
   sids.add(grant.sid);
-  checkExactActions(role, grant.sid, grant.actions);
   if (grant.resources.includes('*') && Object.keys(grant.conditions ?? {}).length === 0 && !grant.onlyTaggedResources) {
     throw new Error(`${role.node.path}: statement ${grant.sid} has the resource "*" without a condition; scope it with the service's condition keys.`);
   }
-  const statement = new iam.PolicyStatement({ sid: grant.sid, actions: grant.actions, resources: grant.resources, conditions: grant.conditions });
-  if (grant.onlyTaggedResources) {
-    statement.addCondition('StringEquals', { ...statement.conditions.StringEquals, [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: environmentName });
-  }
-  role.addToPrincipalPolicy(statement);
-  acceptWildcardResources(role, grant.sid, grant.resources, grant.wildcardReason);
+  const conditions = grant.onlyTaggedResources
+    ? { ...grant.conditions, StringEquals: { ...grant.conditions?.StringEquals, [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: environmentName } }
+    : grant.conditions;
+  addScopedStatements(role, role, {
+    sid: grant.sid, actions: grant.actions, resources: grant.resources, conditions, wildcardReason: grant.wildcardReason,
+  });
 }
 
 /** What the base policy of the environment roles refers to. */

@@ -2,7 +2,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { IConstruct } from 'constructs';
 import { propError } from '../../common/errors';
-import { validateIntegerRange } from '../../common/validation';
+import { validateInstanceTypes, validateIntegerRange } from '../../common/validation';
 
 /** What runs the pods of an EKS environment. */
 export enum EksComputeType {
@@ -98,13 +98,7 @@ export function computeSettings(scope: IConstruct, props: ComputeProps): Compute
   }
   const o = props.nodeGroup ?? {};
   const instanceTypes = o.instanceTypes ?? [ec2.InstanceType.of(ec2.InstanceClass.M7G, ec2.InstanceSize.LARGE)];
-  if (instanceTypes.length === 0) {
-    throw propError(scope, 'nodeGroup.instanceTypes', 'must name at least one instance type, such as ec2.InstanceType.of(ec2.InstanceClass.M7G, ec2.InstanceSize.LARGE).');
-  }
-  const architectures = new Set(instanceTypes.map(t => t.architecture));
-  if (architectures.size > 1) {
-    throw propError(scope, 'nodeGroup.instanceTypes', `mixes architectures (${instanceTypes.join(', ')}); a node group runs one machine image.`);
-  }
+  const architecture = validateInstanceTypes(scope, 'nodeGroup.instanceTypes', instanceTypes);
   const minSize = validateIntegerRange(scope, 'nodeGroup.minSize', o.minSize ?? 1, 0, 100);
   const maxSize = o.maxSize ?? Math.max(3, minSize);
   if (maxSize < Math.max(minSize, 1)) {
@@ -112,7 +106,7 @@ export function computeSettings(scope: IConstruct, props: ComputeProps): Compute
   }
   validateIntegerRange(scope, 'nodeGroup.maxSize', maxSize, 1, 100);
   const desiredSize = validateIntegerRange(scope, 'nodeGroup.desiredSize', o.desiredSize ?? minSize, minSize, maxSize);
-  const arm = instanceTypes[0].architecture === ec2.InstanceArchitecture.ARM_64;
+  const arm = architecture === ec2.InstanceArchitecture.ARM_64;
   return {
     type,
     nodeGroup: {

@@ -20,6 +20,7 @@ import { validateCidr, validateRoleArn } from '../../common/validation';
 import { EnvironmentKind } from '../../contract/environment';
 import { IEksNamespace, IEksRuntime } from '../../contract/runtimes/eks';
 import { HarmonixEnvironmentBase, HarmonixEnvironmentBaseProps } from '../base/environment-base';
+import { LOG_READ_ACTIONS } from '../base/environment-roles';
 
 /** The Kubernetes version of a new environment: the newest that aws-cdk-lib and EKS both offer, with a kubectl layer. */
 const DEFAULT_KUBERNETES_VERSION = '1.35';
@@ -291,25 +292,21 @@ export class EksEnvironment extends HarmonixEnvironmentBase {
    * more: cluster admin for its kubectl handler, which applies the namespaces.)
    */
   private grantAccess(adminRoleArns: string[]): void {
-    const namespaces = () => [...this.appNamespaces.keys()];
-    const inNamespaces = (policy: string) => Lazy.any({
-      produce: () => namespaces().length === 0 ? undefined
-        : { policyArn: accessPolicy(policy), accessScope: { type: 'namespace', namespaces: namespaces() } },
-    });
-    const entry = (id: string, principalArn: string, policies: unknown[]) => new eksl1.CfnAccessEntry(this, id, {
+    // Namespaces are added after the constructor too: the policies are read at synthesis.
+    const inNamespaces = (policy: string) => {
+      const namespaces = [...this.appNamespaces.keys()];
+      return namespaces.length === 0 ? [] : [{ policyArn: accessPolicy(policy), accessScope: { type: 'namespace', namespaces } }];
+    };
+    const inCluster = (policy: string) => ({ policyArn: accessPolicy(policy), accessScope: { type: 'cluster' } });
+    const entry = (id: string, principalArn: string, policies: () => unknown[]) => new eksl1.CfnAccessEntry(this, id, {
       clusterName: this.cluster.clusterName,
       principalArn,
       type: 'STANDARD',
-      accessPolicies: Lazy.any({ produce: () => policies.map(p => Stack.of(this).resolve(p)).filter(p => p !== undefined) }) as any,
+      accessPolicies: Lazy.any({ produce: policies }),
     });
-    entry('ProvisioningAccess', this.provisioningRole.roleArn, [inNamespaces('AmazonEKSEditPolicy')]);
-    entry('OperationsAccess', this.operationsRole.roleArn, [
-      { policyArn: accessPolicy('AmazonEKSViewPolicy'), accessScope: { type: 'cluster' } },
-      inNamespaces('AmazonEKSEditPolicy'),
-    ]);
-    adminRoleArns.forEach((arn, i) => entry(`AdminAccess${i}`, arn, [
-      { policyArn: accessPolicy('AmazonEKSClusterAdminPolicy'), accessScope: { type: 'cluster' } },
-    ]));
+    entry('ProvisioningAccess', this.provisioningRole.roleArn, () => inNamespaces('AmazonEKSEditPolicy'));
+    entry('OperationsAccess', this.operationsRole.roleArn, () => [inCluster('AmazonEKSViewPolicy'), ...inNamespaces('AmazonEKSEditPolicy')]);
+    adminRoleArns.forEach((arn, i) => entry(`AdminAccess${i}`, arn, () => [inCluster('AmazonEKSClusterAdminPolicy')]));
   }
 
   /** What the provisioning and operations roles may call on the cluster through AWS APIs. */
@@ -330,7 +327,7 @@ export class EksEnvironment extends HarmonixEnvironmentBase {
     });
     this.grantOperations({
       sid: 'ReadClusterLogs',
-      actions: ['logs:DescribeLogStreams', 'logs:GetLogEvents', 'logs:FilterLogEvents'],
+      actions: LOG_READ_ACTIONS,
       resources: [
         stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `/aws/eks/${name}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
         stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `/aws/containerinsights/${name}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),

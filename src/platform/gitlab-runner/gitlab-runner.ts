@@ -13,16 +13,16 @@ import {
 } from './gitlab-runner-props';
 import { AutoscalerPolicy, globalConfig, renderToml, RunnerConfigSettings, runnerTemplate } from './runner-config';
 import {
-  validateDownload, validateGitlabUrl, validateImage, validateInstanceTypes, validateRunnerName, validateSchedules, validateTags, validateVersion,
+  validateDownload, validateGitlabUrl, validateImage, validateSchedules, validateTags, validateVersion,
 } from './runner-validation';
 import { scriptUserData, UserDataFile } from './user-data';
-import { bucketRemoval, PRIVATE_BUCKET } from '../../common/buckets';
+import { createDataBucket } from '../../common/buckets';
 import { propError } from '../../common/errors';
-import { addScopedStatements, ScopedStatement } from '../../common/iam';
-import { allowLogsToUseKey } from '../../common/key-policy';
+import { addScopedStatements } from '../../common/iam';
+import { allowLogsToUseKey, allowServiceLinkedRoleToUseKey } from '../../common/key-policy';
 import { acceptFindings } from '../../common/nag';
 import { tagPlatform } from '../../common/tags';
-import { validateIntegerRange } from '../../common/validation';
+import { validateInstanceTypes, validateIntegerRange, validateShortName } from '../../common/validation';
 import { createVpc, FlowLogDestinationType, NatProviderType } from '../../common/vpc';
 import { IHarmonixEnvironment } from '../../contract/environment';
 
@@ -42,8 +42,6 @@ const ECR_PUSH_ACTIONS = [
   'ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer',
   'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:PutImage',
 ];
-/** What EC2 Auto Scaling does with the key for the encrypted volumes it launches. */
-const VOLUME_KEY_ACTIONS = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey'];
 
 /** One group of instances: its launch template and Auto Scaling group. */
 interface GroupSpec {
@@ -111,7 +109,7 @@ export class GitlabRunner extends Construct {
     const removalPolicy = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const executor = props.executor ?? GitlabRunnerExecutor.dockerAutoscaler();
     const gitlabUrl = validateGitlabUrl(this, props.gitlabUrl ?? 'https://gitlab.com');
-    const runnerName = validateRunnerName(this, props.runnerName ?? 'harmonix');
+    const runnerName = validateShortName(this, 'runnerName', props.runnerName ?? 'harmonix', '"platform"');
     const defaultImage = validateImage(this, props.defaultImage ?? 'public.ecr.aws/docker/library/alpine:3.22');
     this.tags = validateTags(this, props.tags ?? []);
     const runnerSource = props.runnerSource ?? GitlabRunnerSource.packageRepository(DEFAULT_RUNNER_VERSION);
@@ -131,7 +129,8 @@ export class GitlabRunner extends Construct {
     });
     const logGroupName = `${LOG_PREFIX}${runnerName}`;
     allowLogsToUseKey(this.key, 'AllowCloudWatchLogsForRunner', logGroupName);
-    this.allowAutoScalingToUseKey();
+    // EC2 Auto Scaling launches the encrypted volumes with its service-linked role.
+    allowServiceLinkedRoleToUseKey(this.key, 'AllowAutoScalingVolumes', 'autoscaling.amazonaws.com', 'AWSServiceRoleForAutoScaling');
 
     this.vpc = props.vpc ?? createVpc(this, {
       cidr: '10.20.0.0/16',
@@ -149,15 +148,8 @@ export class GitlabRunner extends Construct {
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       logGroupName, retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH, encryptionKey: this.key, removalPolicy,
     });
-    this.cacheBucket = new s3.Bucket(this, 'Cache', {
-      ...PRIVATE_BUCKET,
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: this.key,
-      bucketKeyEnabled: true,
-      minimumTLSVersion: 1.2,
-      lifecycleRules: [{ expiration: Duration.days(cacheDays), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
-      ...bucketRemoval(this, removalPolicy),
-    });
+    // Cache archives are rebuilt by the next job: no versions, and they expire.
+    this.cacheBucket = createDataBucket(this, 'Cache', { encryptionKey: this.key, removalPolicy, versioned: false, expirationDays: cacheDays });
     acceptFindings(this.cacheBucket, {
       id: 'AwsSolutions-S1',
       reason: 'The bucket only holds the CI cache archives of jobs, expiring after days; CloudTrail data events can record access if needed.',
@@ -297,14 +289,9 @@ export class GitlabRunner extends Construct {
    * sign-in, which has no resource-level permissions.
    */
   public allowPushTo(repository: ecr.IRepository): void {
-    const arn = repository.repositoryArn;
-    const key = Stack.of(this).resolve(arn);
-    const keyText = JSON.stringify(key);
-    if (this.repositories.has(keyText)) {
-      return;
-    }
-    if (this.repositories.size === 0) {
-      this.addStatements(this.runnerRole, {
+    const first = this.repositories.size === 0;
+    if (this.addResourceOnce(this.repositories, this.pushStatement, repository.repositoryArn) && first) {
+      addScopedStatements(this, this.runnerRole, {
         sid: 'SignInToEcr',
         actions: ['ecr:GetAuthorizationToken'],
         resources: ['*'],
@@ -312,8 +299,6 @@ export class GitlabRunner extends Construct {
       });
       this.runnerRole.addToPrincipalPolicy(this.pushStatement);
     }
-    this.repositories.add(keyText);
-    this.pushStatement.addResources(arn);
   }
 
   /**
@@ -321,16 +306,21 @@ export class GitlabRunner extends Construct {
    * descriptor), and no other role. The environment must trust `runnerRole`.
    */
   public allowDeployTo(environment: IHarmonixEnvironment): void {
-    const arn = environment.provisioningRole.roleArn;
-    const keyText = JSON.stringify(Stack.of(this).resolve(arn));
-    if (this.environments.has(keyText)) {
-      return;
-    }
-    if (this.environments.size === 0) {
+    const first = this.environments.size === 0;
+    if (this.addResourceOnce(this.environments, this.deployStatement, environment.provisioningRole.roleArn) && first) {
       this.runnerRole.addToPrincipalPolicy(this.deployStatement);
     }
-    this.environments.add(keyText);
-    this.deployStatement.addResources(arn);
+  }
+
+  /** Adds a resource to a grant statement unless it is there already; true when added. */
+  private addResourceOnce(granted: Set<string>, statement: iam.PolicyStatement, arn: string): boolean {
+    const key = JSON.stringify(Stack.of(this).resolve(arn));
+    if (granted.has(key)) {
+      return false;
+    }
+    granted.add(key);
+    statement.addResources(arn);
+    return true;
   }
 
   private checkSources(runner: GitlabRunnerSource, plugin: FleetingPluginSource): void {
@@ -447,7 +437,7 @@ export class GitlabRunner extends Construct {
     const stack = Stack.of(this);
     const secret = this.tokenSecret;
     const secretArn = secret.secretFullArn ?? `${secret.secretArn}-??????`;
-    this.addStatements(role, {
+    addScopedStatements(this, role, {
       sid: 'ReadRunnerToken',
       actions: ['secretsmanager:GetSecretValue'],
       resources: [secretArn],
@@ -474,7 +464,7 @@ export class GitlabRunner extends Construct {
       wildcardReason: 'Session Manager\'s instance actions have no resource-level permissions; operators reach the instance without SSH.',
     });
     if (secret.encryptionKey) {
-      this.addStatements(role, {
+      addScopedStatements(this, role, {
         sid: 'DecryptRunnerToken',
         actions: ['kms:Decrypt'],
         resources: [secret.encryptionKey.keyArn],
@@ -486,7 +476,7 @@ export class GitlabRunner extends Construct {
   /** What the fleeting plugin needs: scale only its own job group, reach only its instances. */
   private grantScaling(role: iam.Role, groupName: string): void {
     const stack = Stack.of(this);
-    this.addStatements(role, {
+    addScopedStatements(this, role, {
       sid: 'ScaleJobGroup',
       actions: ['autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup'],
       resources: [stack.formatArn({
@@ -505,33 +495,6 @@ export class GitlabRunner extends Construct {
       conditions: { StringEquals: { 'ec2:ResourceTag/aws:autoscaling:groupName': groupName, 'ec2:osuser': 'ec2-user' } },
       wildcardReason: `Instances of the job group ${groupName} only (tag condition), as ec2-user: their ids are not known before they start.`,
     });
-  }
-
-  private addStatements(role: iam.Role, ...statements: ScopedStatement[]): void {
-    addScopedStatements(this, role, ...statements);
-  }
-
-  /**
-   * EC2 Auto Scaling launches the encrypted volumes with its service-linked role. The statement
-   * names that role by a condition, not as principal, so the key can be created before the role
-   * exists in a new account.
-   */
-  private allowAutoScalingToUseKey(): void {
-    const stack = Stack.of(this);
-    const serviceLinkedRole = stack.formatArn({
-      service: 'iam', region: '', resource: 'role', resourceName: 'aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling',
-    });
-    const conditions = { ArnEquals: { 'aws:PrincipalArn': serviceLinkedRole }, StringEquals: { 'kms:CallerAccount': stack.account } };
-    this.key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowAutoScalingVolumes', principals: [new iam.AnyPrincipal()], actions: VOLUME_KEY_ACTIONS, resources: ['*'], conditions,
-    }));
-    this.key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowAutoScalingVolumeGrants',
-      principals: [new iam.AnyPrincipal()],
-      actions: ['kms:CreateGrant'],
-      resources: ['*'],
-      conditions: { ...conditions, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
-    }));
   }
 
   private createGroup(id: string, spec: GroupSpec, vpcSubnets: ec2.SubnetSelection): autoscaling.AutoScalingGroup {

@@ -1,5 +1,4 @@
 import { Token } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 import { RunnerIdleSchedule } from './gitlab-runner-props';
 import { propError } from '../../common/errors';
@@ -21,22 +20,6 @@ export function validateGitlabUrl(scope: IConstruct, url: string): string {
       `"${url}" is not the HTTPS URL of a GitLab instance; give one such as "https://gitlab.com" or "https://gitlab.example.com/gitlab".`);
   }
   return url.replace(/\/+$/, '');
-}
-
-/** Checks a list of instance types: at least one, all of one architecture; returns that architecture. */
-export function validateInstanceTypes(scope: IConstruct, prop: string, types: ec2.InstanceType[]): ec2.InstanceArchitecture {
-  if (types.length === 0) {
-    throw propError(scope, prop, 'must name at least one instance type, such as ec2.InstanceType.of(ec2.InstanceClass.M7G, ec2.InstanceSize.LARGE).');
-  }
-  const architectures = [...new Set(types.map(t => t.architecture))];
-  if (architectures.length > 1) {
-    throw propError(scope, prop,
-      `mixes architectures (${types.map(t => `${t} ${t.architecture}`).join(', ')}); one group runs one machine image, so give types of one architecture.`);
-  }
-  if (new Set(types.map(t => t.toString())).size !== types.length) {
-    throw propError(scope, prop, `names an instance type twice (${types.join(', ')}).`);
-  }
-  return architectures[0];
 }
 
 /** Five unix-cron fields of letters, digits and `* , - /`. */
@@ -78,15 +61,6 @@ export function validateDownload(scope: IConstruct, prop: string, url: string, s
   if (!/^[0-9a-f]{64}$/.test(sha256)) {
     throw propError(scope, prop, `"${sha256}" is not a SHA-256 (64 lower-case hex digits) of the binary.`);
   }
-}
-
-/** Runner names and tags as GitLab and our resource names accept them. */
-export function validateRunnerName(scope: IConstruct, name: string): string {
-  if (!/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/.test(name) || name.includes('--')) {
-    throw propError(scope, 'runnerName',
-      `"${name}" must be 2 to 32 characters of lower-case letters, digits and single hyphens, starting with a letter (for example "platform").`);
-  }
-  return name;
 }
 
 /** Checks the runner's tags (GitLab tags: no commas, no surrounding spaces). */
