@@ -51,6 +51,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // A jsii library, so every binding depends on it (test/bindings builds the Java and Go
   // packages that this machine's registries do not serve).
   deps: ['@aws-cdk/lambda-layer-kubectl-v35@^2.2.2'],
+  // Blueprints are projen project types (src/blueprints): projen is a peer, as for any project type library.
+  peerDeps: ['projen@^0.103.25'],
 
   // The `harmonix` command line (src/cli): its libraries are bundled, never in the public API.
   bin: { harmonix: 'bin/harmonix' },
