@@ -1,4 +1,4 @@
-import { SampleFile, typescript } from 'projen';
+import { javascript, SampleFile, typescript } from 'projen';
 import { readBlueprintSettings } from '../blueprint-settings';
 import { HarmonixAppOptions } from '../blueprint-options';
 import { addCatalogInfo } from '../catalog-info';
@@ -23,6 +23,7 @@ const NODE_IMAGE = 'public.ecr.aws/docker/library/node:22-bookworm-slim';
 export class HarmonixNodeEcsProject extends typescript.TypeScriptProject {
   constructor(options: HarmonixNodeEcsProjectOptions) {
     super({
+      packageManager: javascript.NodePackageManager.NPM,
       ...options,
       sampleCode: false,
       github: false,
