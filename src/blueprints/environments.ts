@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { descriptorParameterName } from '../common/naming';
 import { EnvironmentDescriptor, parseDescriptor } from '../contract/descriptor';
 import { EnvironmentKind } from '../contract/environment';
-import { descriptorParameterName } from '../common/naming';
 
 /** Where a generated repository keeps the descriptors of its environments. */
 export const DESCRIPTORS_DIR = '.harmonix/environments';

@@ -42,7 +42,7 @@ export function addGithubPipeline(gh: github.GitHub, s: PipelineSettings, defaul
         needs: [previous],
         if: onDefaultBranch,
         environment: d.name,
-        concurrency: { group: name, 'cancel-in-progress': false },
+        concurrency: { 'group': name, 'cancel-in-progress': false },
         permissions: { contents: github.workflows.JobPermission.READ, idToken: github.workflows.JobPermission.WRITE },
         container: { image: s.toolImage },
         env: { AWS_REGION: d.region, HARMONIX_ENVIRONMENT: d.name },

@@ -1,10 +1,10 @@
 import { javascript, SampleFile, typescript } from 'projen';
-import { readBlueprintSettings } from '../blueprint-settings';
+import { EnvironmentKind } from '../../contract/environment';
 import { HarmonixAppOptions } from '../blueprint-options';
+import { readBlueprintSettings } from '../blueprint-settings';
 import { addCatalogInfo } from '../catalog-info';
 import { fetchDescriptorCommand } from '../environments';
 import { addGitlabPipeline } from '../gitlab-pipeline';
-import { EnvironmentKind } from '../../contract/environment';
 
 /** Options of `harmonix-node-ecs`. */
 export interface HarmonixNodeEcsProjectOptions extends typescript.TypeScriptProjectOptions, HarmonixAppOptions {}
@@ -57,7 +57,7 @@ export class HarmonixNodeEcsProject extends typescript.TypeScriptProject {
         entrypoint: [''],
         script: [
           'export BUILDKITD_FLAGS=--oci-worker-no-process-sandbox',
-          `buildctl-daemonless.sh build --frontend dockerfile.v0 --local context=. --local dockerfile=. --output type=image,name=$HARMONIX_IMAGE_REPOSITORY:$CI_COMMIT_SHA,push=true`,
+          'buildctl-daemonless.sh build --frontend dockerfile.v0 --local context=. --local dockerfile=. --output type=image,name=$HARMONIX_IMAGE_REPOSITORY:$CI_COMMIT_SHA,push=true',
         ],
       },
       deployScript: t => [
