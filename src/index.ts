@@ -56,3 +56,9 @@ export { FleetingPluginSource, GitlabRunnerExecutor, GitlabRunnerSource, PinnedS
 export type {
   DockerAutoscalerOptions, DockerRunnerFleetOptions, GitlabRunnerProps, RunnerIdleSchedule,
 } from './platform/gitlab-runner/gitlab-runner-props';
+
+// Blueprints: projen project types that generate application repositories.
+export { CiCredentials, GitHost } from './blueprints/blueprint-options';
+export type { HarmonixAppOptions } from './blueprints/blueprint-options';
+export { HarmonixNodeEcsProject } from './blueprints/node-ecs/node-ecs-project';
+export type { HarmonixNodeEcsProjectOptions } from './blueprints/node-ecs/node-ecs-project';

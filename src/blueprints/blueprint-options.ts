@@ -1,0 +1,77 @@
+/** Where the generated repository lives, and so which CI file it gets. */
+export enum GitHost {
+  /** gitlab.com or a self-managed GitLab: `.gitlab-ci.yml`. */
+  GITLAB = 'gitlab',
+  /** GitHub: `.github/workflows/*.yml`. */
+  GITHUB = 'github',
+}
+
+/** How CI jobs get AWS credentials to assume each environment's provisioning role. */
+export enum CiCredentials {
+  /**
+   * OpenID Connect: GitLab `id_tokens` / GitHub's OIDC token, exchanged with
+   * `AssumeRoleWithWebIdentity` for the provisioning role (the environment trusts the project).
+   */
+  OIDC = 'oidc',
+  /** The runner's instance role (a `GitlabRunner`), which assumes the provisioning role. */
+  INSTANCE_ROLE = 'instance-role',
+}
+
+/** What every Harmonix blueprint asks about the application. Every option has a default. */
+export interface HarmonixAppOptions {
+  /**
+   * Name of the app: a DNS label (it names the service, the image repository, the catalog entity).
+   * @default - the project's name
+   */
+  readonly appName?: string;
+  /**
+   * Owner of the app in the Backstage catalog (an entity reference).
+   * @default "group:default/developers"
+   */
+  readonly owner?: string;
+  /**
+   * System the app belongs to in the Backstage catalog.
+   * @default - none
+   */
+  readonly system?: string;
+  /**
+   * The environments to deploy to, a subset of the descriptors in `.harmonix/environments/`.
+   * @default - every environment whose descriptor is there, in stage order
+   */
+  readonly environments?: string[];
+  /**
+   * Region of the image repository and the pipeline's AWS calls.
+   * @default "eu-west-1"
+   */
+  readonly region?: string;
+  /**
+   * Where the repository lives.
+   * @default GitHost.GITLAB
+   */
+  readonly gitHost?: GitHost;
+  /**
+   * URL of the GitLab instance (gitlab.com or self-managed).
+   * @default "https://gitlab.com"
+   */
+  readonly gitlabUrl?: string;
+  /**
+   * Path of the GitLab project (nested groups allowed), as the environments' OIDC trust names it.
+   * @default "harmonix/<appName>"
+   */
+  readonly gitlabProjectPath?: string;
+  /**
+   * How CI gets AWS credentials.
+   * @default CiCredentials.OIDC
+   */
+  readonly ciCredentials?: CiCredentials;
+  /**
+   * Port the app's container listens on.
+   * @default 8080
+   */
+  readonly containerPort?: number;
+  /**
+   * Tags of the GitLab runners that run the jobs.
+   * @default - none (any runner)
+   */
+  readonly runnerTags?: string[];
+}
