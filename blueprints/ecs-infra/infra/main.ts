@@ -1,0 +1,63 @@
+/**
+ * Deploys {{appName}} into one environment, named at deploy time and known only by its
+ * descriptor (.harmonix/environments/<name>.json, the value of its SSM parameter), with the
+ * image the pipeline built once:
+ *
+ *   npx cdk deploy --context environment=dev --context imageRepository=<ecr uri> --context imageTag=<commit>
+ */
+import * as fs from 'fs';
+import { App, Aspects, CfnOutput, DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { DescriptorDocument, EcsApplication, HarmonixEnvironment } from 'harmonix-cdk';
+
+/** The app's settings, written by projen from .projenrc.ts. */
+const settings = JSON.parse(fs.readFileSync('.harmonix/app.json', 'utf8'));
+
+const app = new App();
+const context = (key: string): string => {
+  const value = app.node.tryGetContext(key);
+  if (typeof value !== 'string' || value === '') {
+    throw new Error(`infra: give --context ${key}=<value> (environment, imageRepository and imageTag are required).`);
+  }
+  return value;
+};
+const environmentName = context('environment');
+const repositoryUri = context('imageRepository');
+const imageTag = context('imageTag');
+
+const descriptor = DescriptorDocument.parse(
+  fs.readFileSync(`.harmonix/environments/${environmentName}.json`, 'utf8'), `${environmentName}.json`);
+const stack = new Stack(app, `${settings.appName}-${environmentName}`, {
+  env: { account: descriptor.account, region: descriptor.region },
+  synthesizer: new DefaultStackSynthesizer({ qualifier: descriptor.cdkBootstrapQualifier }),
+  description: `${settings.appName} in the Harmonix environment ${environmentName}`,
+});
+const environment = HarmonixEnvironment.fromDescriptor(stack, 'Environment', descriptor);
+
+// The app's ECR repository (usually in the platform account; its policy lets the environments pull).
+const match = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/(.+)$/.exec(repositoryUri);
+if (!match) {
+  throw new Error(`infra: imageRepository "${repositoryUri}" is not an ECR repository URI.`);
+}
+const [, account, region, repositoryName] = match;
+const repository = ecr.Repository.fromRepositoryArn(stack, 'Repository',
+  `arn:${stack.partition}:ecr:${region}:${account}:repository/${repositoryName}`);
+
+// Behind the environment's shared load balancer on the path /{{appName}} when it has one,
+// else behind a load balancer of its own.
+const shared = environment.ecs?.sharedLoadBalancer !== undefined;
+const service = new EcsApplication(stack, 'App', {
+  environment,
+  appName: settings.appName,
+  repository,
+  imageTag,
+  containerPort: settings.containerPort,
+  healthCheckPath: '/health',
+  priority: shared ? settings.listenerPriority : undefined,
+  pathPatterns: shared ? [`/${settings.appName}`, `/${settings.appName}/*`] : undefined,
+});
+new CfnOutput(stack, 'AppUrl', { value: service.url, description: `URL of ${settings.appName} in ${environmentName}` });
+
+Aspects.of(app).add(new AwsSolutionsChecks());
+app.synth();

@@ -1,0 +1,1 @@
+"""{{appName}}: a Flask web service."""

@@ -1,0 +1,122 @@
+import { JsonFile, typescript } from 'projen';
+import { CiCredentials, GitHost, HarmonixAppOptions } from './blueprint-options';
+import { BlueprintSettings, readBlueprintSettings } from './blueprint-settings';
+import { addCatalogInfo } from './catalog-info';
+import { DESCRIPTORS_DIR, fetchDescriptorCommand } from './environments';
+import { addGithubPipeline } from './github-pipeline';
+import { addGitlabPipeline } from './gitlab-pipeline';
+import { BundleArtifact, ImageArtifact, OUTPUTS_FILE } from './pipeline';
+import { addSampleFiles, render } from './sample-files';
+import { EnvironmentKind } from '../contract/environment';
+
+/** What distinguishes one blueprint from another. */
+export interface BlueprintSpec {
+  /** The blueprint's `@pjid`. */
+  readonly pjid: string;
+  /** Environment kinds the app deploys to. */
+  readonly kinds: EnvironmentKind[];
+  /** The Backstage component type. */
+  readonly componentType: string;
+  /** Folders under `blueprints/` copied into the repo, in order. */
+  readonly samples: string[];
+  /** Tokens of the sample files beyond the app's name, description and port. */
+  readonly tokens?: Record<string, string>;
+  /** Shell commands a developer runs, for the README. */
+  readonly develop: string[];
+  /** The test job: the app's own toolchain in its image (the same commands as `npx projen test`). */
+  readonly test: { readonly image: string; readonly commands: string[] };
+  readonly artifact: ImageArtifact | BundleArtifact;
+}
+
+/** Options every blueprint project has. */
+export type BlueprintProjectOptions = typescript.TypeScriptProjectOptions & HarmonixAppOptions;
+
+/** The CDK app in `infra/`, run by the CDK CLI through `cdk.json`. */
+const INFRA_APP = 'npx ts-node --project tsconfig.dev.json --prefer-ts-exts infra/main.ts';
+
+/**
+ * The TypeScript project options of a blueprint: the app's repo is not a package to publish;
+ * projen's own GitHub workflows give way to the pipeline; the infrastructure's tools are dev
+ * dependencies (this library from where `projen new --from` took it, if it did).
+ */
+export function blueprintProjectOptions(
+  options: BlueprintProjectOptions, own: Partial<typescript.TypeScriptProjectOptions>,
+): typescript.TypeScriptProjectOptions {
+  const devDeps = [...(own.devDeps ?? []), ...(options.devDeps ?? [])];
+  if (!devDeps.some(d => d === 'harmonix-cdk' || d.startsWith('harmonix-cdk@'))) {
+    devDeps.push('harmonix-cdk');
+  }
+  const github = options.gitHost === GitHost.GITHUB;
+  return {
+    release: false,
+    package: false,
+    depsUpgrade: false,
+    buildWorkflow: false,
+    pullRequestTemplate: false,
+    sampleCode: false,
+    licensed: false,
+    npmignoreEnabled: false,
+    // At the root, so that the CDK app in infra/ type-checks with the tests (projen's default is test/tsconfig.json).
+    tsconfigDevFile: 'tsconfig.dev.json',
+    ...own,
+    ...options,
+    github,
+    githubOptions: github ? { mergify: false, pullRequestLint: false, ...options.githubOptions } : undefined,
+    devDeps: [...devDeps, 'aws-cdk-lib@^2.263.0', 'constructs@^10.5.1', 'aws-cdk@^2', 'cdk-nag@^3', 'ts-node'],
+  };
+}
+
+/**
+ * Everything a Harmonix app repo has besides its code: the environments' descriptors, the
+ * app's settings for `infra/`, the CI pipeline of its Git host, the catalog file and docs, and
+ * the sample files of its blueprint.
+ */
+export function setUpHarmonixApp(project: typescript.TypeScriptProject, options: BlueprintProjectOptions, spec: BlueprintSpec): BlueprintSettings {
+  const s = readBlueprintSettings(project, options, spec.kinds);
+  const oidc = s.credentials === CiCredentials.OIDC;
+  const github = s.gitHost === GitHost.GITHUB;
+  const tokens: Record<string, string> = {
+    appName: s.appName,
+    description: s.description,
+    containerPort: String(s.containerPort),
+    blueprint: spec.pjid,
+    testCommand: spec.test.commands.join(' && '),
+    buildSummary: spec.artifact.kind === 'image'
+      ? 'builds the container image from the `Dockerfile` once (Buildah on GitLab, no Docker daemon in the job; Docker on GitHub\'s runners), tags it with the commit and pushes it to the app\'s ECR repository; every environment runs that same image.'
+      : 'compiles the functions once into `lib/`, and every deploy job deploys that same bundle.',
+    credentials: oidc
+      ? `with the job's OIDC token (${github ? 'GitHub\'s' : 'GitLab `id_tokens`'}) and \`AssumeRoleWithWebIdentity\`; no stored keys`
+      : 'assumed from the runner\'s instance role',
+    gate: github
+      ? 'Each deploy job names its GitHub environment: give environments whose descriptor says `requireApproval: true` required reviewers in the repository\'s settings, and their job waits for one.'
+      : 'An environment whose descriptor says `requireApproval: true` waits for a person to start its job.',
+    synthContext: spec.artifact.kind === 'image' ? ' --context imageRepository=<ecr uri> --context imageTag=<tag>' : '',
+    ...spec.tokens,
+  };
+  tokens.develop = spec.develop.map(line => `    ${render(line, tokens, `${spec.pjid} README`)}`).join('\n');
+  for (const folder of spec.samples) {
+    addSampleFiles(project, folder, tokens);
+  }
+  // What infra/main.ts reads (it stays right when the options change).
+  new JsonFile(project, '.harmonix/app.json', {
+    obj: { appName: s.appName, containerPort: s.containerPort, listenerPriority: s.listenerPriority, region: s.region },
+  });
+  new JsonFile(project, 'cdk.json', { obj: { app: INFRA_APP, output: 'cdk.out' } });
+  if (project.srcdir !== 'infra') {
+    project.eslint?.addLintPattern('infra');
+  }
+  project.gitignore.exclude('cdk.out/', OUTPUTS_FILE, 'deploy.env', '.web-identity-token');
+
+  if (s.targets.length === 0) {
+    project.logger.warn(`No environment descriptor in ${DESCRIPTORS_DIR}/: the pipeline tests and builds only. `
+      + `Add one with \`${fetchDescriptorCommand('<name>')}\` and run \`npx projen\`.`);
+  }
+  const plan = { settings: s, test: spec.test, artifact: spec.artifact };
+  if (s.gitHost === GitHost.GITHUB) {
+    addGithubPipeline(project.github!, plan, options.defaultReleaseBranch ?? 'main');
+  } else {
+    addGitlabPipeline(project, plan);
+  }
+  addCatalogInfo(project, s, spec.componentType);
+  return s;
+}

@@ -1,0 +1,78 @@
+import { CiCredentials } from './blueprint-options';
+import { BlueprintSettings } from './blueprint-settings';
+import { DeployTarget } from './environments';
+
+/** Node.js image of the deploy jobs (projen and the CDK CLI), and of Node apps' test and build jobs. */
+export const NODE_IMAGE = 'public.ecr.aws/docker/library/node:22-bookworm-slim';
+/** Buildah builds and pushes images in an ordinary job container: no Docker daemon, no Docker-in-Docker. */
+export const BUILDAH_IMAGE = 'quay.io/buildah/stable:v1.41';
+/** CI variables the pipeline reads when no option names the value. */
+export const IMAGE_REPOSITORY_VARIABLE = 'HARMONIX_IMAGE_REPOSITORY';
+export const BUILD_ROLE_VARIABLE = 'HARMONIX_BUILD_ROLE_ARN';
+/** Files the deploy job writes: the CDK outputs, then the app's URL for the Git host's environment. */
+export const OUTPUTS_FILE = 'cdk-outputs.json';
+
+/** A container image, built from the Dockerfile once and pushed to the app's ECR repository. */
+export interface ImageArtifact {
+  readonly kind: 'image';
+}
+
+/** A bundle of files (Lambda code), built once and handed to every deploy job. */
+export interface BundleArtifact {
+  readonly kind: 'bundle';
+  readonly image: string;
+  readonly commands: string[];
+  /** The directory the commands fill, handed to the deploy jobs as it is. */
+  readonly directory: string;
+}
+
+/** What a blueprint's pipeline does, whatever the Git host. */
+export interface PipelinePlan {
+  readonly settings: BlueprintSettings;
+  /** The test job: the app's own toolchain, in its image. */
+  readonly test: { readonly image: string; readonly commands: string[] };
+  readonly artifact: ImageArtifact | BundleArtifact;
+}
+
+/** The job name of the deployment to one environment. */
+export function deployJobName(target: DeployTarget): string {
+  return `deploy-${target.descriptor.name}`;
+}
+
+/**
+ * The commands that deploy the app's `infra/` into one environment (the job holds its
+ * provisioning role's credentials): the image of this commit, or the bundle the build job made.
+ * `shaVariable` is the Git host's variable holding the commit.
+ */
+export function deployCommands(plan: PipelinePlan, target: DeployTarget, shaVariable: string): string[] {
+  const context = [`--context environment=${target.descriptor.name}`];
+  if (plan.artifact.kind === 'image') {
+    context.push(`--context imageRepository="$${IMAGE_REPOSITORY_VARIABLE}"`, `--context imageTag="$${shaVariable}"`);
+  }
+  return ['npm ci', `npx cdk deploy ${context.join(' ')} --require-approval never --outputs-file ${OUTPUTS_FILE}`];
+}
+
+/** A shell expression printing the deployed app's URL (the `AppUrl` output of `infra/`). */
+export const APP_URL = `$(node -p "Object.values(require('./${OUTPUTS_FILE}'))[0].AppUrl")`;
+
+/** GitLab's environment variable names of the web identity the AWS SDKs and CLI read. */
+export function webIdentityCommands(roleVariable: string): string[] {
+  return [
+    'printf "%s" "$HARMONIX_ID_TOKEN" > "$CI_PROJECT_DIR/.web-identity-token"',
+    `export AWS_WEB_IDENTITY_TOKEN_FILE="$CI_PROJECT_DIR/.web-identity-token" AWS_ROLE_ARN="$${roleVariable}" AWS_ROLE_SESSION_NAME="$CI_PROJECT_PATH_SLUG-$CI_PIPELINE_ID"`,
+  ];
+}
+
+/** With the runner's instance role: a profile that assumes `roleVariable`'s role from the instance credentials. */
+export function instanceRoleCommands(roleVariable: string): string[] {
+  return [
+    'mkdir -p ~/.aws',
+    `printf "[profile harmonix]\\nrole_arn = %s\\ncredential_source = Ec2InstanceMetadata\\n" "$${roleVariable}" > ~/.aws/config`,
+    'export AWS_PROFILE=harmonix',
+  ];
+}
+
+/** Whether jobs exchange OIDC tokens for roles. */
+export function usesOidc(plan: PipelinePlan): boolean {
+  return plan.settings.credentials === CiCredentials.OIDC;
+}
