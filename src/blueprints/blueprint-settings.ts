@@ -4,8 +4,8 @@ import { CiCredentials, GitHost, HarmonixAppOptions } from './blueprint-options'
 import { DeployTarget, readDeployTargets } from './environments';
 import { EnvironmentKind } from '../contract/environment';
 
-/** A blueprint's options with their defaults, checked, and the environments it deploys to. */
-export interface BlueprintSettings {
+/** A blueprint's options with their defaults, checked. */
+export interface AppSettings {
   readonly appName: string;
   readonly description: string;
   readonly owner: string;
@@ -25,7 +25,19 @@ export interface BlueprintSettings {
   readonly buildRoleArn?: string;
   /** Priority of the app's rule on a shared load balancer, stable for the app name. */
   readonly listenerPriority: number;
+}
+
+/** The app's settings and the environments it deploys to. */
+export interface BlueprintSettings extends AppSettings {
   readonly targets: DeployTarget[];
+}
+
+/** Options as a blueprint receives them: projen's own name and description, and the app's options. */
+export type BlueprintInput = HarmonixAppOptions & { readonly name: string; readonly description?: string };
+
+/** Where an error about the options points. */
+export function blueprintWhere(options: BlueprintInput): string {
+  return `harmonix blueprint "${options.name}"`;
 }
 
 const APP_NAME = /^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/;
@@ -34,10 +46,8 @@ const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const RUNNER_TAG = /^[\w.:/-]{1,64}$/;
 
 /** Checks a blueprint's options; one sentence names the first that is wrong and the fix. */
-export function readBlueprintSettings(
-  project: Project, options: HarmonixAppOptions & { readonly name: string; readonly description?: string }, kinds: EnvironmentKind[],
-): BlueprintSettings {
-  const where = `harmonix blueprint "${options.name}"`;
+export function readAppSettings(options: BlueprintInput): AppSettings {
+  const where = blueprintWhere(options);
   const appName = options.appName ?? options.name;
   if (!APP_NAME.test(appName) || appName.includes('--')) {
     throw new Error(`${where}: app name "${appName}" is not a DNS label; use 1 to 40 lower-case letters, digits and single hyphens, starting with a letter (for example "orders").`);
@@ -91,8 +101,12 @@ export function readBlueprintSettings(
     imageRepositoryUri: options.imageRepositoryUri,
     buildRoleArn: options.buildRoleArn,
     listenerPriority: 1000 + (hash % 49000),
-    targets: readDeployTargets(where, project.outdir, kinds, options.environments),
   };
+}
+
+/** The app's settings and the environments it deploys to, read from the project's descriptor files. */
+export function readBlueprintSettings(project: Project, options: BlueprintInput, kinds: EnvironmentKind[]): BlueprintSettings {
+  return { ...readAppSettings(options), targets: readDeployTargets(blueprintWhere(options), project.outdir, kinds, options.environments) };
 }
 
 /** The region of an ECR repository URI. */

@@ -1,12 +1,12 @@
 import { JsonFile, typescript } from 'projen';
 import { CiCredentials, GitHost, HarmonixAppOptions } from './blueprint-options';
-import { BlueprintSettings, readBlueprintSettings } from './blueprint-settings';
+import { AppSettings, BlueprintSettings, readAppSettings, readBlueprintSettings } from './blueprint-settings';
 import { addCatalogInfo } from './catalog-info';
 import { DESCRIPTORS_DIR, fetchDescriptorCommand } from './environments';
 import { addGithubPipeline } from './github-pipeline';
 import { addGitlabPipeline } from './gitlab-pipeline';
 import { BundleArtifact, ImageArtifact, OUTPUTS_FILE } from './pipeline';
-import { addSampleFiles, render } from './sample-files';
+import { addSampleFiles, render, renderFile } from './sample-files';
 import { EnvironmentKind } from '../contract/environment';
 
 /** What distinguishes one blueprint from another. */
@@ -40,8 +40,9 @@ const INFRA_APP = 'npx ts-node --project tsconfig.dev.json --prefer-ts-exts infr
  * dependencies (this library from where `projen new --from` took it, if it did).
  */
 export function blueprintProjectOptions(
-  options: BlueprintProjectOptions, own: Partial<typescript.TypeScriptProjectOptions>,
+  options: BlueprintProjectOptions, spec: BlueprintSpec, own: Partial<typescript.TypeScriptProjectOptions>,
 ): typescript.TypeScriptProjectOptions {
+  const readme = renderFile('app-readme.md', sampleTokens(readAppSettings(options), spec));
   const devDeps = [...(own.devDeps ?? []), ...(options.devDeps ?? [])];
   if (!devDeps.some(d => d === 'harmonix-cdk' || d.startsWith('harmonix-cdk@'))) {
     devDeps.push('harmonix-cdk');
@@ -54,6 +55,7 @@ export function blueprintProjectOptions(
     buildWorkflow: false,
     pullRequestTemplate: false,
     sampleCode: false,
+    readme: { contents: readme },
     licensed: false,
     npmignoreEnabled: false,
     // At the root, so that the CDK app in infra/ type-checks with the tests (projen's default is test/tsconfig.json).
@@ -73,27 +75,7 @@ export function blueprintProjectOptions(
  */
 export function setUpHarmonixApp(project: typescript.TypeScriptProject, options: BlueprintProjectOptions, spec: BlueprintSpec): BlueprintSettings {
   const s = readBlueprintSettings(project, options, spec.kinds);
-  const oidc = s.credentials === CiCredentials.OIDC;
-  const github = s.gitHost === GitHost.GITHUB;
-  const tokens: Record<string, string> = {
-    appName: s.appName,
-    description: s.description,
-    containerPort: String(s.containerPort),
-    blueprint: spec.pjid,
-    testCommand: spec.test.commands.join(' && '),
-    buildSummary: spec.artifact.kind === 'image'
-      ? 'builds the container image from the `Dockerfile` once (Buildah on GitLab, no Docker daemon in the job; Docker on GitHub\'s runners), tags it with the commit and pushes it to the app\'s ECR repository; every environment runs that same image.'
-      : 'compiles the functions once into `lib/`, and every deploy job deploys that same bundle.',
-    credentials: oidc
-      ? `with the job's OIDC token (${github ? 'GitHub\'s' : 'GitLab `id_tokens`'}) and \`AssumeRoleWithWebIdentity\`; no stored keys`
-      : 'assumed from the runner\'s instance role',
-    gate: github
-      ? 'Each deploy job names its GitHub environment: give environments whose descriptor says `requireApproval: true` required reviewers in the repository\'s settings, and their job waits for one.'
-      : 'An environment whose descriptor says `requireApproval: true` waits for a person to start its job.',
-    synthContext: spec.artifact.kind === 'image' ? ' --context imageRepository=<ecr uri> --context imageTag=<tag>' : '',
-    ...spec.tokens,
-  };
-  tokens.develop = spec.develop.map(line => `    ${render(line, tokens, `${spec.pjid} README`)}`).join('\n');
+  const tokens = sampleTokens(s, spec);
   for (const folder of spec.samples) {
     addSampleFiles(project, folder, tokens);
   }
@@ -119,4 +101,30 @@ export function setUpHarmonixApp(project: typescript.TypeScriptProject, options:
   }
   addCatalogInfo(project, s, spec.componentType);
   return s;
+}
+
+/** The tokens of a blueprint's sample files and README. */
+function sampleTokens(s: AppSettings, spec: BlueprintSpec): Record<string, string> {
+  const oidc = s.credentials === CiCredentials.OIDC;
+  const github = s.gitHost === GitHost.GITHUB;
+  const tokens: Record<string, string> = {
+    appName: s.appName,
+    description: s.description,
+    containerPort: String(s.containerPort),
+    blueprint: spec.pjid,
+    testCommand: spec.test.commands.join(' && '),
+    buildSummary: spec.artifact.kind === 'image'
+      ? 'builds the container image from the `Dockerfile` once (Buildah on GitLab, no Docker daemon in the job; Docker on GitHub\'s runners), tags it with the commit and pushes it to the app\'s ECR repository; every environment runs that same image.'
+      : 'compiles the functions once into `lib/`, and every deploy job deploys that same bundle.',
+    credentials: oidc
+      ? `with the job's OIDC token (${github ? 'GitHub\'s' : 'GitLab `id_tokens`'}) and \`AssumeRoleWithWebIdentity\`; no stored keys`
+      : 'assumed from the runner\'s instance role',
+    gate: github
+      ? 'Each deploy job names its GitHub environment: give environments whose descriptor says `requireApproval: true` required reviewers in the repository\'s settings, and their job waits for one.'
+      : 'An environment whose descriptor says `requireApproval: true` waits for a person to start its job.',
+    synthContext: spec.artifact.kind === 'image' ? ' --context imageRepository=<ecr uri> --context imageTag=<tag>' : '',
+    ...spec.tokens,
+  };
+  tokens.develop = spec.develop.map(line => `    ${render(line, tokens, `${spec.pjid} README`)}`).join('\n');
+  return tokens;
 }

@@ -17,6 +17,11 @@ export function addSampleFiles(project: Project, folder: string, tokens: Record<
   }
 }
 
+/** One file under `blueprints/`, rendered with `tokens`. */
+export function renderFile(file: string, tokens: Record<string, string>): string {
+  return render(fs.readFileSync(path.join(BLUEPRINTS_DIR, file), 'utf8'), tokens, file);
+}
+
 /** Replaces `{{name}}` with its token; a name without a token is a defect of the blueprint. */
 export function render(text: string, tokens: Record<string, string>, source: string): string {
   return text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {

@@ -1,8 +1,5 @@
 import * as path from 'path';
-import {
-  DefaultNamespaceEntityPolicy, Entity, EntityPolicies, FieldFormatEntityPolicy, NoForeignRootFieldsEntityPolicy, resourceEntityV1alpha1Validator,
-  SchemaValidEntityPolicy,
-} from '@backstage/catalog-model';
+import { Entity, resourceEntityV1alpha1Validator } from '@backstage/catalog-model';
 import { loadConfig } from '@backstage/config-loader';
 import { App, SecretValue, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -13,6 +10,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { BackstageOnFargate, BackstageOnFargateProps, BackstageSignIn, HarmonixEnvironment, EcsEnvironment, ServerlessEnvironment } from '../../src';
 import { CERTIFICATE_ARN, testApp, TEST_ENV, baseProps } from '../fixtures/app';
 import { deployedDescriptor } from '../fixtures/app-environments';
+import { catalogAccepts } from '../fixtures/catalog';
 import { renderValue } from '../fixtures/iam';
 import { nagFindings } from '../fixtures/nag';
 
@@ -106,13 +104,9 @@ describe('BackstageOnFargate', () => {
   test('the environments\' catalog files pass Backstage\'s own entity validators', async () => {
     const files = Object.values(template.findResources('Custom::AWS')).map((r: any) => JSON.parse(renderValue(r.Properties.Create)));
     expect(files.map(f => f.parameters.Key).sort()).toEqual(['harmonix/environments/dev.json', 'harmonix/environments/qa.json']);
-    const policy = EntityPolicies.allOf([
-      new DefaultNamespaceEntityPolicy(), new NoForeignRootFieldsEntityPolicy(), new FieldFormatEntityPolicy(), new SchemaValidEntityPolicy(),
-    ]);
     for (const file of files) {
       const entity = JSON.parse(file.parameters.Body) as Entity;
-      const checked = await policy.enforce(entity);
-      expect(await resourceEntityV1alpha1Validator.check(checked!)).toBe(true);
+      expect(await catalogAccepts(entity, resourceEntityV1alpha1Validator)).toBe(true);
       expect(entity).toMatchObject({ kind: 'Resource', spec: { type: 'aws-environment', owner: 'group:default/platform' } });
     }
     const dev = JSON.parse(files.find(f => f.parameters.Key.endsWith('dev.json')).parameters.Body);

@@ -1,7 +1,8 @@
 import { javascript, typescript } from 'projen';
 import { EnvironmentKind } from '../../contract/environment';
 import { HarmonixAppOptions } from '../blueprint-options';
-import { blueprintProjectOptions, setUpHarmonixApp } from '../harmonix-app';
+import { readAppSettings } from '../blueprint-settings';
+import { blueprintProjectOptions, BlueprintSpec, setUpHarmonixApp } from '../harmonix-app';
 
 /** Options of `harmonix-java-ecs`. */
 export interface HarmonixJavaEcsProjectOptions extends typescript.TypeScriptProjectOptions, HarmonixAppOptions {
@@ -17,6 +18,29 @@ const MAVEN_IMAGE = 'public.ecr.aws/docker/library/maven:3.9-eclipse-temurin-17'
 const MAVEN_TEST = ['mvn --batch-mode --no-transfer-progress test'];
 const JAVA_PACKAGE = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/;
 
+/** What makes this blueprint, with the app's Java package. */
+function javaEcs(options: HarmonixJavaEcsProjectOptions): BlueprintSpec {
+  const { appName } = readAppSettings(options);
+  const javaPackage = options.javaPackage ?? `com.example.${appName.replace(/-/g, '')}`;
+  if (!JAVA_PACKAGE.test(javaPackage)) {
+    throw new Error(`harmonix blueprint "${options.name}": Java package "${javaPackage}" must be lower-case names joined by dots, such as "com.example.orders".`);
+  }
+  return {
+    kinds: [EnvironmentKind.ECS],
+    componentType: 'service',
+    pjid: 'harmonix-java-ecs',
+    samples: ['common', 'ecs-infra', 'java-ecs'],
+    tokens: { javaPackage, javaPackagePath: javaPackage.replace(/\./g, '/'), javaGroupId: javaPackage },
+    develop: [
+      'npm install                      # once: projen and the CDK app',
+      'npx projen test                  # Maven tests, and eslint on infra/',
+      'mvn spring-boot:run              # http://localhost:{{containerPort}}/health',
+    ],
+    test: { image: MAVEN_IMAGE, commands: MAVEN_TEST },
+    artifact: { kind: 'image' },
+  };
+}
+
 /**
  * A Java Spring Boot 3.5 service on ECS Fargate: sample code with a health endpoint and its
  * MockMvc tests (Maven), a multi-stage Dockerfile running it on a JRE, `infra/` (TypeScript, as
@@ -28,25 +52,9 @@ const JAVA_PACKAGE = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/;
  */
 export class HarmonixJavaEcsProject extends typescript.TypeScriptProject {
   constructor(options: HarmonixJavaEcsProjectOptions) {
-    super(blueprintProjectOptions(options, { packageManager: javascript.NodePackageManager.NPM, srcdir: 'infra', jest: false }));
-    const javaPackage = options.javaPackage ?? `com.example.${(options.appName ?? options.name).replace(/[^a-z0-9]/g, '')}`;
-    if (!JAVA_PACKAGE.test(javaPackage)) {
-      throw new Error(`harmonix blueprint "${options.name}": Java package "${javaPackage}" must be lower-case names joined by dots, such as "com.example.orders".`);
-    }
-    setUpHarmonixApp(this, options, {
-      kinds: [EnvironmentKind.ECS],
-      componentType: 'service',
-      pjid: 'harmonix-java-ecs',
-      samples: ['common', 'ecs-infra', 'java-ecs'],
-      tokens: { javaPackage, javaPackagePath: javaPackage.replace(/\./g, '/'), javaGroupId: javaPackage },
-      develop: [
-        'npm install                      # once: projen and the CDK app',
-        'npx projen test                  # Maven tests, and eslint on infra/',
-        'mvn spring-boot:run              # http://localhost:{{containerPort}}/health',
-      ],
-      test: { image: MAVEN_IMAGE, commands: MAVEN_TEST },
-      artifact: { kind: 'image' },
-    });
+    const spec = javaEcs(options);
+    super(blueprintProjectOptions(options, spec, { packageManager: javascript.NodePackageManager.NPM, srcdir: 'infra', jest: false }));
+    setUpHarmonixApp(this, options, spec);
     for (const command of MAVEN_TEST) {
       this.testTask.exec(command);
     }

@@ -1,11 +1,27 @@
 import { javascript, typescript } from 'projen';
 import { EnvironmentKind } from '../../contract/environment';
 import { HarmonixAppOptions } from '../blueprint-options';
-import { blueprintProjectOptions, setUpHarmonixApp } from '../harmonix-app';
+import { blueprintProjectOptions, BlueprintSpec, setUpHarmonixApp } from '../harmonix-app';
 import { NODE_IMAGE } from '../pipeline';
 
 /** Options of `harmonix-node-ecs`. */
 export interface HarmonixNodeEcsProjectOptions extends typescript.TypeScriptProjectOptions, HarmonixAppOptions {}
+
+
+/** What makes this blueprint. */
+const NODE_ECS: BlueprintSpec = {
+  kinds: [EnvironmentKind.ECS],
+  componentType: 'service',
+  pjid: 'harmonix-node-ecs',
+  samples: ['common', 'ecs-infra', 'node-ecs'],
+  develop: [
+    'npm install                                # once',
+    'npx projen test                            # jest and eslint',
+    'npx projen compile && node lib/server.js   # http://localhost:{{containerPort}}/health',
+  ],
+  test: { image: NODE_IMAGE, commands: ['npm ci', 'npx projen test'] },
+  artifact: { kind: 'image' },
+};
 
 /**
  * A TypeScript web service on ECS Fargate: sample code with a health endpoint and its jest
@@ -17,19 +33,7 @@ export interface HarmonixNodeEcsProjectOptions extends typescript.TypeScriptProj
  */
 export class HarmonixNodeEcsProject extends typescript.TypeScriptProject {
   constructor(options: HarmonixNodeEcsProjectOptions) {
-    super(blueprintProjectOptions(options, { packageManager: javascript.NodePackageManager.NPM, jest: true }));
-    setUpHarmonixApp(this, options, {
-      kinds: [EnvironmentKind.ECS],
-      componentType: 'service',
-      pjid: 'harmonix-node-ecs',
-      samples: ['common', 'ecs-infra', 'node-ecs'],
-      develop: [
-        'npm install                                # once',
-        'npx projen test                            # jest and eslint',
-        'npx projen compile && node lib/server.js   # http://localhost:{{containerPort}}/health',
-      ],
-      test: { image: NODE_IMAGE, commands: ['npm ci', 'npx projen test'] },
-      artifact: { kind: 'image' },
-    });
+    super(blueprintProjectOptions(options, NODE_ECS, { packageManager: javascript.NodePackageManager.NPM, jest: true }));
+    setUpHarmonixApp(this, options, NODE_ECS);
   }
 }

@@ -1,7 +1,7 @@
 import { javascript, typescript } from 'projen';
 import { EnvironmentKind } from '../../contract/environment';
 import { HarmonixAppOptions } from '../blueprint-options';
-import { blueprintProjectOptions, setUpHarmonixApp } from '../harmonix-app';
+import { blueprintProjectOptions, BlueprintSpec, setUpHarmonixApp } from '../harmonix-app';
 
 /** Options of `harmonix-python-ecs`. */
 export interface HarmonixPythonEcsProjectOptions extends typescript.TypeScriptProjectOptions, HarmonixAppOptions {}
@@ -15,6 +15,22 @@ const PYTEST = [
   '.venv/bin/python -m pytest',
 ];
 
+
+/** What makes this blueprint. */
+const PYTHON_ECS: BlueprintSpec = {
+  kinds: [EnvironmentKind.ECS],
+  componentType: 'service',
+  pjid: 'harmonix-python-ecs',
+  samples: ['common', 'ecs-infra', 'python-ecs'],
+  develop: [
+    'npm install                 # once: projen and the CDK app',
+    'npx projen test             # pytest in .venv, and eslint on infra/',
+    '.venv/bin/flask --app app.main run --port {{containerPort}}   # http://localhost:{{containerPort}}/health',
+  ],
+  test: { image: PYTHON_IMAGE, commands: PYTEST },
+  artifact: { kind: 'image' },
+};
+
 /**
  * A Python Flask service on ECS Fargate: sample code with a health endpoint and its pytest
  * tests (run in a virtual environment), a multi-stage Dockerfile serving it with gunicorn,
@@ -26,20 +42,8 @@ const PYTEST = [
  */
 export class HarmonixPythonEcsProject extends typescript.TypeScriptProject {
   constructor(options: HarmonixPythonEcsProjectOptions) {
-    super(blueprintProjectOptions(options, { packageManager: javascript.NodePackageManager.NPM, srcdir: 'infra', jest: false }));
-    setUpHarmonixApp(this, options, {
-      kinds: [EnvironmentKind.ECS],
-      componentType: 'service',
-      pjid: 'harmonix-python-ecs',
-      samples: ['common', 'ecs-infra', 'python-ecs'],
-      develop: [
-        'npm install                 # once: projen and the CDK app',
-        'npx projen test             # pytest in .venv, and eslint on infra/',
-        '.venv/bin/flask --app app.main run --port {{containerPort}}   # http://localhost:{{containerPort}}/health',
-      ],
-      test: { image: PYTHON_IMAGE, commands: PYTEST },
-      artifact: { kind: 'image' },
-    });
+    super(blueprintProjectOptions(options, PYTHON_ECS, { packageManager: javascript.NodePackageManager.NPM, srcdir: 'infra', jest: false }));
+    setUpHarmonixApp(this, options, PYTHON_ECS);
     for (const command of PYTEST) {
       this.testTask.exec(command);
     }

@@ -1,11 +1,27 @@
 import { javascript, typescript } from 'projen';
 import { EnvironmentKind } from '../../contract/environment';
 import { HarmonixAppOptions } from '../blueprint-options';
-import { blueprintProjectOptions, setUpHarmonixApp } from '../harmonix-app';
+import { blueprintProjectOptions, BlueprintSpec, setUpHarmonixApp } from '../harmonix-app';
 import { NODE_IMAGE } from '../pipeline';
 
 /** Options of `harmonix-serverless-api`. */
 export interface HarmonixServerlessApiProjectOptions extends typescript.TypeScriptProjectOptions, HarmonixAppOptions {}
+
+
+/** What makes this blueprint. */
+const SERVERLESS_API: BlueprintSpec = {
+  kinds: [EnvironmentKind.SERVERLESS],
+  componentType: 'service',
+  pjid: 'harmonix-serverless-api',
+  samples: ['common', 'serverless-api'],
+  develop: [
+    'npm install          # once',
+    'npx projen test      # jest and eslint',
+    'npx projen compile   # the functions, into lib/ (what infra/ deploys)',
+  ],
+  test: { image: NODE_IMAGE, commands: ['npm ci', 'npx projen test'] },
+  artifact: { kind: 'bundle', image: NODE_IMAGE, commands: ['npm ci', 'npx projen compile'], directory: 'lib' },
+};
 
 /**
  * TypeScript Lambda functions behind an HTTP API: a sample handler with a health route and its
@@ -18,23 +34,11 @@ export interface HarmonixServerlessApiProjectOptions extends typescript.TypeScri
  */
 export class HarmonixServerlessApiProject extends typescript.TypeScriptProject {
   constructor(options: HarmonixServerlessApiProjectOptions) {
-    super(blueprintProjectOptions(options, {
+    super(blueprintProjectOptions(options, SERVERLESS_API, {
       packageManager: javascript.NodePackageManager.NPM,
       jest: true,
       devDeps: ['@types/aws-lambda'],
     }));
-    setUpHarmonixApp(this, options, {
-      kinds: [EnvironmentKind.SERVERLESS],
-      componentType: 'service',
-      pjid: 'harmonix-serverless-api',
-      samples: ['common', 'serverless-api'],
-      develop: [
-        'npm install          # once',
-        'npx projen test      # jest and eslint',
-        'npx projen compile   # the functions, into lib/ (what infra/ deploys)',
-      ],
-      test: { image: NODE_IMAGE, commands: ['npm ci', 'npx projen test'] },
-      artifact: { kind: 'bundle', image: NODE_IMAGE, commands: ['npm ci', 'npx projen compile'], directory: 'lib' },
-    });
+    setUpHarmonixApp(this, options, SERVERLESS_API);
   }
 }
