@@ -31,6 +31,9 @@ export interface BlueprintSpec {
 /** Options every blueprint project has. */
 export type BlueprintProjectOptions = typescript.TypeScriptProjectOptions & HarmonixAppOptions;
 
+/** A path to a packed harmonix-cdk (`npm pack`), as `projen new --from` passes it. */
+const PACKED_LIBRARY = /^(\.{0,2}\/|[A-Za-z]:\\).*harmonix-cdk-[^/\\]*\.tgz$/;
+
 /** The CDK app in `infra/`, run by the CDK CLI through `cdk.json`. */
 const INFRA_APP = 'npx ts-node --project tsconfig.dev.json --prefer-ts-exts infra/main.ts';
 
@@ -43,7 +46,9 @@ export function blueprintProjectOptions(
   options: BlueprintProjectOptions, spec: BlueprintSpec, own: Partial<typescript.TypeScriptProjectOptions>,
 ): typescript.TypeScriptProjectOptions {
   const readme = renderFile('app-readme.md', sampleTokens(readAppSettings(options), spec));
-  const devDeps = [...(own.devDeps ?? []), ...(options.devDeps ?? [])];
+  // `projen new --from <path to a packed harmonix-cdk>` names the tarball's path as a dependency: name it as npm does.
+  const devDeps = [...(own.devDeps ?? []), ...(options.devDeps ?? [])]
+    .map(d => PACKED_LIBRARY.test(d) ? `harmonix-cdk@file:${d}` : d);
   if (!devDeps.some(d => d === 'harmonix-cdk' || d.startsWith('harmonix-cdk@'))) {
     devDeps.push('harmonix-cdk');
   }
@@ -87,6 +92,13 @@ export function setUpHarmonixApp(project: typescript.TypeScriptProject, options:
   if (project.srcdir !== 'infra') {
     project.eslint?.addLintPattern('infra');
   }
+  // The CDK app deploys; it is not shipped in the image: its libraries are dev dependencies.
+  project.eslint?.allowDevDeps('infra/**');
+  // Lint tests, infra/ and .projenrc.ts with the dev tsconfig (the project service would take the root one, src only).
+  project.tsconfigDev.addInclude('.projenrc.ts');
+  const eslintrc = project.tryFindObjectFile('.eslintrc.json');
+  eslintrc?.addDeletionOverride('parserOptions.projectService');
+  eslintrc?.addOverride('parserOptions.project', './tsconfig.dev.json');
   project.gitignore.exclude('cdk.out/', OUTPUTS_FILE, 'deploy.env', '.web-identity-token');
 
   if (s.targets.length === 0) {

@@ -170,6 +170,26 @@ describe('EcsApplication choices', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/harmonix/dev/orders', RetentionInDays: 365 });
   });
 
+  test('an image from a repository in the platform account: pulled with the execution role, nag-clean, sign-in the only "*"', () => {
+    const fromPlatform = (t: AppTarget) => orders(t, true, {
+      image: undefined,
+      repository: ecr.Repository.fromRepositoryAttributes(t.stack, 'Repo', {
+        repositoryArn: 'arn:aws:ecr:eu-west-1:222222222222:repository/shop/orders', repositoryName: 'shop/orders',
+      }),
+      imageTag: '4f2a9c1',
+    });
+    const t = importedEcs();
+    fromPlatform(t);
+    const statements = allIdentityStatements(Template.fromStack(t.stack));
+    const pull = statements.find(s => actionsOf(s).includes('ecr:BatchGetImage'))!;
+    expect(pull.Resource).toBe('arn:aws:ecr:eu-west-1:222222222222:repository/shop/orders');
+    const anywhere = statements.filter(s => [s.Resource].flat().includes('*'));
+    expect(anywhere.map(actionsOf)).toEqual([['ecr:GetAuthorizationToken']]);
+    const n = importedEcs();
+    fromPlatform(n);
+    expect(nagFindings(n.app)).toEqual([]);
+  });
+
   test('its own internet-facing HTTPS load balancer: TLS 1.2+, HTTP redirected, the app\'s domain as URL', () => {
     const internetFacing = (t: AppTarget) => orders(t, false, {
       loadBalancer: { internetFacing: true, certificate: acm.Certificate.fromCertificateArn(t.stack, 'Cert', CERTIFICATE_ARN), domainName: 'orders.example.com' },

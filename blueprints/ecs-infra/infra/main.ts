@@ -6,7 +6,7 @@
  *   npx cdk deploy --context environment=dev --context imageRepository=<ecr uri> --context imageTag=<commit>
  */
 import * as fs from 'fs';
-import { App, Aspects, CfnOutput, DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
+import { App, CfnOutput, DefaultStackSynthesizer, Stack, Validations } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DescriptorDocument, EcsApplication, HarmonixEnvironment } from 'harmonix-cdk';
@@ -15,6 +15,8 @@ import { DescriptorDocument, EcsApplication, HarmonixEnvironment } from 'harmoni
 const settings = JSON.parse(fs.readFileSync('.harmonix/app.json', 'utf8'));
 
 const app = new App();
+// cdk-nag's AWS Solutions checks: synthesis fails on a finding that is not suppressed with a reason.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 const context = (key: string): string => {
   const value = app.node.tryGetContext(key);
   if (typeof value !== 'string' || value === '') {
@@ -41,8 +43,10 @@ if (!match) {
   throw new Error(`infra: imageRepository "${repositoryUri}" is not an ECR repository URI.`);
 }
 const [, account, region, repositoryName] = match;
-const repository = ecr.Repository.fromRepositoryArn(stack, 'Repository',
-  `arn:${stack.partition}:ecr:${region}:${account}:repository/${repositoryName}`);
+const repository = ecr.Repository.fromRepositoryAttributes(stack, 'Repository', {
+  repositoryArn: `arn:${stack.partition}:ecr:${region}:${account}:repository/${repositoryName}`,
+  repositoryName,
+});
 
 // Behind the environment's shared load balancer on the path /{{appName}} when it has one,
 // else behind a load balancer of its own.
@@ -59,5 +63,4 @@ const service = new EcsApplication(stack, 'App', {
 });
 new CfnOutput(stack, 'AppUrl', { value: service.url, description: `URL of ${settings.appName} in ${environmentName}` });
 
-Aspects.of(app).add(new AwsSolutionsChecks());
 app.synth();

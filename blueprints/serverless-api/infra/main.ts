@@ -6,7 +6,7 @@
  *   npx projen compile && npx cdk deploy --context environment=dev
  */
 import * as fs from 'fs';
-import { App, Aspects, CfnOutput, DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
+import { App, CfnOutput, DefaultStackSynthesizer, Stack, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DescriptorDocument, HarmonixEnvironment, ServerlessApplication } from 'harmonix-cdk';
@@ -15,6 +15,8 @@ import { DescriptorDocument, HarmonixEnvironment, ServerlessApplication } from '
 const settings = JSON.parse(fs.readFileSync('.harmonix/app.json', 'utf8'));
 
 const app = new App();
+// cdk-nag's AWS Solutions checks: synthesis fails on a finding that is not suppressed with a reason.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 const environmentName = app.node.tryGetContext('environment');
 if (typeof environmentName !== 'string' || environmentName === '') {
   throw new Error('infra: give --context environment=<name>.');
@@ -44,5 +46,4 @@ const api = new ServerlessApplication(stack, 'App', {
 });
 new CfnOutput(stack, 'AppUrl', { value: api.url, description: `URL of ${settings.appName} in ${environmentName}` });
 
-Aspects.of(app).add(new AwsSolutionsChecks());
 app.synth();

@@ -92,6 +92,15 @@ export class EcsApplication extends Construct implements IApplication {
       secrets: { ...props.secrets },
       logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: this.appName, mode: ecs.AwsLogDriverMode.NON_BLOCKING }),
     });
+    if (props.repository) {
+      // fromEcrRepository grants the pull actions on the repository, and the sign-in action that
+      // has no resource to scope to.
+      acceptFindings(this.taskDefinition.obtainExecutionRole(), {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'ecr:GetAuthorizationToken (signing in to pull the image) takes no resource: ECR documents Resource "*" for it; '
+          + 'the pull actions are granted on the app\'s repository only.',
+      });
+    }
     for (const name of [...Object.keys(props.environmentVariables ?? {}), ...Object.keys(props.secrets ?? {})]) {
       this.bindings.claimVariable(name, 'the app\'s props');
     }
