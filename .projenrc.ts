@@ -109,7 +109,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testTimeout: 120_000,
     },
   },
-  gitignore: ['cdk.out', '.venv', 'test/bindings/**/target', 'test/bindings/**/cdk.out', '.cdk-bindings'],
+  gitignore: ['.tools', 'cdk.out', '.venv', 'test/bindings/**/target', 'test/bindings/**/cdk.out', '.cdk-bindings'],
   // Anchored: blueprints/ ships the test folders of the repos it generates.
   npmIgnoreOptions: {
     ignorePatterns: ['/examples', '/bench', '/test', '/.ci', 'cdk.out', '/.cdk-bindings', '/cdk.json', '/cdk.context.json', '/tsconfig.dev.json'],
@@ -166,6 +166,15 @@ const bindings = project.addTask('test:bindings', {
 });
 bindings.spawn(project.compileTask);
 bindings.exec('ts-node --transpile-only -P tsconfig.dev.json test/bindings/run.ts');
+
+// Proves the blueprints as their users get them: this library packed, installed into each
+// generated repo, the repo's CI test job run by gitlab-ci-local, infra/ synthesized nag-clean,
+// and `projen new --from <tarball>` (test/blueprints-e2e). Slow (npm, PyPI and Maven downloads).
+const blueprints = project.addTask('test:blueprints', {
+  description: 'Generate every blueprint with the packed library, run its toolchain and CI test job, synthesize its infra',
+});
+blueprints.spawn(project.compileTask);
+blueprints.exec('jest --testMatch "<rootDir>/test/blueprints-e2e/**/*.e2e.ts" --coverage=false --maxWorkers=1 --testTimeout=1800000');
 
 project.addTask('bench', {
   description: 'Print synth time and template size figures for the environment constructs and app stacks',

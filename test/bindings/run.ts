@@ -52,6 +52,31 @@ function runner(language: { name: keyof typeof NOT_SERVED | 'typescript' }): Run
 }
 
 const synthEnv = (outdir: string) => ({ ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: context });
+
+/**
+ * Runs the language's app with HARMONIX_BLUEPRINT_DIR, so that it generates an app repo with a
+ * blueprint (a projen project type through the binding), beside an environment's descriptor;
+ * checks the pipeline deploys there from the tagged runners, and the blueprint's files are there.
+ */
+function proveBlueprint(language: string, descriptor: string, files: string[], invoke: (env: NodeJS.ProcessEnv) => void): string {
+  const dir = path.join(work, `${language}-blueprint`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(path.join(dir, '.harmonix', 'environments'), { recursive: true });
+  const name = descriptor.replace(/\.json$/, '');
+  fs.copyFileSync(path.join(root, 'examples', 'descriptors', descriptor), path.join(dir, '.harmonix', 'environments', descriptor));
+  invoke({ ...process.env, HARMONIX_BLUEPRINT_DIR: dir, PROJEN_DISABLE_POST: 'true' });
+  const ci = fs.readFileSync(path.join(dir, '.gitlab-ci.yml'), 'utf8');
+  for (const expected of [new RegExp(`^deploy-${name}:$`, 'm'), /^ {4}- harmonix$/m, /credential_source = Ec2InstanceMetadata/]) {
+    if (!expected.test(ci)) {
+      throw new Error(`the ${language} blueprint's .gitlab-ci.yml does not match ${expected}`);
+    }
+  }
+  const missing = files.filter(f => !fs.existsSync(path.join(dir, f)));
+  if (missing.length > 0) {
+    throw new Error(`the ${language} blueprint did not write ${missing.join(', ')}`);
+  }
+  return `, and a blueprint generated an app repo deploying to ${name}`;
+}
 const pacmak = (run: Runner, target: string) =>
   run(path.join(root, 'node_modules', '.bin', 'jsii-pacmak'), ['--target', target]);
 
@@ -61,7 +86,12 @@ const pacmak = (run: Runner, target: string) =>
  * to users). jsii-pacmak builds them from their npm package in the same run as the library, into
  * dist/java beside it (the Maven repository of pom.xml) and dist/go (a `replace` of go.mod).
  */
-const LOCAL_JSII_DEPENDENCIES = ['@aws-cdk/lambda-layer-kubectl-v35'];
+const LOCAL_JSII_DEPENDENCIES = [
+  // EksEnvironment's kubectl.
+  '@aws-cdk/lambda-layer-kubectl-v35',
+  // The blueprints are projen project types: projen is a peer of every binding.
+  'projen',
+];
 const pacmakWithDependencies = (run: Runner, target: 'java' | 'go') =>
   run(path.join(root, 'node_modules', '.bin', 'jsii-pacmak'), ['--target', target, '--outdir', 'dist', '.',
     ...LOCAL_JSII_DEPENDENCIES.map(dep => path.join('node_modules', dep))]);
@@ -94,7 +124,9 @@ const python: Language = {
         throw new Error(`README Python program ${i + 1} synthesized nothing`);
       }
     });
-    return `, and the README's ${blocks.length} Python program(s) ran`;
+    return `, and the README's ${blocks.length} Python program(s) ran`
+      + proveBlueprint('python', 'dev.json', ['app/main.py', 'tests/test_main.py', 'Dockerfile', 'infra/main.ts'],
+        env => run(path.join(work, 'python-venv', 'bin', 'python'), [path.join(bindings, 'python', 'app.py')], { env }));
   },
 };
 
@@ -117,6 +149,11 @@ const java: Language = {
     const classpath = `${path.join(work, 'java-classes')}${path.delimiter}${fs.readFileSync(path.join(work, 'java.classpath'), 'utf8').trim()}`;
     run('java', ['-cp', classpath, 'dev.harmonixcdk.bindings.EnvironmentsApp'], { env: synthEnv(outdir) });
   },
+  more(run) {
+    const classpath = `${path.join(work, 'java-classes')}${path.delimiter}${fs.readFileSync(path.join(work, 'java.classpath'), 'utf8').trim()}`;
+    return proveBlueprint('java', 'dev.json', ['pom.xml', 'src/main/java/com/acme/orders/Application.java', 'Dockerfile'],
+      env => run('java', ['-cp', classpath, 'dev.harmonixcdk.bindings.EnvironmentsApp'], { env }));
+  },
 };
 
 const go: Language = {
@@ -130,6 +167,10 @@ const go: Language = {
   },
   synth(run, outdir) {
     run(path.join(work, 'go-app'), [], { env: synthEnv(outdir) });
+  },
+  more(run) {
+    return proveBlueprint('go', 'qa.json', ['src/handlers/api.ts', 'test/api.test.ts', 'infra/main.ts'],
+      env => run(path.join(work, 'go-app'), [], { env }));
   },
 };
 

@@ -38,7 +38,29 @@ describe('README.md TypeScript programs', () => {
     expect(tsc.status).toBe(0);
   }, 120_000);
 
-  test.each(blocks.map((_code, i) => [i + 1]))('program %d synthesizes', (n) => {
+  // A blueprint's .projenrc.ts generates a repo; every other program is a CDK app.
+  const isProjenrc = (code: string) => code.includes('project.synth()');
+  const cdkApps = blocks.map((code, i) => [i + 1, code] as const).filter(([, code]) => !isProjenrc(code)).map(([n]) => [n]);
+  const projenrcs = blocks.map((code, i) => [i + 1, code] as const).filter(([, code]) => isProjenrc(code)).map(([n]) => [n]);
+
+  test('a blueprint\'s .projenrc.ts is among them', () => {
+    expect(projenrcs.length).toBeGreaterThanOrEqual(1);
+  });
+
+  test.each(projenrcs)('program %d generates an app repo that deploys to the environment whose descriptor it holds', (n) => {
+    const repo = fs.mkdtempSync(path.join(work, `repo${n}-`));
+    fs.mkdirSync(path.join(repo, '.harmonix', 'environments'), { recursive: true });
+    fs.copyFileSync(path.join(work, 'dev.json'), path.join(repo, '.harmonix', 'environments', 'dev.json'));
+    const run = spawnSync(process.execPath, [path.join(work, 'out', `program${n}.js`)], {
+      cwd: repo, encoding: 'utf8', env: { ...process.env, PROJEN_DISABLE_POST: 'true' },
+    });
+    expect([run.status, run.stderr]).toEqual([0, expect.any(String)]);
+    const ci = fs.readFileSync(path.join(repo, '.gitlab-ci.yml'), 'utf8');
+    expect(ci).toMatch(/^deploy-dev:$/m);
+    expect(fs.existsSync(path.join(repo, 'catalog-info.yaml'))).toBe(true);
+  }, 120_000);
+
+  test.each(cdkApps)('program %d synthesizes', (n) => {
     const outdir = path.join(work, `cdk.out.${n}`);
     const run = spawnSync(process.execPath, [path.join(work, 'out', `program${n}.js`)], {
       cwd: work, encoding: 'utf8', env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: cliContext() },

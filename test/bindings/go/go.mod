@@ -35,3 +35,4 @@ replace github.com/harmonix-cdk/harmonix-cdk-go/harmonixcdk => ../../../dist/go/
 // jsii dependencies that the Go module proxy serves to users but not to this machine, built by
 // jsii-pacmak beside the library (test/bindings/run.ts).
 replace github.com/cdklabs/awscdk-kubectl-go/kubectlv35/v2 => ../../../dist/go/kubectlv35
+replace github.com/projen/projen-go/projen => ../../../dist/go/projen

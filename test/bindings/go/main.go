@@ -33,6 +33,18 @@ func context(app awscdk.App, key string, fallback string) string {
 
 func main() {
 	defer jsii.Close()
+	// With HARMONIX_BLUEPRINT_DIR, generate an app repo there with a blueprint instead (run.ts checks it).
+	if dir := os.Getenv("HARMONIX_BLUEPRINT_DIR"); dir != "" {
+		harmonixcdk.NewHarmonixServerlessApiProject(&harmonixcdk.HarmonixServerlessApiProjectOptions{
+			Name:                 jsii.String("orders"),
+			DefaultReleaseBranch: jsii.String("main"),
+			Outdir:               jsii.String(dir),
+			GitlabProjectPath:    jsii.String("shop/orders"),
+			CiCredentials:        harmonixcdk.CiCredentials_INSTANCE_ROLE,
+			RunnerTags:           jsii.Strings("harmonix"),
+		}).Synth()
+		return
+	}
 	app := awscdk.NewApp(nil)
 
 	account := context(app, "account", "111111111111")

@@ -1,4 +1,5 @@
 """The example environments app (examples/environments.ts) in Python: same stacks, ids and props."""
+import os
 from pathlib import Path
 
 from aws_cdk import App, Environment, Stack
@@ -12,17 +13,32 @@ from harmonix_cdk import (
     AppBucket,
     AppDatabase,
     AppFunctionOptions,
+    CiCredentials,
     BackstageOnFargate,
     DescriptorDocument,
     EcsApplication,
     EcsEnvironment,
     EksEnvironment,
     GitlabRunner,
+    HarmonixPythonEcsProject,
     HarmonixEnvironment,
     ServerlessApplication,
     ServerlessEnvironment,
     SharedLoadBalancerOptions,
 )
+
+# With HARMONIX_BLUEPRINT_DIR, generate an app repo there with a blueprint instead (run.ts checks it).
+BLUEPRINT_DIR = os.environ.get("HARMONIX_BLUEPRINT_DIR")
+if BLUEPRINT_DIR:
+    HarmonixPythonEcsProject(
+        name="orders",
+        default_release_branch="main",
+        outdir=BLUEPRINT_DIR,
+        gitlab_project_path="shop/orders",
+        ci_credentials=CiCredentials.INSTANCE_ROLE,
+        runner_tags=["harmonix"],
+    ).synth()
+    raise SystemExit(0)
 
 app = App()
 

@@ -12,6 +12,7 @@ import dev.harmonixcdk.AppDatabase;
 import dev.harmonixcdk.AppFunctionOptions;
 import dev.harmonixcdk.BackstageOnFargate;
 import dev.harmonixcdk.BindOptions;
+import dev.harmonixcdk.CiCredentials;
 import dev.harmonixcdk.DescriptorDocument;
 import dev.harmonixcdk.EcsApplication;
 import dev.harmonixcdk.EcsEnvironment;
@@ -19,6 +20,8 @@ import dev.harmonixcdk.EksEnvironment;
 import dev.harmonixcdk.EnvironmentDescriptor;
 import dev.harmonixcdk.GitlabRunner;
 import dev.harmonixcdk.HarmonixEnvironment;
+import dev.harmonixcdk.HarmonixJavaEcsProject;
+import dev.harmonixcdk.HarmonixJavaEcsProjectOptions;
 import dev.harmonixcdk.IHarmonixEnvironment;
 import dev.harmonixcdk.ServerlessApplication;
 import dev.harmonixcdk.ServerlessEnvironment;
@@ -48,6 +51,20 @@ public final class EnvironmentsApp {
     }
 
     public static void main(final String[] args) throws IOException {
+        // With HARMONIX_BLUEPRINT_DIR, generate an app repo there with a blueprint instead (run.ts checks it).
+        String blueprintDir = System.getenv("HARMONIX_BLUEPRINT_DIR");
+        if (blueprintDir != null) {
+            new HarmonixJavaEcsProject(HarmonixJavaEcsProjectOptions.builder()
+                    .name("orders")
+                    .defaultReleaseBranch("main")
+                    .outdir(blueprintDir)
+                    .gitlabProjectPath("shop/orders")
+                    .ciCredentials(CiCredentials.INSTANCE_ROLE)
+                    .runnerTags(List.of("harmonix"))
+                    .javaPackage("com.acme.orders")
+                    .build()).synth();
+            return;
+        }
         App app = new App();
         Environment env = Environment.builder()
                 .account(context(app, "account", "111111111111"))
