@@ -16,9 +16,20 @@ import { ROOT } from '../fixtures/readme';
 const IMAGE_REPOSITORY = '222222222222.dkr.ecr.eu-west-1.amazonaws.com/shop/orders';
 let tarball: string;
 
-/** Runs a command in `cwd`; throws with its output when it fails. */
+/**
+ * The environment of a developer's shell: not CI, where projen would install with `npm ci` from a
+ * lock file that a new repo does not have yet.
+ */
+function developerEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.CI;
+  delete env.PROJEN_DISABLE_POST;
+  return env;
+}
+
+/** Runs a command in `cwd` as a developer would; throws with its output when it fails. */
 function run(cwd: string, command: string, args: string[], timeoutMs = 600_000): string {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: timeoutMs, env: { ...process.env, CI: 'true' } });
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: timeoutMs, env: developerEnv() });
   const output = `${result.stdout}\n${result.stderr}`;
   if (result.status !== 0) {
     throw new Error(`${command} ${args.join(' ')} in ${cwd} failed (${result.status ?? result.signal}):\n${output.slice(-6000)}`);
@@ -35,18 +46,21 @@ beforeAll(() => {
   tarball = path.join(dir, packed[0].filename);
 });
 
-/** Generates the blueprint with this library from the tarball, and lets projen install it. */
+/** Generates the blueprint with this library from the tarball, and lets projen install it, as `npx projen` would. */
 function generateInstalled(pjid: Pjid, descriptors: Record<string, string>): string {
   const dir = newRepo(descriptors);
-  const Type = BLUEPRINTS[pjid].type as unknown as new (o: object) => { synth(): void };
-  const previous = process.env.PROJEN_DISABLE_POST;
-  delete process.env.PROJEN_DISABLE_POST;
-  try {
-    new Type({ name: 'orders', defaultReleaseBranch: 'main', outdir: dir, devDeps: [`harmonix-cdk@file:${tarball}`] }).synth();
-  } finally {
-    if (previous !== undefined) process.env.PROJEN_DISABLE_POST = previous;
-  }
+  const project = `new (require('harmonix-cdk').${BLUEPRINTS[pjid].type.name})({ name: 'orders', defaultReleaseBranch: 'main', `
+    + `devDeps: [${JSON.stringify(`harmonix-cdk@file:${tarball}`)}] }).synth();`;
+  fs.writeFileSync(path.join(dir, '.projenrc.js'), project);
+  // The first synthesis needs the library installed to be read: install it, then let projen run.
+  run(dir, 'npm', ['install', '--no-save', '--no-audit', '--no-fund', tarball, `projen@${projenVersion()}`]);
+  run(dir, 'node', ['.projenrc.js']);
   return dir;
+}
+
+/** The projen this library is built with. */
+function projenVersion(): string {
+  return JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).devDependencies.projen;
 }
 
 /** The template of the one stack in cdk.out, and the validation report cdk-nag wrote into. */
@@ -125,8 +139,7 @@ test('npx projen new --from <packed tarball> harmonix-node-ecs in an empty folde
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'harmonix-new-'));
   const dir = path.join(parent, 'shop');
   fs.mkdirSync(dir);
-  const projen = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).devDependencies.projen;
-  run(dir, 'npx', ['--yes', `projen@${projen}`, 'new', '--from', tarball, 'harmonix-node-ecs', '--no-git'], 900_000);
+  run(dir, 'npx', ['--yes', `projen@${projenVersion()}`, 'new', '--from', tarball, 'harmonix-node-ecs', '--no-git'], 900_000);
   expect(fs.readFileSync(path.join(dir, '.projenrc.ts'), 'utf8')).toContain('new HarmonixNodeEcsProject(');
   const output = run(dir, 'npx', ['projen', 'build'], 900_000);
   expect(output).toMatch(/Tests:\s+2 passed, 2 total/);

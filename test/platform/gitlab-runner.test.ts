@@ -255,7 +255,7 @@ const DOCUMENTED = {
   runner: ['name', 'executor', 'limit', 'cache', 'docker', 'autoscaler'],
   cache: ['Type', 'Shared', 's3'],
   cacheS3: ['AuthenticationType', 'BucketName', 'BucketLocation', 'ServerSideEncryption', 'ServerSideEncryptionKeyID'],
-  docker: ['image', 'privileged', 'tls_verify', 'disable_cache', 'volumes', 'shm_size'],
+  docker: ['image', 'privileged', 'security_opt', 'tls_verify', 'disable_cache', 'volumes', 'shm_size'],
   autoscaler: ['plugin', 'capacity_per_instance', 'max_use_count', 'max_instances', 'delete_instances_on_shutdown', 'instance_ready_command',
     'plugin_config', 'connector_config', 'policy'],
   pluginConfig: ['name', 'region'],
@@ -356,6 +356,13 @@ describe('config.toml, rendered as TOML and parsed back', () => {
   test('privileged only when asked', () => {
     const { runner: r } = runner({ privileged: true }, false);
     expect((parse(r.runnerTemplateToml) as any).runners[0].docker.privileged).toBe(true);
+  });
+
+  test('unprivileged image builds lift seccomp and AppArmor from job containers, and nothing else', () => {
+    const docker = (props: object) => (parse(runner(props, false).runner.runnerTemplateToml) as any).runners[0].docker;
+    expect(docker({}).security_opt).toBeUndefined();
+    expect(docker({ unprivilegedImageBuilds: true })).toMatchObject({ privileged: false, security_opt: ['seccomp:unconfined', 'apparmor:unconfined'] });
+    keysIn(docker({ unprivilegedImageBuilds: true }), DOCUMENTED.docker);
   });
 });
 

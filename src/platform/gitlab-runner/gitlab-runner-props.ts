@@ -256,6 +256,15 @@ export interface GitlabRunnerProps {
    */
   readonly privileged?: boolean;
   /**
+   * Let job containers build images without privileges, as the blueprints' build jobs do with
+   * Buildah (or rootless BuildKit): Docker's default seccomp and AppArmor profiles, which refuse
+   * the user namespaces those builders need, are lifted from job containers
+   * (`security_opt = ["seccomp:unconfined", "apparmor:unconfined"]`). Jobs stay unprivileged,
+   * without the host's devices or the Docker socket.
+   * @default false
+   */
+  readonly unprivilegedImageBuilds?: boolean;
+  /**
    * Tags of the runner. With runner authentication tokens GitLab keeps the tags on the runner
    * it created, not in `config.toml`: give these when creating the runner; the construct
    * writes them into the token secret's description and a stack output.

@@ -173,6 +173,7 @@ export class GitlabRunner extends Construct {
       limit,
       defaultImage,
       privileged: props.privileged ?? false,
+      unprivilegedImageBuilds: props.unprivilegedImageBuilds ?? false,
       cache: { bucketName: this.cacheBucket.bucketName, region: stack.region, kmsKeyArn: this.key.keyArn },
       autoscaler: autoscaler && {
         plugin: pluginSource.kind === 'registry' ? `aws:${pluginSource.version}` : 'fleeting-plugin-aws',

@@ -43,6 +43,8 @@ export interface RunnerConfigSettings {
   readonly limit: number;
   readonly defaultImage: string;
   readonly privileged: boolean;
+  /** Lift Docker's seccomp and AppArmor profiles so that Buildah can build in a job container. */
+  readonly unprivilegedImageBuilds: boolean;
   readonly cache: CacheSettings;
   /** For docker-autoscaler only. */
   readonly autoscaler?: AutoscalerSettings;
@@ -95,6 +97,7 @@ export function runnerTemplate(settings: RunnerConfigSettings): Record<string, u
     docker: {
       image: settings.defaultImage,
       privileged: settings.privileged,
+      ...(settings.unprivilegedImageBuilds ? { security_opt: ['seccomp:unconfined', 'apparmor:unconfined'] } : {}),
       tls_verify: false,
       disable_cache: false,
       volumes: ['/cache'],
