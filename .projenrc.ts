@@ -177,8 +177,8 @@ blueprints.spawn(project.compileTask);
 blueprints.exec('jest --testMatch "<rootDir>/test/blueprints-e2e/**/*.e2e.ts" --coverage=false --maxWorkers=1 --testTimeout=1800000');
 
 project.addTask('bench', {
-  description: 'Print synth time and template size figures for the environment constructs and app stacks',
-  exec: 'ts-node -P tsconfig.dev.json bench/synth.bench.ts && ts-node -P tsconfig.dev.json bench/apps.bench.ts',
+  description: 'Print synth time and template size figures for the environment constructs and app stacks, and blueprint generation figures',
+  exec: 'ts-node -P tsconfig.dev.json bench/synth.bench.ts && ts-node -P tsconfig.dev.json bench/apps.bench.ts && ts-node -P tsconfig.dev.json bench/blueprints.bench.ts',
 });
 
 project.synth();
