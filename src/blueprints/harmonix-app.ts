@@ -86,7 +86,7 @@ export function setUpHarmonixApp(project: typescript.TypeScriptProject, options:
   }
   // What infra/main.ts reads (it stays right when the options change).
   new JsonFile(project, '.harmonix/app.json', {
-    obj: { appName: s.appName, containerPort: s.containerPort, listenerPriority: s.listenerPriority, region: s.region },
+    obj: { appName: s.appName, containerPort: s.containerPort, listenerPriority: s.listenerPriority },
   });
   new JsonFile(project, 'cdk.json', { obj: { app: INFRA_APP, output: 'cdk.out' } });
   if (project.srcdir !== 'infra') {

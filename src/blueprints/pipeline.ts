@@ -55,7 +55,10 @@ export function deployCommands(plan: PipelinePlan, target: DeployTarget, shaVari
 /** A shell expression printing the deployed app's URL (the `AppUrl` output of `infra/`). */
 export const APP_URL = `$(node -p "Object.values(require('./${OUTPUTS_FILE}'))[0].AppUrl")`;
 
-/** GitLab's environment variable names of the web identity the AWS SDKs and CLI read. */
+/**
+ * With OIDC on GitLab: the job's ID token, written where the AWS SDKs and CLI read a web identity,
+ * with the role `roleVariable` names (they call `AssumeRoleWithWebIdentity` themselves).
+ */
 export function webIdentityCommands(roleVariable: string): string[] {
   return [
     'printf "%s" "$HARMONIX_ID_TOKEN" > "$CI_PROJECT_DIR/.web-identity-token"',
