@@ -1,4 +1,4 @@
-import { JsonFile, typescript } from 'projen';
+import { javascript, JsonFile, typescript } from 'projen';
 import { CiCredentials, GitHost, HarmonixAppOptions } from './blueprint-options';
 import { AppSettings, BlueprintSettings, readAppSettings, readBlueprintSettings } from './blueprint-settings';
 import { addCatalogInfo } from './catalog-info';
@@ -25,6 +25,13 @@ export interface BlueprintSpec {
   readonly develop: string[];
   /** The test job: the app's own toolchain in its image (the same commands as `npx projen test`). */
   readonly test: { readonly image: string; readonly commands: string[] };
+  /**
+   * The app is not built by Node: `npx projen test` runs the test job's commands too, and the
+   * TypeScript project holds `infra/` only.
+   */
+  readonly otherToolchain?: boolean;
+  /** Paths the app's toolchain writes, for .gitignore. */
+  readonly ignore?: string[];
   readonly artifact: ImageArtifact | BundleArtifact;
 }
 
@@ -43,7 +50,7 @@ const INFRA_APP = 'npx ts-node --project tsconfig.dev.json --prefer-ts-exts infr
  * dependencies (this library from where `projen new --from` took it, if it did).
  */
 export function blueprintProjectOptions(
-  options: BlueprintProjectOptions, spec: BlueprintSpec, own: Partial<typescript.TypeScriptProjectOptions>,
+  options: BlueprintProjectOptions, spec: BlueprintSpec, own: Partial<typescript.TypeScriptProjectOptions> = {},
 ): typescript.TypeScriptProjectOptions {
   const readme = renderFile('app-readme.md', sampleTokens(readAppSettings(options), spec));
   // `projen new --from <path to a packed harmonix-cdk>` names the tarball's path as a dependency: name it as npm does.
@@ -65,6 +72,9 @@ export function blueprintProjectOptions(
     npmignoreEnabled: false,
     // At the root, so that the CDK app in infra/ type-checks with the tests (projen's default is test/tsconfig.json).
     tsconfigDevFile: 'tsconfig.dev.json',
+    packageManager: javascript.NodePackageManager.NPM,
+    // A Python or Java app's TypeScript is its infra/ only, with no jest tests.
+    ...(spec.otherToolchain ? { srcdir: 'infra', jest: false } : { jest: true }),
     ...own,
     ...options,
     github,
@@ -99,7 +109,12 @@ export function setUpHarmonixApp(project: typescript.TypeScriptProject, options:
   const eslintrc = project.tryFindObjectFile('.eslintrc.json');
   eslintrc?.addDeletionOverride('parserOptions.projectService');
   eslintrc?.addOverride('parserOptions.project', './tsconfig.dev.json');
-  project.gitignore.exclude('cdk.out/', OUTPUTS_FILE, 'deploy.env', '.web-identity-token');
+  project.gitignore.exclude('cdk.out/', OUTPUTS_FILE, 'deploy.env', '.web-identity-token', '.gitlab-ci-local/', ...spec.ignore ?? []);
+  if (spec.otherToolchain) {
+    for (const command of spec.test.commands) {
+      project.testTask.exec(command);
+    }
+  }
 
   if (s.targets.length === 0) {
     project.logger.warn(`No environment descriptor in ${DESCRIPTORS_DIR}/: the pipeline tests and builds only. `

@@ -1,4 +1,4 @@
-import { javascript, typescript } from 'projen';
+import { typescript } from 'projen';
 import { EnvironmentKind } from '../../contract/environment';
 import { HarmonixAppOptions } from '../blueprint-options';
 import { readAppSettings } from '../blueprint-settings';
@@ -37,6 +37,8 @@ function javaEcs(options: HarmonixJavaEcsProjectOptions): BlueprintSpec {
       'mvn spring-boot:run              # http://localhost:{{containerPort}}/health',
     ],
     test: { image: MAVEN_IMAGE, commands: MAVEN_TEST },
+    otherToolchain: true,
+    ignore: ['target/'],
     artifact: { kind: 'image' },
   };
 }
@@ -53,11 +55,7 @@ function javaEcs(options: HarmonixJavaEcsProjectOptions): BlueprintSpec {
 export class HarmonixJavaEcsProject extends typescript.TypeScriptProject {
   constructor(options: HarmonixJavaEcsProjectOptions) {
     const spec = javaEcs(options);
-    super(blueprintProjectOptions(options, spec, { packageManager: javascript.NodePackageManager.NPM, srcdir: 'infra', jest: false }));
+    super(blueprintProjectOptions(options, spec));
     setUpHarmonixApp(this, options, spec);
-    for (const command of MAVEN_TEST) {
-      this.testTask.exec(command);
-    }
-    this.gitignore.exclude('target/');
   }
 }

@@ -1,4 +1,4 @@
-import { javascript, typescript } from 'projen';
+import { typescript } from 'projen';
 import { EnvironmentKind } from '../../contract/environment';
 import { HarmonixAppOptions } from '../blueprint-options';
 import { blueprintProjectOptions, BlueprintSpec, setUpHarmonixApp } from '../harmonix-app';
@@ -33,7 +33,7 @@ const NODE_ECS: BlueprintSpec = {
  */
 export class HarmonixNodeEcsProject extends typescript.TypeScriptProject {
   constructor(options: HarmonixNodeEcsProjectOptions) {
-    super(blueprintProjectOptions(options, NODE_ECS, { packageManager: javascript.NodePackageManager.NPM, jest: true }));
+    super(blueprintProjectOptions(options, NODE_ECS));
     setUpHarmonixApp(this, options, NODE_ECS);
   }
 }

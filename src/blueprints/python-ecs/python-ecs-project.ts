@@ -1,4 +1,4 @@
-import { javascript, typescript } from 'projen';
+import { typescript } from 'projen';
 import { EnvironmentKind } from '../../contract/environment';
 import { HarmonixAppOptions } from '../blueprint-options';
 import { blueprintProjectOptions, BlueprintSpec, setUpHarmonixApp } from '../harmonix-app';
@@ -28,6 +28,8 @@ const PYTHON_ECS: BlueprintSpec = {
     '.venv/bin/flask --app app.main run --port {{containerPort}}   # http://localhost:{{containerPort}}/health',
   ],
   test: { image: PYTHON_IMAGE, commands: PYTEST },
+  otherToolchain: true,
+  ignore: ['.venv/', '__pycache__/', '.pytest_cache/'],
   artifact: { kind: 'image' },
 };
 
@@ -42,11 +44,7 @@ const PYTHON_ECS: BlueprintSpec = {
  */
 export class HarmonixPythonEcsProject extends typescript.TypeScriptProject {
   constructor(options: HarmonixPythonEcsProjectOptions) {
-    super(blueprintProjectOptions(options, PYTHON_ECS, { packageManager: javascript.NodePackageManager.NPM, srcdir: 'infra', jest: false }));
+    super(blueprintProjectOptions(options, PYTHON_ECS));
     setUpHarmonixApp(this, options, PYTHON_ECS);
-    for (const command of PYTEST) {
-      this.testTask.exec(command);
-    }
-    this.gitignore.exclude('.venv/', '__pycache__/', '.pytest_cache/');
   }
 }

@@ -1,4 +1,4 @@
-import { javascript, typescript } from 'projen';
+import { typescript } from 'projen';
 import { EnvironmentKind } from '../../contract/environment';
 import { HarmonixAppOptions } from '../blueprint-options';
 import { blueprintProjectOptions, BlueprintSpec, setUpHarmonixApp } from '../harmonix-app';
@@ -34,11 +34,7 @@ const SERVERLESS_API: BlueprintSpec = {
  */
 export class HarmonixServerlessApiProject extends typescript.TypeScriptProject {
   constructor(options: HarmonixServerlessApiProjectOptions) {
-    super(blueprintProjectOptions(options, SERVERLESS_API, {
-      packageManager: javascript.NodePackageManager.NPM,
-      jest: true,
-      devDeps: ['@types/aws-lambda'],
-    }));
+    super(blueprintProjectOptions(options, SERVERLESS_API, { devDeps: ['@types/aws-lambda'] }));
     setUpHarmonixApp(this, options, SERVERLESS_API);
   }
 }
