@@ -70,6 +70,12 @@ export interface HarmonixAppOptions {
    */
   readonly ciCredentials?: CiCredentials;
   /**
+   * Audience of the jobs' OIDC tokens, as the environments' CI trust (`gitlabCiTrust.audience`,
+   * `githubCiTrust.audience`) expects it.
+   * @default - the GitLab URL on GitLab (as the environments' GitLab trust), "sts.amazonaws.com" on GitHub
+   */
+  readonly oidcAudience?: string;
+  /**
    * Port the app's container listens on.
    * @default 8080
    */

@@ -13,6 +13,8 @@ export interface AppSettings {
   readonly region: string;
   readonly gitHost: GitHost;
   readonly credentials: CiCredentials;
+  /** Audience of the jobs' OIDC tokens. */
+  readonly oidcAudience: string;
   readonly containerPort: number;
   readonly runnerTags: string[];
   /** The repository's web URL. */
@@ -85,6 +87,9 @@ export function readAppSettings(options: BlueprintInput): AppSettings {
   if (options.buildRoleArn !== undefined && !ROLE_ARN.test(options.buildRoleArn)) {
     throw new Error(`${where}: build role "${options.buildRoleArn}" is not an IAM role ARN such as "arn:aws:iam::111111111111:role/orders-build".`);
   }
+  if (options.oidcAudience !== undefined && !/^\S{1,255}$/.test(options.oidcAudience)) {
+    throw new Error(`${where}: OIDC audience "${options.oidcAudience}" must be 1 to 255 characters without spaces.`);
+  }
   const hash = parseInt(createHash('sha256').update(appName).digest('hex').slice(0, 8), 16);
   return {
     appName,
@@ -94,6 +99,7 @@ export function readAppSettings(options: BlueprintInput): AppSettings {
     region,
     gitHost,
     credentials: options.ciCredentials ?? CiCredentials.OIDC,
+    oidcAudience: options.oidcAudience ?? (gitHost === GitHost.GITHUB ? 'sts.amazonaws.com' : gitlabUrl),
     containerPort,
     runnerTags,
     repositoryUrl: gitHost === GitHost.GITHUB ? `https://github.com/${projectSlug}` : `${gitlabUrl}/${projectSlug}`,

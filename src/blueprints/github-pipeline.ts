@@ -26,6 +26,8 @@ export function addGithubPipeline(gh: github.GitHub, plan: PipelinePlan, default
   const runsOn = s.runnerTags.length > 0 ? ['self-hosted', ...s.runnerTags] : ['ubuntu-latest'];
   const read = { contents: github.workflows.JobPermission.READ };
   const aws = oidc ? { ...read, idToken: github.workflows.JobPermission.WRITE } : read;
+  // The action asks for sts.amazonaws.com unless told otherwise.
+  const audience = s.oidcAudience === 'sts.amazonaws.com' ? {} : { audience: s.oidcAudience };
   const imageRepository = s.imageRepositoryUri ?? `\${{ vars.${IMAGE_REPOSITORY_VARIABLE} }}`;
 
   workflow.addJobs({
@@ -50,7 +52,7 @@ export function addGithubPipeline(gh: github.GitHub, plan: PipelinePlan, default
             uses: AWS_CREDENTIALS,
             with: {
               'aws-region': s.imageRepositoryUri ? regionOfRepository(s.imageRepositoryUri) : s.region,
-              ...(oidc ? { 'role-to-assume': s.buildRoleArn ?? `\${{ vars.${BUILD_ROLE_VARIABLE} }}` } : {}),
+              ...(oidc ? { 'role-to-assume': s.buildRoleArn ?? `\${{ vars.${BUILD_ROLE_VARIABLE} }}`, ...audience } : {}),
             },
           },
           { uses: ECR_LOGIN },
@@ -97,7 +99,7 @@ export function addGithubPipeline(gh: github.GitHub, plan: PipelinePlan, default
           { uses: CHECKOUT },
           ...(plan.artifact.kind === 'bundle' ? [{ uses: DOWNLOAD, with: { name: BUNDLE, path: plan.artifact.directory } }] : []),
           { uses: 'actions/setup-node@v5', with: { 'node-version': '22' } },
-          { uses: AWS_CREDENTIALS, with: { 'role-to-assume': d.provisioningRoleArn, 'aws-region': d.region } },
+          { uses: AWS_CREDENTIALS, with: { 'role-to-assume': d.provisioningRoleArn, 'aws-region': d.region, ...(oidc ? audience : {}) } },
           {
             id: 'deploy',
             run: [...deployCommands(plan, target, 'GITHUB_SHA'), `echo "url=${APP_URL}" >> "$GITHUB_OUTPUT"`].join('\n'),

@@ -7,8 +7,6 @@ import {
 
 /** Only the default branch builds and deploys; merge requests and other branches test. */
 const ON_DEFAULT_BRANCH = '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH';
-/** The ID token each AWS job exchanges for its role. */
-const ID_TOKENS = { HARMONIX_ID_TOKEN: { aud: 'sts.amazonaws.com' } };
 
 /**
  * `.gitlab-ci.yml`, written with projen's GitLab CI component: test, build once, then one deploy
@@ -21,6 +19,8 @@ export function addGitlabPipeline(project: Project, plan: PipelinePlan): gitlab.
   const s = plan.settings;
   const tags = s.runnerTags.length > 0 ? s.runnerTags : undefined;
   const oidc = usesOidc(plan);
+  // The ID token each AWS job exchanges for its role, for the audience the environments trust.
+  const idTokens = { HARMONIX_ID_TOKEN: { aud: s.oidcAudience } };
   const variables: Record<string, string> = {};
   if (s.imageRepositoryUri) {
     variables[IMAGE_REPOSITORY_VARIABLE] = s.imageRepositoryUri;
@@ -48,7 +48,7 @@ export function addGitlabPipeline(project: Project, plan: PipelinePlan): gitlab.
         stage: 'build',
         image: { name: BUILDAH_IMAGE },
         rules: [{ if: ON_DEFAULT_BRANCH }],
-        idTokens: oidc ? ID_TOKENS : undefined,
+        idTokens: oidc ? idTokens : undefined,
         variables: {
           // Buildah without privileges: chroot isolation and the vfs storage driver.
           STORAGE_DRIVER: 'vfs',
@@ -95,7 +95,7 @@ export function addGitlabPipeline(project: Project, plan: PipelinePlan): gitlab.
         resourceGroup: d.name,
         rules: [{ if: ON_DEFAULT_BRANCH, when: d.requireApproval ? gitlab.JobWhen.MANUAL : gitlab.JobWhen.ON_SUCCESS }],
         allowFailure: d.requireApproval ? false : undefined,
-        idTokens: oidc ? ID_TOKENS : undefined,
+        idTokens: oidc ? idTokens : undefined,
         variables: { AWS_REGION: d.region, HARMONIX_ENVIRONMENT: d.name, HARMONIX_ROLE_ARN: d.provisioningRoleArn },
         script: [
           ...(oidc ? webIdentityCommands('HARMONIX_ROLE_ARN') : instanceRoleCommands('HARMONIX_ROLE_ARN')),

@@ -96,7 +96,7 @@ describe.each(PJIDS)('%s', pjid => {
         'buildah build --tag "$HARMONIX_IMAGE_REPOSITORY:$CI_COMMIT_SHA" .',
         'buildah push "$HARMONIX_IMAGE_REPOSITORY:$CI_COMMIT_SHA"',
       ]);
-      expect(ci.build.id_tokens).toEqual({ HARMONIX_ID_TOKEN: { aud: 'sts.amazonaws.com' } });
+      expect(ci.build.id_tokens).toEqual({ HARMONIX_ID_TOKEN: { aud: 'https://gitlab.com' } });
       expect(ci.build.script).toContain(
         'export AWS_WEB_IDENTITY_TOKEN_FILE="$CI_PROJECT_DIR/.web-identity-token" AWS_ROLE_ARN="$HARMONIX_BUILD_ROLE_ARN" '
         + 'AWS_ROLE_SESSION_NAME="$CI_PROJECT_PATH_SLUG-$CI_PIPELINE_ID"');
@@ -120,7 +120,8 @@ describe.each(PJIDS)('%s', pjid => {
         environment: { name, url: '$HARMONIX_APP_URL', deployment_tier: tiers[name] },
         resource_group: name,
         rules: [{ if: ON_DEFAULT_BRANCH, when: name === 'prod' ? 'manual' : 'on_success' }],
-        id_tokens: { HARMONIX_ID_TOKEN: { aud: 'sts.amazonaws.com' } },
+        // The audience the environments' GitLab trust expects by default: the GitLab URL.
+        id_tokens: { HARMONIX_ID_TOKEN: { aud: 'https://gitlab.com' } },
         variables: { AWS_REGION: 'eu-west-1', HARMONIX_ENVIRONMENT: name, HARMONIX_ROLE_ARN: descriptor.provisioningRoleArn },
         artifacts: { reports: { dotenv: ['deploy.env'] } },
       });
@@ -247,6 +248,18 @@ describe.each(PJIDS)('%s', pjid => {
       'backstage.io/source-location': 'url:https://gitlab.example.com/shop/backend/order-api/',
     });
     expect(readText(dir, 'README.md')).toContain('assumed from the runner\'s instance role');
+  });
+
+  test('the jobs\' OIDC tokens carry the audience the environments\' CI trust expects: the GitLab URL, sts.amazonaws.com on GitHub, or the option', () => {
+    const dev = { dev: descriptorText(kind, 'dev', 1) };
+    const gitlabAud = (options: object) => readYaml(generate(pjid, dev, options), '.gitlab-ci.yml')['deploy-dev'].id_tokens.HARMONIX_ID_TOKEN.aud;
+    expect(gitlabAud({ gitlabUrl: 'https://gitlab.example.com/gitlab' })).toBe('https://gitlab.example.com/gitlab');
+    expect(gitlabAud({ oidcAudience: 'harmonix' })).toBe('harmonix');
+    const githubCredentials = (options: object) => readYaml(generate(pjid, dev, { gitHost: GitHost.GITHUB, ...options }), '.github/workflows/pipeline.yml')
+      .jobs['deploy-dev'].steps.find((step: any) => step.uses?.startsWith('aws-actions/configure-aws-credentials')).with;
+    expect(githubCredentials({}).audience).toBeUndefined();
+    expect(githubCredentials({ oidcAudience: 'harmonix' }).audience).toBe('harmonix');
+    expect(() => generate(pjid, {}, { oidcAudience: 'two words' })).toThrow(/OIDC audience "two words" must be 1 to 255 characters without spaces/);
   });
 
   test('changing a descriptor\'s stage or approval, or the environment list, and re-running projen reorders and regates the pipeline and keeps the app code', () => {
