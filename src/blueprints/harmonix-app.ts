@@ -1,4 +1,4 @@
-import { javascript, JsonFile, typescript } from 'projen';
+import { javascript, JsonFile, ProjenrcFile, typescript } from 'projen';
 import { CiCredentials, GitHost, HarmonixAppOptions } from './blueprint-options';
 import { AppSettings, BlueprintSettings, readAppSettings, readBlueprintSettings } from './blueprint-settings';
 import { addCatalogInfo } from './catalog-info';
@@ -104,8 +104,15 @@ export function setUpHarmonixApp(project: typescript.TypeScriptProject, options:
   }
   // The CDK app deploys; it is not shipped in the image: its libraries are dev dependencies.
   project.eslint?.allowDevDeps('infra/**');
-  // Lint tests, infra/ and .projenrc.ts with the dev tsconfig (the project service would take the root one, src only).
-  project.tsconfigDev.addInclude('.projenrc.ts');
+  // Lint tests, infra/ and the projenrc file with the dev tsconfig (the project service would
+  // take the root one, src only); a JavaScript projenrc joins it as JavaScript, not type-checked.
+  const projenrc = ProjenrcFile.of(project);
+  if (projenrc) {
+    project.tsconfigDev.addInclude(projenrc.filePath);
+    if (projenrc.filePath.endsWith('.js')) {
+      project.tsconfigDev.file.addOverride('compilerOptions.allowJs', true);
+    }
+  }
   const eslintrc = project.tryFindObjectFile('.eslintrc.json');
   eslintrc?.addDeletionOverride('parserOptions.projectService');
   eslintrc?.addOverride('parserOptions.project', './tsconfig.dev.json');

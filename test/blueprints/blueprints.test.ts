@@ -79,6 +79,12 @@ describe.each(PJIDS)('%s', pjid => {
     expect(readText(dir, '.harmonix/environments/README.md')).toContain(
       'aws ssm get-parameter --name /harmonix/environments/<name> --query Parameter.Value --output text > .harmonix/environments/<name>.json');
     expect(readYaml(dir, 'mkdocs.yml')).toMatchObject({ site_name: 'orders', nav: [{ Home: 'index.md' }], plugins: ['techdocs-core'] });
+    // Tests, infra/ and the projenrc file are linted with the dev tsconfig, which holds them.
+    const jsonWithComment = (file: string) => JSON.parse(readText(dir, file).replace(/^\/\/.*$/m, ''));
+    const devTsconfig = jsonWithComment('tsconfig.dev.json');
+    expect(devTsconfig.include).toEqual(['**/*.ts', '.projenrc.js']);
+    expect(devTsconfig.compilerOptions.allowJs).toBe(true);
+    expect(jsonWithComment('.eslintrc.json').parserOptions.project).toBe('./tsconfig.dev.json');
     // The repo's own test task runs the app's toolchain.
     const tasks = JSON.parse(readText(dir, '.projen/tasks.json')).tasks;
     const steps = tasks.test.steps.map((s: any) => s.exec).filter(Boolean);
