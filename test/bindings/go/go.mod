@@ -18,6 +18,7 @@ require (
 	github.com/fatih/color v1.19.0 // indirect
 	github.com/mattn/go-colorable v0.1.14 // indirect
 	github.com/mattn/go-isatty v0.0.24 // indirect
+	github.com/projen/projen-go/projen v0.103.25 // indirect
 	github.com/yuin/goldmark v1.7.16 // indirect
 	golang.org/x/lint v0.0.0-20241112194109-818c5a804067 // indirect
 	golang.org/x/mod v0.42.0 // indirect
@@ -35,4 +36,5 @@ replace github.com/harmonix-cdk/harmonix-cdk-go/harmonixcdk => ../../../dist/go/
 // jsii dependencies that the Go module proxy serves to users but not to this machine, built by
 // jsii-pacmak beside the library (test/bindings/run.ts).
 replace github.com/cdklabs/awscdk-kubectl-go/kubectlv35/v2 => ../../../dist/go/kubectlv35
+
 replace github.com/projen/projen-go/projen => ../../../dist/go/projen
