@@ -151,7 +151,7 @@ function sampleTokens(s: AppSettings, spec: BlueprintSpec): Record<string, strin
       ? 'builds the container image from the `Dockerfile` once (Buildah on GitLab, no Docker daemon in the job; Docker on GitHub\'s runners), tags it with the commit and pushes it to the app\'s ECR repository; every environment runs that same image.'
       : 'compiles the functions once into `lib/`, and every deploy job deploys that same bundle.',
     credentials: oidc
-      ? `with the job's OIDC token (${github ? 'GitHub\'s' : 'GitLab `id_tokens`'}) and \`AssumeRoleWithWebIdentity\`; no stored keys`
+      ? `through the job's OIDC token (${github ? 'GitHub\'s' : 'GitLab\'s `id_tokens`'}) and \`AssumeRoleWithWebIdentity\`: no stored keys`
       : 'assumed from the runner\'s instance role',
     gate: github
       ? 'Each deploy job names its GitHub environment: give environments whose descriptor says `requireApproval: true` required reviewers in the repository\'s settings, and their job waits for one.'
