@@ -156,6 +156,7 @@ function sampleTokens(s: AppSettings, spec: BlueprintSpec): Record<string, strin
     gate: github
       ? 'Each deploy job names its GitHub environment: give environments whose descriptor says `requireApproval: true` required reviewers in the repository\'s settings, and their job waits for one.'
       : 'An environment whose descriptor says `requireApproval: true` waits for a person to start its job.',
+    dockerfile: spec.artifact.kind === 'image' ? ', the `Dockerfile`' : '',
     synthContext: spec.artifact.kind === 'image' ? ' --context imageRepository=<ecr uri> --context imageTag=<tag>' : '',
     ...spec.tokens,
   };
