@@ -38,8 +38,11 @@ export interface BlueprintSpec {
 /** Options every blueprint project has. */
 export type BlueprintProjectOptions = typescript.TypeScriptProjectOptions & HarmonixAppOptions;
 
-/** A path to a packed harmonix-cdk (`npm pack`), as `projen new --from` passes it. */
-const PACKED_LIBRARY = /^(\.{0,2}\/|[A-Za-z]:\\).*harmonix-cdk-[^/\\]*\.tgz$/;
+/**
+ * A path to a packed harmonix-cdk, as `projen new --from` passes it: `npm pack`'s
+ * `harmonix-cdk-1.2.3.tgz` or jsii-pacmak's `harmonix-cdk@1.2.3.jsii.tgz`.
+ */
+const PACKED_LIBRARY = /^(\.{0,2}\/|~\/|[A-Za-z]:\\).*harmonix-cdk[-@][^/\\]*\.tgz$/;
 
 /** The CDK app in `infra/`, run by the CDK CLI through `cdk.json`. */
 const INFRA_APP = 'npx ts-node --project tsconfig.dev.json --prefer-ts-exts infra/main.ts';

@@ -135,12 +135,18 @@ describe.each(PJIDS)('%s, installed from the packed library', pjid => {
   }
 });
 
-test('npx projen new --from <packed tarball> harmonix-node-ecs in an empty folder builds and tests', () => {
+test('npx projen new --from <packed tarball> harmonix-node-ecs in an empty folder, with option flags, builds and tests', () => {
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'harmonix-new-'));
   const dir = path.join(parent, 'shop');
   fs.mkdirSync(dir);
-  run(dir, 'npx', ['--yes', `projen@${projenVersion()}`, 'new', '--from', tarball, 'harmonix-node-ecs', '--no-git'], 900_000);
-  expect(fs.readFileSync(path.join(dir, '.projenrc.ts'), 'utf8')).toContain('new HarmonixNodeEcsProject(');
+  // Options are `projen new` flags, as projen makes them from the options interface.
+  run(dir, 'npx', ['--yes', `projen@${projenVersion()}`, 'new', '--from', tarball, 'harmonix-node-ecs', '--no-git',
+    '--owner', 'group:default/payments', '--container-port', '3000'], 900_000);
+  const projenrc = fs.readFileSync(path.join(dir, '.projenrc.ts'), 'utf8');
+  expect(projenrc).toContain('new HarmonixNodeEcsProject(');
+  expect(projenrc).toMatch(/owner: "group:default\/payments"/);
+  expect(fs.readFileSync(path.join(dir, 'catalog-info.yaml'), 'utf8')).toContain('owner: group:default/payments');
+  expect(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain('EXPOSE 3000');
   const output = run(dir, 'npx', ['projen', 'build'], 900_000);
   expect(output).toMatch(/Tests:\s+2 passed, 2 total/);
   for (const file of ['.gitlab-ci.yml', 'catalog-info.yaml', 'Dockerfile', 'infra/main.ts', 'src/server.ts', 'lib/server.js']) {

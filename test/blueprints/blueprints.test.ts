@@ -320,6 +320,16 @@ describe.each(PJIDS)('%s', pjid => {
   });
 });
 
+test('projen new --from a tarball path: the path becomes a harmonix-cdk file dependency, for npm pack\'s and jsii-pacmak\'s names', () => {
+  for (const tarball of ['/packages/harmonix-cdk-1.2.3.tgz', '../dist/js/harmonix-cdk@1.2.3.jsii.tgz']) {
+    const pkg = JSON.parse(readText(generate('harmonix-node-ecs', {}, { devDeps: [tarball] }), 'package.json'));
+    expect(pkg.devDependencies['harmonix-cdk']).toBe(`file:${tarball}`);
+    expect(Object.keys(pkg.devDependencies).filter(d => d.includes('.tgz'))).toEqual([]);
+  }
+  // From the registry, the library is a dev dependency by name.
+  expect(JSON.parse(readText(generate('harmonix-node-ecs'), 'package.json')).devDependencies['harmonix-cdk']).toBeDefined();
+});
+
 test('java: the package option names the classes\' package and folders, and a bad one is refused', () => {
   const dir = generate('harmonix-java-ecs', {}, { javaPackage: 'com.acme.shop' });
   expect(readText(dir, 'src/main/java/com/acme/shop/Application.java')).toContain('package com.acme.shop;');
