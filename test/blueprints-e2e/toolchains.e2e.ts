@@ -144,7 +144,7 @@ test('npx projen new --from <packed tarball> harmonix-node-ecs in an empty folde
     '--owner', 'group:default/payments', '--container-port', '3000'], 900_000);
   const projenrc = fs.readFileSync(path.join(dir, '.projenrc.ts'), 'utf8');
   expect(projenrc).toContain('new HarmonixNodeEcsProject(');
-  expect(projenrc).toMatch(/owner: "group:default\/payments"/);
+  expect(projenrc).toMatch(/owner: ['"]group:default\/payments['"]/);
   expect(fs.readFileSync(path.join(dir, 'catalog-info.yaml'), 'utf8')).toContain('owner: group:default/payments');
   expect(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain('EXPOSE 3000');
   const output = run(dir, 'npx', ['projen', 'build'], 900_000);
