@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import { Project } from 'projen';
 import { CiCredentials, GitHost, HarmonixAppOptions } from './blueprint-options';
 import { DeployTarget, readDeployTargets } from './environments';
+import { GITHUB_REPOSITORY, GITLAB_PROJECT_PATH, gitlabInstanceUrl, isAppName, isRoleArn, RUNNER_TAG } from '../common/validation';
 import { EnvironmentKind } from '../contract/environment';
 
 /** A blueprint's options with their defaults, checked. */
@@ -42,16 +43,13 @@ export function blueprintWhere(options: BlueprintInput): string {
   return `harmonix blueprint "${options.name}"`;
 }
 
-const APP_NAME = /^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/;
 const ECR_URI = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\/([a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*)$/;
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
-const RUNNER_TAG = /^[\w.:/-]{1,64}$/;
 
 /** Checks a blueprint's options; one sentence names the first that is wrong and the fix. */
 export function readAppSettings(options: BlueprintInput): AppSettings {
   const where = blueprintWhere(options);
   const appName = options.appName ?? options.name;
-  if (!APP_NAME.test(appName) || appName.includes('--')) {
+  if (!isAppName(appName)) {
     throw new Error(`${where}: app name "${appName}" is not a DNS label; use 1 to 40 lower-case letters, digits and single hyphens, starting with a letter (for example "orders").`);
   }
   const containerPort = options.containerPort ?? 8080;
@@ -63,28 +61,28 @@ export function readAppSettings(options: BlueprintInput): AppSettings {
     throw new Error(`${where}: region "${region}" is not an AWS region name such as "eu-west-1".`);
   }
   const gitHost = options.gitHost ?? GitHost.GITLAB;
-  const gitlabUrl = (options.gitlabUrl ?? 'https://gitlab.com').replace(/\/+$/, '');
-  if (!/^https:\/\/[a-z0-9.-]+(:\d+)?(\/[\w.-]+)*$/i.test(gitlabUrl)) {
-    throw new Error(`${where}: GitLab URL "${gitlabUrl}" is not an HTTPS URL such as "https://gitlab.com".`);
+  const gitlabUrl = gitlabInstanceUrl(options.gitlabUrl ?? 'https://gitlab.com');
+  if (gitlabUrl === undefined) {
+    throw new Error(`${where}: GitLab URL "${options.gitlabUrl}" is not an HTTPS URL such as "https://gitlab.com" or "https://gitlab.example.com/gitlab".`);
   }
   const projectSlug = gitHost === GitHost.GITHUB
     ? options.githubRepository ?? `harmonix/${appName}`
     : options.gitlabProjectPath ?? `harmonix/${appName}`;
-  if (gitHost === GitHost.GITHUB && !/^[\w.-]+\/[\w.-]+$/.test(projectSlug)) {
+  if (gitHost === GitHost.GITHUB && !GITHUB_REPOSITORY.test(projectSlug)) {
     throw new Error(`${where}: GitHub repository "${projectSlug}" must be "owner/name".`);
   }
-  if (gitHost === GitHost.GITLAB && !/^[\w.-]+(\/[\w.-]+)+$/.test(projectSlug)) {
+  if (gitHost === GitHost.GITLAB && !GITLAB_PROJECT_PATH.test(projectSlug)) {
     throw new Error(`${where}: GitLab project path "${projectSlug}" must be "group/project", with nested groups as "group/subgroup/project".`);
   }
   const runnerTags = options.runnerTags ?? [];
   const badTag = runnerTags.find(t => !RUNNER_TAG.test(t));
   if (badTag !== undefined) {
-    throw new Error(`${where}: runner tag "${badTag}" must be 1 to 64 letters, digits, ".", "_", ":", "/" or "-".`);
+    throw new Error(`${where}: runner tag "${badTag}" must be 1 to 100 letters, digits, ".", "_", ":", "/" or "-".`);
   }
   if (options.imageRepositoryUri !== undefined && !ECR_URI.test(options.imageRepositoryUri)) {
     throw new Error(`${where}: image repository "${options.imageRepositoryUri}" is not an ECR repository URI such as "111111111111.dkr.ecr.eu-west-1.amazonaws.com/orders".`);
   }
-  if (options.buildRoleArn !== undefined && !ROLE_ARN.test(options.buildRoleArn)) {
+  if (options.buildRoleArn !== undefined && !isRoleArn(options.buildRoleArn)) {
     throw new Error(`${where}: build role "${options.buildRoleArn}" is not an IAM role ARN such as "arn:aws:iam::111111111111:role/orders-build".`);
   }
   if (options.oidcAudience !== undefined && !/^\S{1,255}$/.test(options.oidcAudience)) {

@@ -9,7 +9,7 @@ import { BlueprintSettings } from './blueprint-settings';
  * TechDocs site it points to (`mkdocs.yml`, `docs/index.md`).
  */
 export function addCatalogInfo(project: Project, s: BlueprintSettings, componentType: string): YamlFile {
-  const production = s.targets.some(t => t.descriptor.stage >= 3);
+  const production = s.targets.some(t => t.stage >= 3);
   const metadata: Record<string, unknown> = {
     name: s.appName,
     description: s.description,
@@ -37,7 +37,7 @@ export function addCatalogInfo(project: Project, s: BlueprintSettings, component
         lifecycle: production ? 'production' : 'experimental',
         owner: s.owner,
         system: s.system,
-        dependsOn: s.targets.map(t => `resource:default/${t.descriptor.name}`),
+        dependsOn: s.targets.map(t => `resource:default/${t.name}`),
       },
     },
   });

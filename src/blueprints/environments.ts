@@ -7,12 +7,8 @@ import { EnvironmentKind } from '../contract/environment';
 /** Where a generated repository keeps the descriptors of its environments. */
 export const DESCRIPTORS_DIR = '.harmonix/environments';
 
-/** One environment the app deploys to, read from its descriptor file. */
-export interface DeployTarget {
-  readonly descriptor: EnvironmentDescriptor;
-  /** The file, relative to the project root. */
-  readonly file: string;
-}
+/** One environment the app deploys to: its descriptor, read from its file. */
+export type DeployTarget = EnvironmentDescriptor;
 
 /** The command that fetches one environment's descriptor into the repository. */
 export function fetchDescriptorCommand(name: string): string {
@@ -52,7 +48,7 @@ export function readDeployTargets(where: string, root: string, kinds: Environmen
     if (!kinds.includes(descriptor.kind)) {
       throw new Error(`${where}: environment "${name}" is a ${descriptor.kind} environment, and this blueprint deploys to ${kinds.join(' or ')} environments only; leave it out of \`environments\` or remove ${file}.`);
     }
-    return { descriptor, file };
+    return descriptor;
   });
-  return targets.sort((a, b) => a.descriptor.stage - b.descriptor.stage || a.descriptor.name.localeCompare(b.descriptor.name));
+  return targets.sort((a, b) => a.stage - b.stage || a.name.localeCompare(b.name));
 }

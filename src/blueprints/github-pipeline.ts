@@ -79,9 +79,8 @@ export function addGithubPipeline(gh: github.GitHub, plan: PipelinePlan, default
   }
 
   let previous = 'build';
-  for (const target of s.targets) {
-    const d = target.descriptor;
-    const name = deployJobName(target);
+  for (const d of s.targets) {
+    const name = deployJobName(d);
     workflow.addJobs({
       [name]: {
         runsOn,
@@ -102,7 +101,7 @@ export function addGithubPipeline(gh: github.GitHub, plan: PipelinePlan, default
           { uses: AWS_CREDENTIALS, with: { 'role-to-assume': d.provisioningRoleArn, 'aws-region': d.region, ...(oidc ? audience : {}) } },
           {
             id: 'deploy',
-            run: [...deployCommands(plan, target, 'GITHUB_SHA'), `echo "url=${APP_URL}" >> "$GITHUB_OUTPUT"`].join('\n'),
+            run: [...deployCommands(plan, d, 'GITHUB_SHA'), `echo "url=${APP_URL}" >> "$GITHUB_OUTPUT"`].join('\n'),
           },
         ],
       },

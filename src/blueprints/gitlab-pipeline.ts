@@ -1,8 +1,7 @@
 import { gitlab, Project } from 'projen';
 import { regionOfRepository } from './blueprint-settings';
 import {
-  APP_URL, BUILD_ROLE_VARIABLE, BUILDAH_IMAGE, deployCommands, deployJobName, IMAGE_REPOSITORY_VARIABLE,
-  instanceRoleCommands, NODE_IMAGE, PipelinePlan, usesOidc, webIdentityCommands,
+  APP_URL, BUILD_ROLE_VARIABLE, BUILDAH_IMAGE, deployCommands, deployJobName, IMAGE_REPOSITORY_VARIABLE, NODE_IMAGE, PipelinePlan, usesOidc,
 } from './pipeline';
 
 /** Only the default branch builds and deploys; merge requests and other branches test. */
@@ -80,9 +79,8 @@ export function addGitlabPipeline(project: Project, plan: PipelinePlan): gitlab.
   }
 
   let previous = 'build';
-  for (const target of s.targets) {
-    const d = target.descriptor;
-    const name = deployJobName(target);
+  for (const d of s.targets) {
+    const name = deployJobName(d);
     config.addJobs({
       [name]: {
         stage: name,
@@ -99,7 +97,7 @@ export function addGitlabPipeline(project: Project, plan: PipelinePlan): gitlab.
         variables: { AWS_REGION: d.region, HARMONIX_ENVIRONMENT: d.name, HARMONIX_ROLE_ARN: d.provisioningRoleArn },
         script: [
           ...(oidc ? webIdentityCommands('HARMONIX_ROLE_ARN') : instanceRoleCommands('HARMONIX_ROLE_ARN')),
-          ...deployCommands(plan, target, 'CI_COMMIT_SHA'),
+          ...deployCommands(plan, d, 'CI_COMMIT_SHA'),
           `echo "HARMONIX_APP_URL=${APP_URL}" > deploy.env`,
         ],
         artifacts: { reports: { dotenv: ['deploy.env'] } },
@@ -114,4 +112,24 @@ export function addGitlabPipeline(project: Project, plan: PipelinePlan): gitlab.
 /** GitLab's deployment tier from the environment's stage. */
 function tierOf(stage: number): gitlab.DeploymentTier {
   return stage >= 3 ? gitlab.DeploymentTier.PRODUCTION : stage === 2 ? gitlab.DeploymentTier.STAGING : gitlab.DeploymentTier.DEVELOPMENT;
+}
+
+/**
+ * With OIDC on GitLab: the job's ID token, written where the AWS SDKs and CLI read a web identity,
+ * with the role `roleVariable` names (they call `AssumeRoleWithWebIdentity` themselves).
+ */
+function webIdentityCommands(roleVariable: string): string[] {
+  return [
+    'printf "%s" "$HARMONIX_ID_TOKEN" > "$CI_PROJECT_DIR/.web-identity-token"',
+    `export AWS_WEB_IDENTITY_TOKEN_FILE="$CI_PROJECT_DIR/.web-identity-token" AWS_ROLE_ARN="$${roleVariable}" AWS_ROLE_SESSION_NAME="$CI_PROJECT_PATH_SLUG-$CI_PIPELINE_ID"`,
+  ];
+}
+
+/** With the runner's instance role: a profile that assumes `roleVariable`'s role from the instance credentials. */
+function instanceRoleCommands(roleVariable: string): string[] {
+  return [
+    'mkdir -p ~/.aws',
+    `printf "[profile harmonix]\\nrole_arn = %s\\ncredential_source = Ec2InstanceMetadata\\n" "$${roleVariable}" > ~/.aws/config`,
+    'export AWS_PROFILE=harmonix',
+  ];
 }

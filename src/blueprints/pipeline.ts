@@ -36,7 +36,7 @@ export interface PipelinePlan {
 
 /** The job name of the deployment to one environment. */
 export function deployJobName(target: DeployTarget): string {
-  return `deploy-${target.descriptor.name}`;
+  return `deploy-${target.name}`;
 }
 
 /**
@@ -45,7 +45,7 @@ export function deployJobName(target: DeployTarget): string {
  * `shaVariable` is the Git host's variable holding the commit.
  */
 export function deployCommands(plan: PipelinePlan, target: DeployTarget, shaVariable: string): string[] {
-  const context = [`--context environment=${target.descriptor.name}`];
+  const context = [`--context environment=${target.name}`];
   if (plan.artifact.kind === 'image') {
     context.push(`--context imageRepository="$${IMAGE_REPOSITORY_VARIABLE}"`, `--context imageTag="$${shaVariable}"`);
   }
@@ -54,26 +54,6 @@ export function deployCommands(plan: PipelinePlan, target: DeployTarget, shaVari
 
 /** A shell expression printing the deployed app's URL (the `AppUrl` output of `infra/`). */
 export const APP_URL = `$(node -p "Object.values(require('./${OUTPUTS_FILE}'))[0].AppUrl")`;
-
-/**
- * With OIDC on GitLab: the job's ID token, written where the AWS SDKs and CLI read a web identity,
- * with the role `roleVariable` names (they call `AssumeRoleWithWebIdentity` themselves).
- */
-export function webIdentityCommands(roleVariable: string): string[] {
-  return [
-    'printf "%s" "$HARMONIX_ID_TOKEN" > "$CI_PROJECT_DIR/.web-identity-token"',
-    `export AWS_WEB_IDENTITY_TOKEN_FILE="$CI_PROJECT_DIR/.web-identity-token" AWS_ROLE_ARN="$${roleVariable}" AWS_ROLE_SESSION_NAME="$CI_PROJECT_PATH_SLUG-$CI_PIPELINE_ID"`,
-  ];
-}
-
-/** With the runner's instance role: a profile that assumes `roleVariable`'s role from the instance credentials. */
-export function instanceRoleCommands(roleVariable: string): string[] {
-  return [
-    'mkdir -p ~/.aws',
-    `printf "[profile harmonix]\\nrole_arn = %s\\ncredential_source = Ec2InstanceMetadata\\n" "$${roleVariable}" > ~/.aws/config`,
-    'export AWS_PROFILE=harmonix',
-  ];
-}
 
 /** Whether jobs exchange OIDC tokens for roles. */
 export function usesOidc(plan: PipelinePlan): boolean {

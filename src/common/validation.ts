@@ -6,6 +6,12 @@ import { propError } from './errors';
 /** Environment names become SSM paths, tag values, resource names and DNS labels. */
 const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+/** Full path of a GitLab project, nested groups included (`platform/shop/orders`). */
+export const GITLAB_PROJECT_PATH = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)+$/;
+/** A CI runner tag (GitLab) or label (self-hosted GitHub runners). */
+export const RUNNER_TAG = /^[\w.:/-]{1,100}$/;
+/** A GitHub repository as `owner/name`. */
+export const GITHUB_REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 const EXTERNAL_ID = /^[\w+=,.@:/-]+$/;
 
 /** Checks an environment name; returns it unchanged. */
@@ -94,11 +100,34 @@ export function validateRoleArn(scope: IConstruct, prop: string, arn: string): s
     throw propError(scope, prop,
       `"${arn}" trusts a whole account; name the role that assumes this one, such as "arn:aws:iam::123456789012:role/gitlab-runner".`);
   }
-  if (!ROLE_ARN.test(arn)) {
+  if (!isRoleArn(arn)) {
     throw propError(scope, prop,
       `"${arn}" is not an IAM principal ARN; give a role ARN such as "arn:aws:iam::123456789012:role/gitlab-runner".`);
   }
   return arn;
+}
+
+/** True for an IAM role ARN (with or without a path). */
+export function isRoleArn(arn: string): boolean {
+  return ROLE_ARN.test(arn);
+}
+
+/**
+ * The URL of a GitLab instance (gitlab.com or self-managed: HTTPS, a host name, an optional
+ * port and relative URL root) without a trailing slash, or undefined when it is not one.
+ */
+export function gitlabInstanceUrl(url: string): string | undefined {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (parsed.protocol !== 'https:' || !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i.test(parsed.hostname)
+    || parsed.search || parsed.hash || parsed.username || parsed.password) {
+    return undefined;
+  }
+  return url.replace(/\/+$/, '');
 }
 
 /** Checks an sts:ExternalId value (2 to 1224 characters, per STS; we require at least 8). */
@@ -135,12 +164,17 @@ export function validateNotEmpty<T>(scope: IConstruct, prop: string, values: rea
 /** App names are DNS labels: they name the Cloud Map service, log groups, SSM paths and tags. */
 const APP_NAME = /^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/;
 
+/** True for an app name: a DNS label of 1 to 40 characters without a double hyphen. */
+export function isAppName(name: string): boolean {
+  return APP_NAME.test(name) && !name.includes('--');
+}
+
 /** Checks an app name; returns it unchanged. */
 export function validateAppName(scope: IConstruct, prop: string, name: string): string {
   if (Token.isUnresolved(name)) {
     throw propError(scope, prop, 'must be a literal string, not a token: it becomes a DNS name, log group, SSM path and tags at synth time.');
   }
-  if (!APP_NAME.test(name) || name.includes('--')) {
+  if (!isAppName(name)) {
     throw propError(scope, prop,
       `"${name}" is not a DNS label: use 1 to 40 lower-case letters, digits and single hyphens, starting with a letter and ending with a letter or digit (for example "orders").`);
   }

@@ -63,7 +63,7 @@ function projenVersion(): string {
   return JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).devDependencies.projen;
 }
 
-/** The template of the one stack in cdk.out, and the validation report cdk-nag wrote into. */
+/** The template of the one stack in cdk.out (checking it is the only one). */
 function synthesized(dir: string): any {
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.out', 'manifest.json'), 'utf8'));
   const stacks = Object.entries<any>(manifest.artifacts).filter(([, a]) => a.type === 'aws:cloudformation:stack');

@@ -2,6 +2,7 @@ import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { propError } from '../../common/errors';
+import { GITHUB_REPOSITORY, GITLAB_PROJECT_PATH } from '../../common/validation';
 
 /**
  * GitLab CI jobs that may assume the provisioning role with their OIDC token (`id_tokens`):
@@ -69,8 +70,6 @@ export interface GithubCiTrust {
 
 const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
 const GITHUB_HOST = 'token.actions.githubusercontent.com';
-const PROJECT_PATH = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)+$/;
-const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 const REF = /^[A-Za-z0-9_./-]+$/;
 
 /** One IdP's trust as statement parts: the provider, the token's host, the audience and the exact subjects. */
@@ -136,7 +135,7 @@ export function ciTrusts(scope: Construct, gitlab: GitlabCiTrust | undefined, gi
   if (gitlab) {
     const url = (gitlab.gitlabUrl ?? 'https://gitlab.com').replace(/\/$/, '');
     const host = gitlabHost(scope, url);
-    const projects = exactNames(scope, 'gitlabCiTrust.projectPaths', gitlab.projectPaths, PROJECT_PATH, 'platform/shop/orders');
+    const projects = exactNames(scope, 'gitlabCiTrust.projectPaths', gitlab.projectPaths, GITLAB_PROJECT_PATH, 'platform/shop/orders');
     const branches = exactNames(scope, 'gitlabCiTrust.branches', gitlab.branches, REF, 'main');
     const tags = exactNames(scope, 'gitlabCiTrust.tags', gitlab.tags, REF, 'v1.2.0');
     if (projects.length === 0) {
@@ -157,7 +156,7 @@ export function ciTrusts(scope: Construct, gitlab: GitlabCiTrust | undefined, gi
     });
   }
   if (github) {
-    const repositories = exactNames(scope, 'githubCiTrust.repositories', github.repositories, REPOSITORY, 'acme/orders');
+    const repositories = exactNames(scope, 'githubCiTrust.repositories', github.repositories, GITHUB_REPOSITORY, 'acme/orders');
     const branches = exactNames(scope, 'githubCiTrust.branches', github.branches, REF, 'main');
     const environments = exactNames(scope, 'githubCiTrust.environments', github.environments, REF, 'production');
     if (repositories.length === 0) {

@@ -2,24 +2,19 @@ import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { RunnerIdleSchedule } from './gitlab-runner-props';
 import { propError } from '../../common/errors';
+import { gitlabInstanceUrl, RUNNER_TAG } from '../../common/validation';
 
 /** Checks the GitLab URL: HTTPS, a host name, an optional port and relative URL root; returns it without a trailing slash. */
 export function validateGitlabUrl(scope: IConstruct, url: string): string {
   if (Token.isUnresolved(url)) {
     throw propError(scope, 'gitlabUrl', 'must be a literal URL: it is written into the runner\'s configuration at synth time.');
   }
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(url);
-  } catch {
-    parsed = undefined;
-  }
-  if (!parsed || parsed.protocol !== 'https:' || !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i.test(parsed.hostname)
-    || parsed.search || parsed.hash || parsed.username || parsed.password) {
+  const instance = gitlabInstanceUrl(url);
+  if (instance === undefined) {
     throw propError(scope, 'gitlabUrl',
       `"${url}" is not the HTTPS URL of a GitLab instance; give one such as "https://gitlab.com" or "https://gitlab.example.com/gitlab".`);
   }
-  return url.replace(/\/+$/, '');
+  return instance;
 }
 
 /** Five unix-cron fields of letters, digits and `* , - /`. */
@@ -66,7 +61,7 @@ export function validateDownload(scope: IConstruct, prop: string, url: string, s
 /** Checks the runner's tags (GitLab tags: no commas, no surrounding spaces). */
 export function validateTags(scope: IConstruct, tags: string[]): string[] {
   for (const tag of tags) {
-    if (!/^[\w.:/-]{1,100}$/.test(tag)) {
+    if (!RUNNER_TAG.test(tag)) {
       throw propError(scope, 'tags', `"${tag}" is not a runner tag; use letters, digits and . _ : / - only.`);
     }
   }
