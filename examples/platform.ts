@@ -25,6 +25,8 @@ export function createPlatform(app: App): Stack {
   const stack = new Stack(app, 'HarmonixPlatform', { env, description: 'harmonix-cdk example: the platform account, with Backstage and GitLab runners' });
   const certificateArn = context('platformCertificateArn', `arn:aws:acm:${env.region}:${env.account}:certificate/11111111-2222-3333-4444-555555555555`);
   const backstage = new BackstageOnFargate(stack, 'Backstage', {
+    // The portal's image, as the team's build tagged it in the repository the construct creates.
+    imageTag: context('backstageImageTag', '1.0.0'),
     domainName: 'backstage.example.com',
     certificate: acm.Certificate.fromCertificateArn(stack, 'Certificate', certificateArn),
   });

@@ -208,3 +208,26 @@ export function inAnotherAccountOrRegion(scope: IConstruct, account: string, reg
   const differs = (mine: string, theirs: string) => !Token.isUnresolved(mine) && !Token.isUnresolved(theirs) && mine !== theirs;
   return differs(stack.account, account) || differs(stack.region, region);
 }
+
+/** An ECR image tag (Docker's tag grammar) or an image digest. */
+const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const IMAGE_DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+/**
+ * Checks the tag or digest a task is pinned to: an image tag (`4f2a9c1`, `v1.2.3`) or a digest
+ * (`sha256:` and 64 hex digits). "latest" is refused: it names whatever was pushed last, so a
+ * task restarted tomorrow would run another image than today's.
+ */
+export function validateImageReference(scope: IConstruct, prop: string, reference: string): string {
+  if (Token.isUnresolved(reference)) {
+    return reference;
+  }
+  if (reference === 'latest') {
+    throw propError(scope, prop, '"latest" moves with every push; pin the image to a tag such as the commit the pipeline built, or to its digest ("sha256:...").');
+  }
+  if (!IMAGE_TAG.test(reference) && !IMAGE_DIGEST.test(reference)) {
+    throw propError(scope, prop,
+      `"${reference}" is neither an image tag (1 to 128 letters, digits, "_", "." and "-", not starting with "." or "-") nor a digest ("sha256:" and 64 lower-case hex digits).`);
+  }
+  return reference;
+}

@@ -116,8 +116,6 @@ describe('examples/environments.ts', () => {
       ['CKV_AWS_21', /AWS::S3::Bucket\.\w*(AccessLogs|FlowLogBucket)/, 'log objects are written once and expire; versions would only add storage'],
       ['CKV_AWS_65', /AWS::ECS::Cluster\.(DevCluster|BackstageCluster)/, 'Container Insights is off below stage 3 (and for the portal) to keep idle cost low'],
       ['CKV_AWS_260', /AWS::EC2::SecurityGroup\.(DevLoadBalancerSecurityGroup|BackstageLoadBalancerSecurityGroup)/, 'port 80 of the public load balancers only redirects to 443'],
-      ['CKV_AWS_51', /AWS::ECR::Repository\.BackstageRepository/, 'the default tag "latest" moves with each build of the portal; pass imageTag to pin an image'],
-      ['CKV_AWS_18', /AWS::S3::Bucket\.BackstageCatalogBucket/, 'the bucket holds the catalog files this stack writes and Backstage reads; CloudTrail records who reads them'],
       ['CKV_AWS_158', /AWS::Logs::LogGroup\.AWS679f53fac002430cb0da5b7982bd2287LogGroup/,
         'the log group of aws-cdk-lib\'s function that writes the catalog files at deployment; it logs the S3 calls, no data'],
       ['CKV_AWS_111', /AWS::IAM::ManagedPolicy\.(Dev|Qa|Staging)AppBoundary/,

@@ -71,6 +71,12 @@ const UNUSED: Array<{ type: string; actions: RegExp; absent?: string[]; holds?: 
   { type: 'AWS::ApiGatewayV2::DomainName', actions: /^s3:|CertificateToDomain|CertificateFromDomain/, absent: ['MutualTlsAuthentication'], why: 'mutual TLS' },
   { type: 'AWS::ApiGatewayV2::Integration', actions: /^iam:PassRole$/, absent: ['CredentialsArn'], why: 'integration credentials' },
   { type: 'AWS::ECS::Service', actions: /^iam:PassRole$/, absent: ['Role'], why: 'service roles (awsvpc services need none)' },
+  {
+    type: 'AWS::ECS::TaskDefinition',
+    actions: /^ecs:DeregisterTaskDefinition$/,
+    holds: r => r.DeletionPolicy === 'Retain' && r.UpdateReplacePolicy === 'Retain',
+    why: 'deregistration (IAM cannot scope it to a family, so revisions are retained and never deregistered by CloudFormation)',
+  },
   { type: 'AWS::IAM::Policy', actions: /Group|User/, absent: ['Groups', 'Users'], why: 'groups and users' },
 ];
 
@@ -185,7 +191,10 @@ async function requestsFor(type: string, phase: Phase, action: string, e: Deploy
   // resource see its tags; tagging calls see both.
   const creating = /:(Create(?!Grant|ServiceLinkedRole|Tags|DBClusterSnapshot|DBSnapshot|Alias)\w*|RegisterTaskDefinition|RegisterScalableTarget|PutParameter)$/.test(action);
   const tagging = /:(TagResource|AddTags|TagQueue|TagRole|CreateTags|AddTagsToResource|PutBucketTagging)$/.test(action);
-  const requestTags = { 'aws:RequestTag/harmonix:environment': env, 'aws:TagKeys': ['harmonix:environment', 'harmonix:app'] };
+  // Cloud Map's resources are tagged on create (the registry schema's tagOnCreate), through
+  // CreateService; its tagging calls, which name no resource, only ever change other keys.
+  const requestTags: Record<string, string | string[]> = action.startsWith('servicediscovery:') && /Tag/.test(action) ? { 'aws:TagKeys': ['harmonix:app'] }
+    : { 'aws:RequestTag/harmonix:environment': env, 'aws:TagKeys': ['harmonix:environment', 'harmonix:app'] };
   const resourceTags = { 'aws:ResourceTag/harmonix:environment': env };
   const keys = await conditionKeys(action);
   const context: Record<string, string | string[]> = creating ? { ...requestTags }

@@ -71,6 +71,39 @@ describe('the execution policies deny what app stacks must not do', () => {
     expect(await run({ action: 's3:CreateBucket', resource: 'arn:aws:s3:::harmonix-dev-0123456789abcdef', context: REQUEST_DEV })).toBe('Allowed');
   });
 
+  test('Cloud Map tagging, which names no resource, never moves a service into this environment', async () => {
+    // Another environment's service, re-tagged as dev, would fall under dev's tag-scoped statements.
+    const retag = { 'aws:RequestTag/harmonix:environment': 'dev', 'aws:TagKeys': ['harmonix:environment'] };
+    expect(await run({ action: 'servicediscovery:TagResource', resource: '*', context: retag })).toBe('ExplicitlyDenied');
+    expect(await run({ action: 'servicediscovery:TagResource', resource: '*', context: { ...retag, 'aws:TagKeys': ['harmonix:environment', 'harmonix:app'] } }))
+      .toBe('ExplicitlyDenied');
+    expect(await run({ action: 'servicediscovery:UntagResource', resource: '*', context: { 'aws:TagKeys': ['harmonix:environment'] } })).toBe('ExplicitlyDenied');
+    // Other keys may change; the environment tag comes with CreateService, in dev's namespace only.
+    expect(await run({ action: 'servicediscovery:TagResource', resource: '*', context: { 'aws:TagKeys': ['harmonix:app'] } })).toBe('Allowed');
+    const service = `arn:aws:servicediscovery:eu-west-1:${account}:service/srv-0123456789abcdef`;
+    const namespace = e.descriptor.ecs!.namespaceArn;
+    expect(await run({ action: 'servicediscovery:CreateService', resource: service, context: { ...REQUEST_DEV, 'servicediscovery:NamespaceArn': namespace } }))
+      .toBe('Allowed');
+    expect(await run({
+      action: 'servicediscovery:CreateService', resource: service,
+      context: { 'aws:RequestTag/harmonix:environment': 'qa', 'aws:TagKeys': ['harmonix:environment'], 'servicediscovery:NamespaceArn': namespace },
+    })).toBe('ImplicitlyDenied');
+    expect(await run({
+      action: 'servicediscovery:CreateService', resource: service,
+      context: { ...REQUEST_DEV, 'servicediscovery:NamespaceArn': `arn:aws:servicediscovery:eu-west-1:${account}:namespace/ns-qa` },
+    })).toBe('ImplicitlyDenied');
+  });
+
+  test('no call that IAM cannot scope to the environment: task definitions are never deregistered', async () => {
+    // IAM authorizes it against "*" only, so allowing it would reach every environment's families.
+    expect(await run({ action: 'ecs:DeregisterTaskDefinition', resource: '*', context: {} })).toBe('ImplicitlyDenied');
+    const unscoped = e.executionPolicies.flatMap(p => p.Statement as any[])
+      .filter(st => st.Effect === 'Allow' && [st.Resource].flat().includes('*') && !st.Condition)
+      .flatMap(st => [st.Action].flat())
+      .filter((a: string) => !/:(Describe|List|Get)\w*$/.test(a) && a !== 'secretsmanager:GetRandomPassword');
+    expect(unscoped).toEqual([]);
+  });
+
   test('the boundary caps app roles: their data and runtime, nothing else', async () => {
     const anything: Policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
     const app = (request: ProofRequest) => decide(request, account, [anything], e.boundary, request.action.startsWith('kms:') ? e.keyPolicy : undefined);

@@ -6,6 +6,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { BackstageOnFargate, BackstageOnFargateProps, BackstageSignIn, HarmonixEnvironment, EcsEnvironment, ServerlessEnvironment } from '../../src';
 import { CERTIFICATE_ARN, testApp, TEST_ENV, baseProps } from '../fixtures/app';
@@ -15,13 +16,15 @@ import { renderValue } from '../fixtures/iam';
 import { nagFindings } from '../fixtures/nag';
 
 const DEV = deployedDescriptor(s => new EcsEnvironment(s, 'Env', baseProps({ sharedLoadBalancer: { certificateArn: CERTIFICATE_ARN } })));
+/** The portal's image, as its build tagged it. */
+const IMAGE_TAG = '2f6a1c3';
 const QA = deployedDescriptor(s => new ServerlessEnvironment(s, 'Env', baseProps({ environmentName: 'qa' })));
 
 /** A platform stack with Backstage on its domain, the dev and qa environments added by descriptor. */
 function platform(props: Partial<BackstageOnFargateProps> = {}, app: App = testApp(), synth = true) {
   const stack = new Stack(app, 'Platform', { env: TEST_ENV });
   const zone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z123EXAMPLE', zoneName: 'example.com' });
-  const backstage = new BackstageOnFargate(stack, 'Backstage', { domainName: 'backstage.example.com', hostedZone: zone, ...props });
+  const backstage = new BackstageOnFargate(stack, 'Backstage', { domainName: 'backstage.example.com', hostedZone: zone, imageTag: IMAGE_TAG, ...props });
   backstage.addEnvironment(HarmonixEnvironment.fromDescriptorJson(stack, 'Dev', DEV));
   backstage.addEnvironment(HarmonixEnvironment.fromDescriptorJson(stack, 'Qa', QA));
   return { app, stack, backstage, template: synth ? Template.fromStack(stack) : undefined as unknown as Template };
@@ -89,6 +92,28 @@ describe('BackstageOnFargate', () => {
     // The auth keys secret holds a reference to the generated secret, never a value.
     const keys = Object.values(template.findResources('AWS::SecretsManager::Secret')).find((r: any) => /auth.keys/.test(r.Properties.Description))!;
     expect(JSON.stringify(keys.Properties.SecretString)).toMatch(/\{\{resolve:secretsmanager:/);
+  });
+
+  test('image: an immutable-tag repository, and the task pinned to the tag it is given', () => {
+    template.hasResourceProperties('AWS::ECR::Repository', { ImageTagMutability: 'IMMUTABLE' });
+    const image = JSON.stringify(Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0].Properties.ContainerDefinitions[0].Image);
+    expect(image).toContain(`:${IMAGE_TAG}`);
+    expect(image).not.toContain(':latest');
+    const digest = `sha256:${'a'.repeat(64)}`;
+    const pinned = platform({ imageTag: digest }).template;
+    expect(JSON.stringify(Object.values(pinned.findResources('AWS::ECS::TaskDefinition'))[0].Properties.ContainerDefinitions[0].Image)).toContain(`@${digest}`);
+  });
+
+  test('catalog bucket: its server access logs go to a log bucket of their own, delivered by bucket policy', () => {
+    const logBucket = stack.getLogicalId(backstage.catalogAccessLogBucket.node.defaultChild as any);
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LoggingConfiguration: { DestinationBucketName: { Ref: logBucket }, LogFilePrefix: 'catalog-bucket/' },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) })] },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: logBucket },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject' })]) },
+    });
   });
 
   test('the task role may assume exactly the operations role of each added environment', () => {
@@ -175,6 +200,7 @@ describe('BackstageOnFargate choices', () => {
     new BackstageOnFargate(stack, 'Backstage', {
       certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', CERTIFICATE_ARN),
       signIn: BackstageSignIn.cognito({ userPool, userPoolClient: client, userPoolDomain: domain }),
+      imageTag: IMAGE_TAG,
     });
     Template.fromStack(stack).hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
       Port: 443, DefaultActions: [Match.objectLike({ Type: 'authenticate-cognito' }), Match.objectLike({ Type: 'forward' })],
@@ -191,7 +217,7 @@ describe('BackstageOnFargate choices', () => {
       publicSubnetIds: ['subnet-p1', 'subnet-p2'],
       privateSubnetIds: ['subnet-a1', 'subnet-a2'],
     });
-    const backstage = new BackstageOnFargate(stack, 'Backstage', { vpc, certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', CERTIFICATE_ARN) });
+    const backstage = new BackstageOnFargate(stack, 'Backstage', { vpc, certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', CERTIFICATE_ARN), imageTag: IMAGE_TAG });
     const template = Template.fromStack(stack);
     expect(backstage.vpc).toBe(vpc);
     for (const type of ['AWS::EC2::VPC', 'AWS::EC2::NatGateway', 'AWS::EC2::FlowLog']) template.resourceCountIs(type, 0);
@@ -202,7 +228,7 @@ describe('BackstageOnFargate choices', () => {
   test('a development portal over plain HTTP only when asked', () => {
     const app = testApp();
     const stack = new Stack(app, 'Platform', { env: TEST_ENV });
-    new BackstageOnFargate(stack, 'Backstage', { allowInsecureHttp: true, retainData: false, databaseMaxCapacity: 4 });
+    new BackstageOnFargate(stack, 'Backstage', { allowInsecureHttp: true, retainData: false, databaseMaxCapacity: 4, imageTag: IMAGE_TAG });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, Protocol: 'HTTP', DefaultActions: [Match.objectLike({ Type: 'forward' })] });
     template.hasResource('AWS::RDS::DBCluster', { Properties: Match.objectLike({ DeletionProtection: false, ServerlessV2ScalingConfiguration: { MinCapacity: 0, MaxCapacity: 4 } }), DeletionPolicy: 'Delete' });
@@ -212,6 +238,10 @@ describe('BackstageOnFargate choices', () => {
     ['a domain without zone or certificate', { hostedZone: undefined }, /invalid `hostedZone`: is required with domainName backstage.example.com when no certificate is given/],
     ['minimum capacity above maximum', { databaseMinCapacity: 4, databaseMaxCapacity: 2 }, /invalid `databaseMaxCapacity`: 2 must be an Aurora capacity from 1 to 256 in steps of 0.5, not below databaseMinCapacity 4/],
     ['a cpu/memory pair Fargate rejects', { cpu: 1024, memoryLimitMiB: 1024 }, /invalid `memoryLimitMiB`: Fargate does not run 1024 MiB with cpu 1024/],
+    ['no image and no tag of the created repository', { imageTag: undefined }, /Platform\/Backstage: invalid `imageTag`: is required when the construct creates the repository/],
+    ['the moving tag "latest"', { imageTag: 'latest' }, /Platform\/Backstage: invalid `imageTag`: "latest" moves with every push; pin the image/],
+    ['a tag Docker refuses', { imageTag: '-v1 bad' }, /Platform\/Backstage: invalid `imageTag`: "-v1 bad" is neither an image tag .* nor a digest/],
+    ['a tag beside an image', { image: ecs.ContainerImage.fromRegistry('ghcr.io/acme/backstage:1.0.0') }, /Platform\/Backstage: invalid `imageTag`: goes with the repository the construct creates/],
     ['plain HTTP without the flag', { hostedZone: undefined, domainName: undefined }, /invalid `certificate`: or `domainName` with `hostedZone` is required: the portal is served over HTTPS only/],
   ])('refused: %s', (_case, props, message) => {
     expect(() => platform(props as any)).toThrow(message);

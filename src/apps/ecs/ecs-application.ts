@@ -1,4 +1,4 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -12,7 +12,7 @@ import { AppLoadBalancerOptions, EcsApplicationProps } from './ecs-application-p
 import { propError } from '../../common/errors';
 import { validateFargateSize } from '../../common/fargate-sizes';
 import { acceptFindings } from '../../common/nag';
-import { validateCidr, validateIntegerRange } from '../../common/validation';
+import { validateCidr, validateImageReference, validateIntegerRange } from '../../common/validation';
 import { EnvironmentKind, IHarmonixEnvironment } from '../../contract/environment';
 import { IEcsRuntime } from '../../contract/runtimes/ecs';
 import {
@@ -81,6 +81,11 @@ export class EcsApplication extends Construct implements IApplication {
         operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
       },
     });
+    // CloudFormation deregisters a replaced revision with ecs:DeregisterTaskDefinition, which IAM
+    // authorizes against no resource: an environment's execution policy cannot limit it to its own
+    // families, so it does not hold it. Replaced revisions stay registered instead (they cost
+    // nothing; `harmonix teardown` lists the family to deregister after the stack is gone).
+    this.taskDefinition.applyRemovalPolicy(RemovalPolicy.RETAIN);
     this.grantPrincipal = this.taskDefinition.taskRole;
     const readonlyRootFilesystem = props.readonlyRootFilesystem ?? true;
     this.container = this.taskDefinition.addContainer(CONTAINER_NAME, {
@@ -274,7 +279,7 @@ function containerImage(scope: Construct, props: EcsApplicationProps): ecs.Conta
   if (!props.imageTag) {
     throw propError(scope, 'imageTag', 'is required with `repository`: use an immutable tag such as the commit the pipeline built.');
   }
-  return ecs.ContainerImage.fromEcrRepository(props.repository, props.imageTag);
+  return ecs.ContainerImage.fromEcrRepository(props.repository, validateImageReference(scope, 'imageTag', props.imageTag));
 }
 
 /** A container user that is not root. */

@@ -49,7 +49,9 @@ function stackItems(stack: AssemblyStack, prefix: string, plan: PlanItems, root:
   for (const [id, r] of Object.entries(resources)) {
     const item = (reason: string): TeardownItem => ({ stack: root, logicalId: `${prefix}${id}`, type: r.Type, reason });
     if (r.DeletionPolicy && KEPT.includes(r.DeletionPolicy)) {
-      plan.retained.push(item(`kept by DeletionPolicy ${r.DeletionPolicy}, with its data`));
+      plan.retained.push(item(r.Type === 'AWS::ECS::TaskDefinition'
+        ? `its revisions stay registered (no cost): deregister the family ${r.Properties?.Family ?? id} once its services are gone`
+        : `kept by DeletionPolicy ${r.DeletionPolicy}, with its data`));
       continue;
     }
     if (r.DeletionPolicy === 'Snapshot') {

@@ -183,8 +183,28 @@ function computeRules(t: AppDeployTargets, arn: ArnOf, env: string): Rule[] {
         sid: 'RegisterServicesInTheNamespace',
         actions: ['servicediscovery:CreateService'],
         resources: [t.ecs.cloudMapNamespace.namespaceArn, arn('servicediscovery', 'service', '*')],
-        conditions: { StringEquals: { 'servicediscovery:NamespaceArn': t.ecs.cloudMapNamespace.namespaceArn } },
-        reason: 'Cloud Map service ids are random; the condition fixes the environment\'s namespace.',
+        conditions: { StringEquals: { 'servicediscovery:NamespaceArn': t.ecs.cloudMapNamespace.namespaceArn, [`aws:RequestTag/${ENVIRONMENT_TAG}`]: env } },
+        reason: 'Cloud Map service ids are random; the conditions fix the environment\'s namespace and its tag, which the service gets when it is created.',
+      },
+      {
+        // Cloud Map authorizes tagging against no resource (AWS's service authorization
+        // reference lists no resource type for it), so a statement cannot tell this
+        // environment's services from another's. The environment tag, on which the statements
+        // below rely, is therefore written only by CreateService, inside the environment's
+        // namespace; tagging calls may write and remove every other key.
+        sid: 'TagDiscoveryServicesButNotTheirEnvironment',
+        actions: ['servicediscovery:TagResource', 'servicediscovery:UntagResource'],
+        resources: ['*'],
+        conditions: { 'ForAllValues:StringNotEquals': { 'aws:TagKeys': [ENVIRONMENT_TAG] } },
+        reason: `Cloud Map tagging names no resource; the condition keeps ${ENVIRONMENT_TAG} out of every tagging call, so no service can be moved into this environment.`,
+      },
+      {
+        sid: 'NoDiscoveryServiceChangesEnvironment',
+        deny: true,
+        actions: ['servicediscovery:TagResource', 'servicediscovery:UntagResource'],
+        resources: ['*'],
+        conditions: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': [ENVIRONMENT_TAG] } },
+        reason: `A deny: no tagging call sets or removes ${ENVIRONMENT_TAG} on a Cloud Map service or namespace.`,
       },
       {
         sid: 'ReadTheNamespace',
@@ -273,12 +293,6 @@ function networkRules(t: AppDeployTargets, arn: ArnOf, env: string): Rule[] {
         'servicediscovery:ListTagsForResource'],
       resources: ['*'],
       reason: DESCRIBE_ONLY,
-    },
-    {
-      sid: 'UnregisteredCalls',
-      actions: ['ecs:DeregisterTaskDefinition', 'servicediscovery:TagResource', 'servicediscovery:UntagResource'],
-      resources: ['*'],
-      reason: 'IAM authorizes these against no resource: deregistering only marks a task definition revision inactive (running tasks go on), and Cloud Map tagging names no resource.',
     },
   );
   if (t.vpcId) {

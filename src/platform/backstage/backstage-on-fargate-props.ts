@@ -81,13 +81,15 @@ export interface BackstageOnFargateProps {
    */
   readonly vpc?: ec2.IVpc;
   /**
-   * Backstage's image (the team's own build).
-   * @default - `imageTag` of an ECR repository the construct creates
+   * Backstage's image (the team's own build), pinned to a tag or digest.
+   * @default - `imageTag` of an ECR repository the construct creates (immutable tags)
    */
   readonly image?: ecs.ContainerImage;
   /**
-   * Tag of the image in the created repository.
-   * @default "latest"
+   * Tag (such as the commit) or digest (`sha256:...`) of the portal's image in the repository the
+   * construct creates; required without `image`. "latest" is refused: the repository's tags are
+   * immutable and the task runs exactly the image named here.
+   * @default - none; required when `image` is not given
    */
   readonly imageTag?: string;
   /**

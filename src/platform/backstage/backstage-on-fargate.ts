@@ -15,14 +15,14 @@ import { Construct } from 'constructs';
 import { BACKSTAGE_PORT, createPortalEntry } from './backstage-entry';
 import { BackstageOnFargateProps } from './backstage-on-fargate-props';
 import { environmentEntity } from './environment-entity';
-import { createDataBucket } from '../../common/buckets';
+import { createDataBucket, createLogBucket, deliverAccessLogsByBucketPolicy } from '../../common/buckets';
 import { propError } from '../../common/errors';
 import { validateFargateSize } from '../../common/fargate-sizes';
 import { allowLogsToUseKey } from '../../common/key-policy';
 import { acceptFindings, wildcardResourceFindingId } from '../../common/nag';
 import { createServerlessPostgres, POSTGRES_PORT } from '../../common/serverless-postgres';
 import { tagPlatform } from '../../common/tags';
-import { validateAuroraCapacity, validateCidr, validateIntegerRange } from '../../common/validation';
+import { validateAuroraCapacity, validateCidr, validateImageReference, validateIntegerRange } from '../../common/validation';
 import { createVpc, FlowLogDestinationType, NatProviderType } from '../../common/vpc';
 import { IHarmonixEnvironment } from '../../contract/environment';
 
@@ -58,6 +58,8 @@ export class BackstageOnFargate extends Construct {
   public readonly taskRole: iam.Role;
   /** Bucket of the catalog files the construct writes (the environments). */
   public readonly catalogBucket: s3.Bucket;
+  /** Bucket that receives the catalog bucket's server access logs. */
+  public readonly catalogAccessLogBucket: s3.Bucket;
   /** The portal's URL. */
   public readonly url: string;
   private readonly container: ecs.ContainerDefinition;
@@ -66,6 +68,7 @@ export class BackstageOnFargate extends Construct {
 
   constructor(scope: Construct, id: string, props: BackstageOnFargateProps = {}) {
     super(scope, id);
+    deliverAccessLogsByBucketPolicy(this);
     const retain = props.retainData ?? true;
     const removalPolicy = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const stack = Stack.of(this);
@@ -140,26 +143,39 @@ export class BackstageOnFargate extends Construct {
       },
     });
     let image = props.image;
+    if (image && props.imageTag !== undefined) {
+      throw propError(this, 'imageTag', 'goes with the repository the construct creates; an `image` carries its own tag or digest.');
+    }
     if (!image) {
+      if (props.imageTag === undefined) {
+        throw propError(this, 'imageTag',
+          'is required when the construct creates the repository: pin the portal to the tag (or "sha256:" digest) of the image you pushed, such as its commit.');
+      }
+      const reference = validateImageReference(this, 'imageTag', props.imageTag);
       this.repository = new ecr.Repository(this, 'Repository', {
         imageScanOnPush: true,
+        // A tag, once pushed, always names the same image: the task definition pins one.
+        imageTagMutability: ecr.TagMutability.IMMUTABLE,
         encryption: ecr.RepositoryEncryption.KMS,
         encryptionKey: this.key,
         lifecycleRules: [{ description: 'Keep the 30 newest images', maxImageCount: 30 }],
         removalPolicy,
         emptyOnDelete: !retain,
       });
-      image = ecs.ContainerImage.fromEcrRepository(this.repository, props.imageTag ?? 'latest');
+      image = ecs.ContainerImage.fromEcrRepository(this.repository, reference);
       acceptFindings(this.taskDefinition.obtainExecutionRole(), {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason: 'ecr:GetAuthorizationToken, the sign-in to ECR before pulling the image, has no resource-level permissions; the pull itself is limited to the portal\'s repository.',
       });
     }
 
-    this.catalogBucket = createDataBucket(this, 'CatalogBucket', { encryptionKey: this.key, removalPolicy });
-    acceptFindings(this.catalogBucket, {
-      id: 'AwsSolutions-S1',
-      reason: 'The bucket holds the catalog files of the environments, written by this stack and read by Backstage; CloudTrail records who reads them.',
+    // The catalog files say which accounts and roles the portal reaches: who reads and writes
+    // them is logged, as for the apps' buckets.
+    this.catalogAccessLogBucket = createLogBucket(this, 'CatalogAccessLogs', {
+      receives: 'the server access logs of the catalog bucket', expirationDays: 365, removalPolicy,
+    });
+    this.catalogBucket = createDataBucket(this, 'CatalogBucket', {
+      encryptionKey: this.key, removalPolicy, serverAccessLogsBucket: this.catalogAccessLogBucket, serverAccessLogsPrefix: 'catalog-bucket/',
     });
     this.taskRole.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'ReadEnvironmentCatalogFiles', actions: ['s3:GetObject'], resources: [this.catalogBucket.arnForObjects(`${CATALOG_PREFIX}*`)],

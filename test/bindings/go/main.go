@@ -145,6 +145,7 @@ func main() {
 	platformCertificateArn := context(app, "platformCertificateArn",
 		fmt.Sprintf("arn:aws:acm:%s:%s:certificate/11111111-2222-3333-4444-555555555555", region, platformAccount))
 	backstage := harmonixcdk.NewBackstageOnFargate(platformStack, jsii.String("Backstage"), &harmonixcdk.BackstageOnFargateProps{
+		ImageTag:    jsii.String(context(app, "backstageImageTag", "1.0.0")),
 		DomainName:  jsii.String("backstage.example.com"),
 		Certificate: awscertificatemanager.Certificate_FromCertificateArn(platformStack, jsii.String("Certificate"), jsii.String(platformCertificateArn)),
 	})

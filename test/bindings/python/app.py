@@ -163,6 +163,7 @@ platform_certificate_arn = context(
 backstage = BackstageOnFargate(
     platform_stack,
     "Backstage",
+    image_tag=context("backstageImageTag", "1.0.0"),
     domain_name="backstage.example.com",
     certificate=acm.Certificate.from_certificate_arn(platform_stack, "Certificate", platform_certificate_arn),
 )

@@ -168,6 +168,7 @@ public final class EnvironmentsApp {
         String platformCertificateArn = context(app, "platformCertificateArn",
                 "arn:aws:acm:" + platformEnv.getRegion() + ":" + platformEnv.getAccount() + ":certificate/11111111-2222-3333-4444-555555555555");
         BackstageOnFargate backstage = BackstageOnFargate.Builder.create(platformStack, "Backstage")
+                .imageTag(context(app, "backstageImageTag", "1.0.0"))
                 .domainName("backstage.example.com")
                 .certificate(Certificate.fromCertificateArn(platformStack, "Certificate", platformCertificateArn))
                 .build();
