@@ -25,7 +25,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
-  minNodeVersion: '20.16.0',
+  // Node 20 reached its end of life in April 2026; the tests run gitlab-ci-local, which needs 22.
+  minNodeVersion: '22.0.0',
 
   cdkVersion: CDK_VERSION,
   cdkVersionPinning: false,
@@ -105,7 +106,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/test/bindings/'],
+      // Node and Python first, with one sentence each (README, "Set up").
+      globalSetup: '<rootDir>/test/setup/prerequisites.ts',
+      // V8 coverage instruments aws-cdk-lib too: it more than doubled the suite's time and took a
+      // worker past 5 GB. `npx projen test:coverage` measures it when wanted.
+      collectCoverage: false,
       maxWorkers: 2,
+      // A worker that grew past this after a test file is replaced before the next one.
+      workerIdleMemoryLimit: '1GB',
       testTimeout: 120_000,
     },
   },
@@ -125,6 +133,14 @@ eslintrc.addOverride('parserOptions.project', './tsconfig.dev.json');
 // jsii warnings are errors: no warning is silenced (projen silences reserved words by default;
 // we rename instead, so every binding reads well).
 project.compileTask.reset('jsii --fail-on-warnings');
+
+// ts-jest transpiles only (isolatedModules): the tests, examples and benchmarks are type-checked
+// once, here, before jest runs them.
+project.testTask.prependExec('tsc --noEmit -p tsconfig.dev.json');
+project.addTask('test:coverage', {
+  description: 'Run the jest suite with V8 coverage (slower, more memory), reports in coverage/',
+  exec: 'jest --passWithNoTests --coverage',
+});
 
 // .NET stays a configured jsii target, but this repo's machines have no .NET SDK to package it.
 const packageAll = project.tasks.tryFind('package-all')!;

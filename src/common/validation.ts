@@ -14,6 +14,16 @@ export const RUNNER_TAG = /^[\w.:/-]{1,100}$/;
 export const GITHUB_REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 const EXTERNAL_ID = /^[\w+=,.@:/-]+$/;
 
+/** True for a short name: 2 to 32 lower-case letters, digits and single hyphens, starting with a letter. */
+export function isShortName(name: string): boolean {
+  return ENVIRONMENT_NAME.test(name) && !name.includes('--');
+}
+
+/** True for the form of an AWS region name (`eu-west-1`, `us-gov-west-1`, `ap-southeast-5`). */
+export function isAwsRegion(region: string): boolean {
+  return /^[a-z]{2}(-[a-z]+){1,2}-\d{1,2}$/.test(region);
+}
+
 /** Checks an environment name; returns it unchanged. */
 export function validateEnvironmentName(scope: IConstruct, prop: string, name: string): string {
   if (Token.isUnresolved(name)) {
@@ -27,7 +37,7 @@ export function validateEnvironmentName(scope: IConstruct, prop: string, name: s
  * runners): 2 to 32 lower-case letters, digits and single hyphens; returns it unchanged.
  */
 export function validateShortName(scope: IConstruct, prop: string, name: string, example: string): string {
-  if (!ENVIRONMENT_NAME.test(name) || name.includes('--')) {
+  if (!isShortName(name)) {
     throw propError(scope, prop,
       `"${name}" must be 2 to 32 characters of lower-case letters, digits and single hyphens, starting with a letter and ending with a letter or digit (for example ${example}).`);
   }

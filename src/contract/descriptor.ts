@@ -1,11 +1,13 @@
 import { Token, Tokenization } from 'aws-cdk-lib';
 import { DescriptorReader, isJsonObject } from './descriptor-reader';
+import { checkDescriptorValues } from './descriptor-values';
 import { EnvironmentKind, IHarmonixEnvironment } from './environment';
 import { describeNetwork, NetworkDescriptor, readNetwork } from './network';
 import { describeEcsRuntime, EcsRuntimeDescriptor, readEcsRuntime } from './runtimes/ecs';
 import { describeEksRuntime, EksNamespaceDescriptor, EksRuntimeDescriptor, readEksRuntime } from './runtimes/eks';
 import { describeServerlessRuntime, readServerlessRuntime, ServerlessRuntimeDescriptor } from './runtimes/serverless';
 import { descriptorParameterName } from '../common/naming';
+import { isShortName } from '../common/validation';
 
 /**
  * The environment descriptor: one JSON document per environment, stored in SSM Parameter
@@ -134,6 +136,10 @@ export class DescriptorDocument {
 
   /** Name of the SSM parameter that holds the descriptor of the named environment. */
   public static parameterName(environmentName: string): string {
+    if (!isShortName(environmentName)) {
+      throw new Error(`DescriptorDocument.parameterName: "${environmentName}" is not an environment name; `
+        + 'environment names are 2 to 32 lower-case letters, digits and single hyphens, starting with a letter and ending with a letter or digit (for example "dev").');
+    }
     return descriptorParameterName(environmentName);
   }
 
@@ -196,6 +202,10 @@ export function readDescriptor(where: string, doc: unknown): EnvironmentDescript
     eks: r.optObj('eks', readEksRuntime),
   };
   checkRuntimeSlices(descriptor, (field, problem) => r.fail(field, problem));
+  checkDescriptorValues(descriptor, (field, value, allowed) => {
+    throw new Error(`${where}: the environment descriptor field \`${field}\` is ${JSON.stringify(value)}; it must be ${allowed}. `
+      + `Read the descriptor again from ${descriptorParameterName(isShortName(descriptor.name) ? descriptor.name : '<name>')}.`);
+  });
   return descriptor;
 }
 

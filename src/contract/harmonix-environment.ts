@@ -60,9 +60,6 @@ class ImportedHarmonixEnvironment extends Construct {
     validateRoleArn(this, 'descriptor.operationsRoleArn', d.operationsRoleArn);
     const kmsKey = kms.Key.fromKeyArn(this, 'Key', d.kmsKeyArn);
     const auditTable = dynamodb.Table.fromTableAttributes(this, 'AuditTable', { tableArn: d.auditTableArn, encryptionKey: kmsKey });
-    if (!Token.isUnresolved(d.auditTableArn) && auditTable.tableName !== d.auditTableName) {
-      throw propError(this, 'descriptor.auditTableName', `"${d.auditTableName}" is not the table of auditTableArn ${d.auditTableArn}; read the descriptor again from ${descriptorParameterName(d.name)}.`);
-    }
     const vpc = d.network && importNetwork(this, d.network);
     const where = { environmentName: d.name, account: d.account, region: d.region };
     const members: Omit<IHarmonixEnvironment, keyof IConstruct> = {

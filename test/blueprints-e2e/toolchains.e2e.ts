@@ -38,6 +38,9 @@ function run(cwd: string, command: string, args: string[], timeoutMs = 600_000):
 }
 
 beforeAll(() => {
+  if (spawnSync('rsync', ['--version'], { stdio: 'ignore' }).error) {
+    throw new Error('test:blueprints needs rsync, with which gitlab-ci-local\'s shell executor copies each repo, and it is not on the PATH: install it (Debian: apt-get install rsync).');
+  }
   if (!fs.existsSync(path.join(ROOT, 'lib', 'index.js')) || !fs.existsSync(path.join(ROOT, '.jsii'))) {
     throw new Error('the library is not compiled: run `npx projen compile` (or the build) before test:blueprints.');
   }

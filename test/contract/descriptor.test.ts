@@ -67,7 +67,7 @@ describe('the descriptor an environment publishes', () => {
       stage: 1, description: 'Development', sharedLoadBalancer: { certificateArn: CERTIFICATE_ARN },
     }));
     const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/harmonix/environments/dev', Type: 'String', Tier: 'Standard' });
+    template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/harmonix/environments/dev', Type: 'String', Tier: 'Intelligent-Tiering' });
     const parameter = Object.values(template.findResources('AWS::SSM::Parameter'))[0];
     const raw = JSON.parse(renderValue(parameter.Properties.Value));
     const key = logicalIdOf(template, 'AWS::KMS::Key', 'DevKey');
@@ -210,11 +210,60 @@ describe('a descriptor that cannot be read gets one clear sentence', () => {
       /field `network.publicSubnetIds` must be a list whose length is a multiple of the 2 availability zones \(it has 1\)/],
     ['route tables that do not match the subnets', { ...WAVE_ONE_ECS, network: { ...WAVE_ONE_ECS.network, privateSubnetRouteTableIds: ['rtb-1'] } },
       /field `network.privateSubnetRouteTableIds` must be a list of one route table per subnet of `privateSubnetIds`/],
-    ['a table name that is not the table of the ARN', { ...QA, auditTableName: 'other' }, /invalid `descriptor.auditTableName`: "other" is not the table of auditTableArn/],
+    ['a table name that is not the table of the ARN', { ...QA, auditTableName: 'other' }, /field `auditTableArn` is "arn:aws:dynamodb:eu-central-1:333333333333:table\/audit"; it must be the ARN of the audit table the descriptor names, other\. Read the descriptor again from \/harmonix\/environments\/qa\./],
     ['the whole get-parameter output', { Parameter: { Name: '/harmonix/environments/qa', Type: 'String', Value: JSON.stringify(QA) } },
       /this is the whole output of `aws ssm get-parameter`; pass only the descriptor, its Parameter.Value \(add `--query Parameter.Value --output text`\)/],
-    ['a role ARN that is not a role', { ...QA, operationsRoleArn: 'arn:aws:iam::333333333333:root' }, /invalid `descriptor.operationsRoleArn`/],
+    ['a role ARN that is not a role', { ...QA, operationsRoleArn: 'arn:aws:iam::333333333333:root' }, /field `operationsRoleArn` is "arn:aws:iam::333333333333:root"; it must be an iam ARN such as "arn:aws:iam::333333333333:role\/harmonix-dev-provisioning"/],
   ])('%s', (_case, doc, error) => expect(read(doc)).toThrow(error));
+
+  // Values beyond their presence: one sentence naming the field, the value and what is allowed.
+  const LB = 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/dev-shared/0123456789abcdef';
+  const withLb = (listener: string) => ({
+    ...WAVE_ONE_ECS,
+    ecs: {
+      ...WAVE_ONE_ECS.ecs,
+      sharedLoadBalancer: {
+        loadBalancerArn: LB, dnsName: 'dev-shared-1.eu-west-1.elb.amazonaws.com', canonicalHostedZoneId: 'Z32O12XQLNTSW2', httpsListenerArn: listener, securityGroupId: 'sg-0a1b2c3d',
+      },
+    },
+  });
+  test.each([
+    ['an account that is not 12 digits', { ...QA, account: '33333333333' }, /field `account` is "33333333333"; it must be an AWS account id of 12 digits/],
+    ['a region that is no region name', { ...QA, region: 'Frankfurt' }, /field `region` is "Frankfurt"; it must be an AWS region name such as "eu-west-1"/],
+    ['a name the SSM path and tags refuse', { ...QA, name: 'QA_1' }, /field `name` is "QA_1"; it must be 2 to 32 lower-case letters/],
+    ['a key of another account', { ...QA, kmsKeyArn: QA.kmsKeyArn.replace('333333333333', '444444444444') },
+      /field `kmsKeyArn` is "arn:aws:kms:eu-central-1:444444444444:key\/[^"]+"; it must be an ARN in the environment's account 333333333333/],
+    ['a table of another region', { ...QA, auditTableArn: 'arn:aws:dynamodb:eu-west-1:333333333333:table/audit' },
+      /field `auditTableArn` is .*; it must be an ARN in the environment's region eu-central-1/],
+    ['a role of another account', { ...QA, provisioningRoleArn: 'arn:aws:iam::444444444444:role/harmonix-qa-provisioning' },
+      /field `provisioningRoleArn` is .*; it must be an ARN in the environment's account 333333333333/],
+    ['a policy that is a role', { ...QA, appBoundaryArn: 'arn:aws:iam::333333333333:role/boundary' }, /field `appBoundaryArn` is .*; it must be an iam ARN such as .*:policy\//],
+    ['a plain-HTTP audit writer', { ...QA, auditWriterUrl: 'http://abc.lambda-url.eu-central-1.on.aws/' }, /field `auditWriterUrl` is "http:[^"]+"; it must be an https:\/\/ URL/],
+    ['a qualifier CDK refuses', { ...QA, cdkBootstrapQualifier: 'much-too-long-qualifier' }, /field `cdkBootstrapQualifier` is .*; it must be a CDK bootstrap qualifier of 1 to 10/],
+    ['a log prefix without its slash', { ...QA, logGroupPrefix: 'harmonix/qa/' }, /field `logGroupPrefix` is "harmonix\/qa\/"; it must be a CloudWatch Logs group prefix starting with "\/"/],
+    ['a bucket ARN of another bucket', { ...QA, serverless: { artifactBucketName: 'qa-bundles', artifactBucketArn: 'arn:aws:s3:::other-bundles' } },
+      /field `serverless.artifactBucketArn` is .*; it must be the ARN of the bucket the descriptor names, qa-bundles/],
+    ['a zone of another region', { ...WAVE_ONE_ECS, network: { ...WAVE_ONE_ECS.network, availabilityZones: ['eu-west-1a', 'us-east-1b'] } },
+      /field `network.availabilityZones\[1\]` is "us-east-1b"; it must be a zone of the environment's region eu-west-1/],
+    ['a security group id where a subnet goes', { ...WAVE_ONE_ECS, network: { ...WAVE_ONE_ECS.network, privateSubnetIds: ['subnet-1a', 'sg-1b'] } },
+      /field `network.privateSubnetIds\[1\]` is "sg-1b"; it must be an id such as "subnet-0123456789abcdef0"/],
+    ['a cluster ARN of another cluster', { ...WAVE_ONE_ECS, ecs: { ...WAVE_ONE_ECS.ecs, clusterArn: 'arn:aws:ecs:eu-west-1:111111111111:cluster/harmonix-qa' } },
+      /field `ecs.clusterArn` is .*; it must be the ARN of the cluster the descriptor names, harmonix-dev/],
+    ['a listener of another load balancer', withLb('arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/app/qa-shared/0123456789abcdef/fedcba9876543210'),
+      /field `ecs.sharedLoadBalancer.httpsListenerArn` is .*; it must be a listener of the load balancer the descriptor names/],
+  ])('refused: %s', (_case, doc, error) => expect(read(doc)).toThrow(error));
+
+  test('a listener of its own load balancer is read', () => {
+    const dev = HarmonixEnvironment.fromDescriptorJson(stack, 'WithLb', JSON.stringify(withLb(`${LB.replace(':loadbalancer/', ':listener/')}/fedcba9876543210`)));
+    expect(dev.descriptor.ecs?.sharedLoadBalancer?.loadBalancerArn).toBe(LB);
+  });
+
+  test('DescriptorDocument.parameterName refuses what the reader refuses', () => {
+    expect(DescriptorDocument.parameterName('payments-prod')).toBe('/harmonix/environments/payments-prod');
+    for (const name of ['Dev', 'dev/../prod', '', 'd']) {
+      expect(() => DescriptorDocument.parameterName(name)).toThrow(`DescriptorDocument.parameterName: "${name}" is not an environment name;`);
+    }
+  });
 
   test('a deploy-time token instead of the text', () => {
     expect(() => HarmonixEnvironment.fromDescriptorJson(stack, 'Token', Lazy.string({ produce: () => '{}' })))

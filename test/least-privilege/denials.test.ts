@@ -85,11 +85,13 @@ describe('the execution policies deny what app stacks must not do', () => {
     expect(await run({ action: 'servicediscovery:CreateService', resource: service, context: { ...REQUEST_DEV, 'servicediscovery:NamespaceArn': namespace } }))
       .toBe('Allowed');
     expect(await run({
-      action: 'servicediscovery:CreateService', resource: service,
+      action: 'servicediscovery:CreateService',
+      resource: service,
       context: { 'aws:RequestTag/harmonix:environment': 'qa', 'aws:TagKeys': ['harmonix:environment'], 'servicediscovery:NamespaceArn': namespace },
     })).toBe('ImplicitlyDenied');
     expect(await run({
-      action: 'servicediscovery:CreateService', resource: service,
+      action: 'servicediscovery:CreateService',
+      resource: service,
       context: { ...REQUEST_DEV, 'servicediscovery:NamespaceArn': `arn:aws:servicediscovery:eu-west-1:${account}:namespace/ns-qa` },
     })).toBe('ImplicitlyDenied');
   });

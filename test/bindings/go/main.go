@@ -68,6 +68,7 @@ func main() {
 		OperationsTrustedRoleArns:   jsii.Strings(backstageRoleArn),
 		ExternalId:                  jsii.String(externalID),
 		SharedLoadBalancer:          &harmonixcdk.SharedLoadBalancerOptions{CertificateArn: jsii.String(certificateArn)},
+		NatProvider:                 harmonixcdk.NatProviderType_INSTANCE,
 	})
 
 	serverlessStack := awscdk.NewStack(app, jsii.String("HarmonixServerlessQa"), &awscdk.StackProps{
@@ -95,6 +96,7 @@ func main() {
 		OperationsTrustedRoleArns:   jsii.Strings(backstageRoleArn),
 		ExternalId:                  jsii.String(externalID),
 		AppNamespaces:               jsii.Strings("orders"),
+		NatProvider:                 harmonixcdk.NatProviderType_INSTANCE,
 	})
 
 	// Apps' stacks, each fed only its environment's descriptor (run from the repository root).

@@ -22,6 +22,7 @@ from harmonix_cdk import (
     GitlabRunner,
     HarmonixPythonEcsProject,
     HarmonixEnvironment,
+    NatProviderType,
     ServerlessApplication,
     ServerlessEnvironment,
     SharedLoadBalancerOptions,
@@ -67,6 +68,7 @@ EcsEnvironment(
     operations_trusted_role_arns=[backstage_role_arn],
     external_id=external_id,
     shared_load_balancer=SharedLoadBalancerOptions(certificate_arn=certificate_arn),
+    nat_provider=NatProviderType.INSTANCE,
 )
 
 serverless_stack = Stack(
@@ -94,6 +96,7 @@ EksEnvironment(
     operations_trusted_role_arns=[backstage_role_arn],
     external_id=external_id,
     app_namespaces=["orders"],
+    nat_provider=NatProviderType.INSTANCE,
 )
 
 # Apps' stacks, each fed only its environment's descriptor (run from the repository root).

@@ -36,6 +36,8 @@ describe('bad input gets one clear error naming the construct and the prop', () 
     ['an external id that is too short', { externalId: 'abc' }, /invalid `externalId`: must be 8 to 1224 characters/],
     ['an external id with spaces', { externalId: 'has spaces in it' }, /invalid `externalId`/],
     ['a bad bootstrap qualifier', { cdkBootstrapQualifier: 'My-Qualifier' }, /invalid `cdkBootstrapQualifier`/],
+    ['a description beyond what the descriptor holds', { description: 'x'.repeat(1025) }, /Workload\/Dev: invalid `description`: has 1025 characters; give at most 1024/],
+    ['a description of several lines', { description: 'first\nsecond' }, /Workload\/Dev: invalid `description`: holds a line break/],
   ])('%s', (_case, props, error) => expect(ecs(props)).toThrow(error));
 
   test('VPC settings without a VPC to create', () => {

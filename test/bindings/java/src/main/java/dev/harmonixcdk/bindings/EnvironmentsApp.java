@@ -23,6 +23,7 @@ import dev.harmonixcdk.HarmonixEnvironment;
 import dev.harmonixcdk.HarmonixJavaEcsProject;
 import dev.harmonixcdk.HarmonixJavaEcsProjectOptions;
 import dev.harmonixcdk.IHarmonixEnvironment;
+import dev.harmonixcdk.NatProviderType;
 import dev.harmonixcdk.ServerlessApplication;
 import dev.harmonixcdk.ServerlessEnvironment;
 import dev.harmonixcdk.SharedLoadBalancerOptions;
@@ -88,6 +89,7 @@ public final class EnvironmentsApp {
                 .operationsTrustedRoleArns(List.of(backstageRoleArn))
                 .externalId(externalId)
                 .sharedLoadBalancer(SharedLoadBalancerOptions.builder().certificateArn(certificateArn).build())
+                .natProvider(NatProviderType.INSTANCE)
                 .build();
 
         Stack serverlessStack = new Stack(app, "HarmonixServerlessQa", StackProps.builder()
@@ -115,6 +117,7 @@ public final class EnvironmentsApp {
                 .operationsTrustedRoleArns(List.of(backstageRoleArn))
                 .externalId(externalId)
                 .appNamespaces(List.of("orders"))
+                .natProvider(NatProviderType.INSTANCE)
                 .build();
 
         // Apps' stacks, each fed only its environment's descriptor (run from the repository root).

