@@ -54,7 +54,7 @@ export interface VpcOptions extends VpcSizing {
  */
 export function createVpc(scope: Construct, options: VpcOptions): ec2.Vpc {
   const natInstances = options.natProvider === NatProviderType.INSTANCE && options.natGateways > 0
-    ? natInstanceProvider()
+    ? new NatInstances(options.cidr)
     : undefined;
   const vpc = new ec2.Vpc(scope, 'Vpc', {
     ipAddresses: ec2.IpAddresses.cidr(options.cidr),
@@ -82,7 +82,7 @@ export function createVpc(scope: Construct, options: VpcOptions): ec2.Vpc {
   }
   acceptStackProviderFindings(scope, 'Custom::VpcRestrictDefaultSGCustomResourceProvider', 'removes the default security group rules');
   if (natInstances) {
-    secureNatInstances(natInstances, options.cidr);
+    secureNatInstances(natInstances);
   }
   return vpc;
 }
@@ -112,23 +112,65 @@ function flowLogDestination(scope: Construct, options: VpcOptions): ec2.FlowLogD
   return ec2.FlowLogDestination.toS3(bucket, 'vpc-flow-logs/');
 }
 
-/** Graviton NAT instances on Amazon Linux 2023 (resolved through SSM at deploy time). */
-function natInstanceProvider(): ec2.NatInstanceProviderV2 {
-  return ec2.NatProvider.instanceV2({
-    instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.NANO),
-    machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
-    defaultAllowedTraffic: ec2.NatTrafficDirection.OUTBOUND_ONLY,
-    // The public subnets do not map public addresses on launch; a NAT instance needs one.
-    associatePublicIpAddress: true,
-  });
+/**
+ * Graviton NAT instances on Amazon Linux 2023 (resolved through SSM at deploy time), one per NAT
+ * subnet, each the default route of the private subnets of its zone. What aws-cdk-lib's
+ * NatInstanceProviderV2 builds, made here because that provider hands `keyName` to every instance
+ * and so prints a deprecation warning on each synthesis of a stack that uses it.
+ */
+class NatInstances extends ec2.NatProvider {
+  private readonly gateways: Array<[string, ec2.Instance]> = [];
+  private securityGroup?: ec2.SecurityGroup;
+
+  constructor(private readonly vpcCidr: string) {
+    super();
+  }
+
+  /** The instances, once the VPC has configured them. */
+  public get gatewayInstances(): ec2.Instance[] {
+    return this.gateways.map(([, instance]) => instance);
+  }
+
+  public get configuredGateways(): ec2.GatewayConfig[] {
+    return this.gateways.map(([az, instance]) => ({ az, gatewayId: instance.instanceId }));
+  }
+
+  public configureNat(options: ec2.ConfigureNatOptions): void {
+    this.securityGroup = new ec2.SecurityGroup(options.vpc, 'NatSecurityGroup', {
+      vpc: options.vpc, description: 'Security Group for NAT instances', allowAllOutbound: true,
+    });
+    this.securityGroup.addIngressRule(ec2.Peer.ipv4(this.vpcCidr), ec2.Port.allTraffic(), 'Traffic from the VPC to the internet');
+    const userData = ec2.UserData.forLinux();
+    userData.addCommands(...ec2.NatInstanceProviderV2.DEFAULT_USER_DATA_COMMANDS);
+    for (const subnet of options.natSubnets) {
+      this.gateways.push([subnet.availabilityZone, new ec2.Instance(subnet, 'NatInstance', {
+        instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.NANO),
+        machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
+        sourceDestCheck: false,
+        vpc: options.vpc,
+        vpcSubnets: { subnets: [subnet] },
+        // The public subnets do not map public addresses on launch; a NAT instance needs one.
+        associatePublicIpAddress: true,
+        securityGroup: this.securityGroup,
+        userData,
+      })]);
+    }
+    for (const subnet of options.privateSubnets) {
+      this.configureSubnet(subnet);
+    }
+  }
+
+  public configureSubnet(subnet: ec2.PrivateSubnet): void {
+    const [, instance] = this.gateways.find(([az]) => az === subnet.availabilityZone) ?? this.gateways[0];
+    subnet.addRoute('DefaultRoute', { routerType: ec2.RouterType.INSTANCE, routerId: instance.instanceId, enablesInternetConnectivity: true });
+  }
 }
 
 /**
  * Only the VPC reaches the NAT instances; they require IMDSv2, encrypt their root volume and
  * carry the reasons for what a NAT instance cannot be.
  */
-function secureNatInstances(provider: ec2.NatInstanceProviderV2, vpcCidr: string): void {
-  provider.connections.allowFrom(ec2.Peer.ipv4(vpcCidr), ec2.Port.allTraffic(), 'Traffic from the VPC to the internet');
+function secureNatInstances(provider: NatInstances): void {
   for (const instance of provider.gatewayInstances) {
     const cfn = instance.node.defaultChild as ec2.CfnInstance;
     // IMDSv2 through a launch template of its own, named by CloudFormation: aws-cdk-lib's

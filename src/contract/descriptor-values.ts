@@ -18,6 +18,7 @@ const IAM_ROLE: ArnForm = { service: 'iam', regional: false, resource: /^role\/[
 const IAM_POLICY: ArnForm = { service: 'iam', regional: false, resource: /^policy\/[\w+=,.@/-]{1,512}$/, example: 'policy/harmonix-dev-app-deploy' };
 const ID = (prefix: string) => new RegExp(`^${prefix}-[0-9a-z]{1,32}$`);
 const HTTPS_URL = /^https:\/\/[a-z0-9.-]+(:\d+)?(\/[\w\-./%~]*)?$/i;
+const LOOPBACK_URL = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/[\w\-./%~]*)?$/;
 const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
@@ -76,7 +77,9 @@ export function checkDescriptorValues(d: EnvironmentDescriptor, fail: ValueFailu
   if (table !== d.auditTableName) {
     fail('auditTableArn', d.auditTableArn, `the ARN of the audit table the descriptor names, ${d.auditTableName}`);
   }
-  matches('auditWriterUrl', d.auditWriterUrl, HTTPS_URL, 'an https:// URL (the audit writer\'s function URL)');
+  // The audit writer is a function URL (https); plain http only to this machine, for local tests.
+  matches('auditWriterUrl', d.auditWriterUrl, new RegExp(`${HTTPS_URL.source}|${LOOPBACK_URL.source}`, 'i'),
+    'an https:// URL (the audit writer\'s function URL), or http:// to 127.0.0.1 or localhost for a local test server');
   arn('provisioningRoleArn', d.provisioningRoleArn, IAM_ROLE);
   arn('operationsRoleArn', d.operationsRoleArn, IAM_ROLE);
   matches('cdkBootstrapQualifier', d.cdkBootstrapQualifier, /^[A-Za-z0-9_-]{1,10}$/, 'a CDK bootstrap qualifier of 1 to 10 letters, digits, "_" and "-"');

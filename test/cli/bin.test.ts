@@ -36,10 +36,18 @@ describe('the harmonix bin on the example app', () => {
       .toEqual(['HarmonixEcsDev', 'HarmonixEksStaging', 'HarmonixOrdersDev', 'HarmonixPlatform', 'HarmonixServerlessQa', 'HarmonixShopQa']);
     const sum = report.stacks.reduce((total: number, s: any) => total + s.monthlyUsd, 0);
     expect(report.totalMonthlyUsd).toBeCloseTo(sum, 2);
-    const ecs = report.stacks.find((s: any) => s.stack === 'HarmonixEcsDev');
-    expect(ecs.region).toBe('eu-west-1');
-    expect(ecs.lines.filter((l: any) => l.type === 'AWS::EC2::NatGateway').map((l: any) => l.monthlyUsd))
+    const ofStack = (name: string) => report.stacks.find((s: any) => s.stack === name);
+    const lines = (name: string, type: string) => ofStack(name).lines.filter((l: any) => l.type === type);
+    expect(ofStack('HarmonixEcsDev').region).toBe('eu-west-1');
+    // The portal's VPC keeps its NAT gateway; the non-production environments go out through NAT instances.
+    expect(lines('HarmonixPlatform', 'AWS::EC2::NatGateway').map((l: any) => l.monthlyUsd))
       .toEqual([Math.round(PRICES['eu-west-1'].natGatewayHourly * HOURS_PER_MONTH * 100) / 100]);
+    for (const stack of ['HarmonixEcsDev', 'HarmonixEksStaging']) {
+      expect([stack, lines(stack, 'AWS::EC2::NatGateway')]).toEqual([stack, []]);
+      expect([stack, lines(stack, 'AWS::EC2::Instance').map((l: any) => l.detail).filter((d: string) => /instance$/.test(d))]).toEqual([stack, ['t4g.nano instance']]);
+    }
+    // The example platform idles under $250 a month (README, "What the examples cost").
+    expect(report.totalMonthlyUsd).toBeLessThan(250);
     expect(report.priceTable).toEqual(expect.objectContaining({ date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), hoursPerMonth: 730 }));
   });
 

@@ -131,6 +131,8 @@ describe('examples/environments.ts', () => {
       ['CKV_AWS_21', /AWS::S3::Bucket\.GitlabRunnerCache/, 'cache archives are rebuilt by the next job; versions would only keep stale archives'],
       ['CKV_AWS_111', /AWS::IAM::Policy\.GitlabRunnerManagerRoleDefaultPolicy/,
         'the only writes on "*" are Session Manager\'s instance actions (ssm:UpdateInstanceInformation, ssmmessages:*Channel), which have no resource-level permissions'],
+      ['CKV_AWS_88', /AWS::EC2::Instance\.(Dev|Staging)VpcpublicSubnet\d+NatInstance/,
+        'a NAT instance (the non-production environments\' cheap way out) forwards the VPC\'s traffic to the internet with its public address; only the VPC may reach it'],
       ['CKV_AWS_136', /AWS::ECR::Repository\.OrdersRepository/,
         'images are pulled from the environments\' accounts: ECR\'s default AES-256 encryption at rest needs no key policy for each of them (a customer-managed key would)'],
     ];

@@ -21,6 +21,14 @@ export function missingPrerequisites(): string[] {
   } else if (python.status !== 0) {
     missing.push('The tests need Python 3\'s venv module with ensurepip, which this python3 lacks: install it (Debian: apt-get install python3-venv).');
   }
+  // actionlint, which judges the generated GitHub workflows, is built from its Go module.
+  const go = spawnSync('go', ['version'], { encoding: 'utf8' });
+  const goMinor = Number(/go1\.(\d+)/.exec(go.stdout ?? '')?.[1] ?? 0);
+  if (go.error || go.status !== 0) {
+    missing.push('The tests need Go 1.22 or newer, which builds actionlint from the Go module proxy, and `go` is not on the PATH: install it (https://go.dev/dl, or Debian\'s golang).');
+  } else if (goMinor < 22) {
+    missing.push(`The tests need Go 1.22 or newer to build actionlint, and this is ${go.stdout.trim()}: install a newer one (https://go.dev/dl).`);
+  }
   return missing;
 }
 
