@@ -1,4 +1,4 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 import { propError } from './errors';
@@ -240,4 +240,41 @@ export function validateImageReference(scope: IConstruct, prop: string, referenc
       `"${reference}" is neither an image tag (1 to 128 letters, digits, "_", "." and "-", not starting with "." or "-") nor a digest ("sha256:" and 64 lower-case hex digits).`);
   }
   return reference;
+}
+
+/**
+ * Checks a physical name an IAM or another service limits (role names: 64 characters of letters,
+ * digits and `+=,.@_-`), when one is given; aws-cdk-lib would refuse it without naming the prop.
+ */
+export function checkIamName(scope: IConstruct, prop: string, name: string | undefined, max: number): string | undefined {
+  if (name === undefined || Token.isUnresolved(name)) {
+    return name;
+  }
+  if (!new RegExp(`^[\\w+=,.@-]{1,${max}}$`).test(name)) {
+    throw propError(scope, prop, `"${name}" is not an IAM name: use 1 to ${max} letters, digits and +=,.@_- (it has ${name.length} characters).`);
+  }
+  return name;
+}
+
+/**
+ * Checks a duration against a service's range in seconds, before aws-cdk-lib refuses it in its
+ * own words (or the service at deployment); returns the seconds.
+ */
+export function validateSeconds(scope: IConstruct, prop: string, duration: Duration, min: number, max: number, what: string): number {
+  const seconds = duration.toSeconds();
+  if (Token.isUnresolved(seconds)) {
+    return seconds;
+  }
+  if (!Number.isInteger(seconds) || seconds < min || seconds > max) {
+    throw propError(scope, prop, `${duration.toHumanString()} is out of range for ${what}; give whole seconds from ${min} to ${max} (${Duration.seconds(max).toHumanString()}).`);
+  }
+  return seconds;
+}
+
+/** Checks a free-text description against a service's length limit; returns it unchanged. */
+export function validateDescription(scope: IConstruct, prop: string, text: string | undefined, max: number): string | undefined {
+  if (text !== undefined && !Token.isUnresolved(text) && text.length > max) {
+    throw propError(scope, prop, `has ${text.length} characters; give at most ${max}.`);
+  }
+  return text;
 }

@@ -21,7 +21,9 @@ const PATH_PATTERN = /^\/[A-Za-z0-9_\-.$/~"'@:+&*?]{0,127}$/;
 const HEALTH_CHECK_PATH = /^\/[\x21-\x7e]{0,1023}$/;
 
 /** Checks the host headers and path patterns of one listener rule. */
-export function validateRuleConditions(scope: IConstruct, prefix: string, hostHeaders: string[] | undefined, pathPatterns: string[] | undefined): void {
+export function validateRuleConditions(
+  scope: IConstruct, prefix: string, hostHeaders: string[] | undefined, pathPatterns: string[] | undefined,
+): void {
   const hosts = hostHeaders ?? [];
   const paths = pathPatterns ?? [];
   hosts.forEach((host, i) => {

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Template, Match } from 'aws-cdk-lib/assertions';
 import { AppBucket, AppDatabase, AppQueue, AppSecret, EcsEnvironment, HarmonixEnvironment } from '../../src';
 import { baseProps, testApp, TEST_ENV } from '../fixtures/app';
@@ -132,6 +132,19 @@ describe('bindable data refuses bad input', () => {
   ])('database %j', (props, message) => {
     const t = importedServerless();
     expect(() => new AppDatabase(t.stack, 'Db', { environment: t.env, ...props })).toThrow(message);
+  });
+
+  test.each([
+    ['a visibility timeout above 12 hours', () => { const t = importedServerless(); return new AppQueue(t.stack, 'Jobs', { environment: t.env, visibilityTimeout: Duration.hours(13) }); },
+      'AppStack/Jobs: invalid `visibilityTimeout`: 13 hours is out of range for an SQS visibility timeout; give whole seconds from 0 to 43200 (12 hours).'],
+    ['a retention under a minute', () => { const t = importedServerless(); return new AppQueue(t.stack, 'Jobs', { environment: t.env, retentionPeriod: Duration.seconds(30) }); },
+      'AppStack/Jobs: invalid `retentionPeriod`: 30 seconds is out of range for SQS message retention'],
+    ['old versions kept 0 days', () => { const t = importedServerless(); return new AppBucket(t.stack, 'Files', { environment: t.env, noncurrentVersionExpirationDays: 0 }); },
+      'AppStack/Files: invalid `noncurrentVersionExpirationDays`: 0 is out of range; use a whole number from 1 to 36500.'],
+    ['a secret description Secrets Manager refuses', () => { const t = importedServerless(); return new AppSecret(t.stack, 'Key', { environment: t.env, description: 'x'.repeat(2049) }); },
+      'AppStack/Key: invalid `description`: has 2049 characters; give at most 2048.'],
+  ])('%s', (_case, build, message) => {
+    expect(build).toThrow(message);
   });
 
   test('a binding name that is no variable name', () => {

@@ -7,6 +7,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import {
   AppBucket, AppDatabase, AppFunctionOptions, AppQueue, AppSecret, ServerlessApplication, ServerlessApplicationProps,
 } from '../../src';
+import { CERTIFICATE_ARN } from '../fixtures/app';
 import { AppTarget, importedEcs, importedServerless, SERVERLESS_TARGETS } from '../fixtures/app-environments';
 import { actionsOf, allIdentityStatements } from '../fixtures/iam';
 import { nagFindings } from '../fixtures/nag';
@@ -158,6 +159,24 @@ describe('ServerlessApplication refuses bad input with one sentence', () => {
       return shop(targets[2].target(), { placeInVpc: true });
     }, /invalid `placeInVpc`: environment dev has no VPC/],
     ['a throttle out of range', make({ throttlingRateLimit: 0 }), /invalid `throttlingRateLimit`: 0 is out of range/],
+    ['a runtime Lambda no longer creates', make(fn({ runtime: lambda.Runtime.NODEJS_18_X })), /invalid `functions\[api\].runtime`: nodejs18.x is a runtime Lambda no longer creates functions with/],
+    ['Python 3.9', make(fn({ runtime: lambda.Runtime.PYTHON_3_9 })), /invalid `functions\[api\].runtime`: python3.9 is a runtime Lambda no longer creates/],
+    ['more provisioned than reserved executions', make(fn({ reservedConcurrency: 2, provisionedConcurrency: 5 })),
+      /AppStack\/Shop: invalid `functions\[api\].provisionedConcurrency`: 5 is above reservedConcurrency 2/],
+    ['a variable Lambda reserves', make(fn({ environmentVariables: { AWS_REGION: 'eu-west-1' } })),
+      /invalid `functions\[api\].environmentVariables.AWS_REGION`: is a variable Lambda sets itself/],
+    ['a variable name Lambda refuses', make(fn({ environmentVariables: { 'my-setting': 'x' } })), /invalid `functions\[api\].environmentVariables.my-setting`: is not a variable name/],
+    ['a timeout above 15 minutes', make(fn({ routes: undefined, timeout: Duration.minutes(16) })), /invalid `functions\[api\].timeout`: 16 minutes is out of range for a Lambda function; give whole seconds from 1 to 900/],
+    ['a custom domain outside its hosted zone', () => {
+      const t = importedServerless();
+      return shop(t, {
+        customDomain: {
+          domainName: 'shop.example.org',
+          certificate: acm.Certificate.fromCertificateArn(t.stack, 'Cert', CERTIFICATE_ARN),
+          hostedZone: route53.HostedZone.fromHostedZoneAttributes(t.stack, 'Zone', { hostedZoneId: 'Z123EXAMPLE', zoneName: 'example.com' }),
+        },
+      });
+    }, /AppStack\/Shop: invalid `customDomain.domainName`: "shop.example.org" is outside the hosted zone example.com/],
   ])('%s', (_case, build, message) => {
     expect(build).toThrow(message);
   });

@@ -140,5 +140,14 @@ describe('harmonix audit record: the pipeline records a deployment through the a
     expect([noWriter.code, noWriter.err]).toEqual([3, 'harmonix: environment dev has no audit writer URL in its descriptor (schema 1.0); deploy the environment with a current harmonix-cdk and read its descriptor again.\n']);
     const missing = await harmonix(PIPELINE, '--descriptor', path.join(dir, 'nope.json'), '--app', 'orders', '--result', 'FAILED');
     expect(missing.code).toBe(3);
+    // Checked before the descriptor is read or anything is signed: a missing file does not hide them.
+    for (const [args, error] of [
+      [['--app', 'Orders App'], 'harmonix: --app "Orders App" is not an app name: 1 to 40 lower-case letters'],
+      [['--app', 'orders', '--action', 'DROP TABLE'], 'harmonix: --action "DROP TABLE" is not an action'],
+      [['--app', 'orders', '--version', 'a b'], 'harmonix: --version "a b" is not a version'],
+    ] as Array<[string[], string]>) {
+      const run = await harmonix(PIPELINE, '--descriptor', path.join(dir, 'nope.json'), ...args, '--result', 'FAILED');
+      expect([run.code, run.err.split('\n').length, run.err.startsWith(error)]).toEqual([2, 2, true]);
+    }
   }, 60_000);
 });

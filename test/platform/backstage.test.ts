@@ -242,6 +242,23 @@ describe('BackstageOnFargate choices', () => {
     ['the moving tag "latest"', { imageTag: 'latest' }, /Platform\/Backstage: invalid `imageTag`: "latest" moves with every push; pin the image/],
     ['a tag Docker refuses', { imageTag: '-v1 bad' }, /Platform\/Backstage: invalid `imageTag`: "-v1 bad" is neither an image tag .* nor a digest/],
     ['a tag beside an image', { image: ecs.ContainerImage.fromRegistry('ghcr.io/acme/backstage:1.0.0') }, /Platform\/Backstage: invalid `imageTag`: goes with the repository the construct creates/],
+    ['a domain outside its hosted zone', { domainName: 'backstage.example.org' }, /Platform\/Backstage: invalid `domainName`: "backstage.example.org" is outside the hosted zone example.com/],
+    ['a domain that is not ASCII', { domainName: 'portal.bücher.example.com' }, /invalid `domainName`: "portal.bücher.example.com" is not ASCII: give an internationalized domain in its punycode form/],
+    ['a domain with a space', { domainName: 'my portal.example.com' }, /invalid `domainName`: "my portal.example.com" is not a domain name/],
+    ['an OIDC endpoint over plain HTTP', {
+      hostedZone: undefined,
+      certificate: acm.Certificate.fromCertificateArn(new Stack(), 'C', CERTIFICATE_ARN) as any,
+      signIn: BackstageSignIn.oidc({
+        issuer: 'https://idp.example.com',
+        authorizationEndpoint: 'https://idp.example.com/authorize',
+        tokenEndpoint: 'http://idp.example.com/token',
+        userInfoEndpoint: 'https://idp.example.com/userinfo',
+        clientId: 'backstage',
+        clientSecret: SecretValue.secretsManager('backstage/oidc'),
+      }),
+    }, /Platform\/Backstage: invalid `signIn.oidc.tokenEndpoint`: "http:\/\/idp.example.com\/token" is not an https:\/\/ URL/],
+    ['an empty owner', { environmentOwner: '' }, /Platform\/Backstage: invalid `environmentOwner`: "" is not a Backstage entity reference/],
+    ['a task role name IAM refuses', { taskRoleName: 'backstage task' }, /Platform\/Backstage: invalid `taskRoleName`: "backstage task" is not an IAM name/],
     ['plain HTTP without the flag', { hostedZone: undefined, domainName: undefined }, /invalid `certificate`: or `domainName` with `hostedZone` is required: the portal is served over HTTPS only/],
   ])('refused: %s', (_case, props, message) => {
     expect(() => platform(props as any)).toThrow(message);

@@ -540,6 +540,14 @@ describe('bad input is refused with the construct path and the prop', () => {
     ['a bad runner name', { runnerName: 'CI Runner' }, /invalid `runnerName`/],
     ['a tag with a comma', { tags: ['a,b'] }, /invalid `tags`/],
     ['a tiny volume', { executor: GitlabRunnerExecutor.dockerAutoscaler({ volumeSize: 4 }) }, /invalid `executor.volumeSize`/],
+    ['a zone name that is not in the IANA database', { executor: GitlabRunnerExecutor.dockerAutoscaler({ schedules: [{ periods: ['* 8 * * *'], timezone: 'Mars/Olympus', idleCount: 1 }] }) },
+      /Platform\/Runner: invalid `executor.schedules\[0\].timezone`: "Mars\/Olympus" is not an IANA time zone name/],
+    ['a role name IAM refuses', { roleName: `harmonix-${'x'.repeat(60)}` }, /Platform\/Runner: invalid `roleName`: "harmonix-x+" is not an IAM name: use 1 to 64/],
+    ['a token secret as a plain string', { tokenSecret: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:token-AbCdEf' as any },
+      /Platform\/Runner: invalid `tokenSecret`: "arn:aws:secretsmanager:.*" is not a Secrets Manager secret: give one, such as secretsmanager.Secret.fromSecretCompleteArn/],
+    ['a token secret in another region', {
+      tokenSecret: secretsmanager.Secret.fromSecretCompleteArn(new Stack(), 'Token', 'arn:aws:secretsmanager:us-east-1:111111111111:secret:gitlab-runner-token-AbCdEf'),
+    }, /Platform\/Runner: invalid `tokenSecret`: ".*" is in region us-east-1, and the runner in eu-west-1/],
   ] as Array<[string, GitlabRunnerProps, RegExp]>)('%s', (_name, props, message) => {
     const stack = new Stack(testApp(), 'Platform', { env: TEST_ENV });
     expect(() => new GitlabRunner(stack, 'Runner', props)).toThrow(message);

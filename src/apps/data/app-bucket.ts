@@ -2,6 +2,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { createDataBucket } from '../../common/buckets';
 import { acceptFindings, wildcardResourceFindingId } from '../../common/nag';
+import { validateIntegerRange } from '../../common/validation';
 import { IHarmonixEnvironment } from '../../contract/environment';
 import { appAccessLogBucket, appDataRemovalPolicy, bindingNameOf, environmentKey, prepareAppStack, uniqueAppBucketName } from '../app-commons';
 import { AccessLevel, IApplication, IAppResource } from '../application';
@@ -49,7 +50,8 @@ export class AppBucket extends Construct implements IAppResource {
       bucketName: uniqueAppBucketName(this, props.environment),
       encryptionKey: environmentKey(this, props.environment),
       removalPolicy: appDataRemovalPolicy(props.environment),
-      noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays ?? 30,
+      // S3 lifecycle rules count days from 1: 0 is refused at deployment.
+      noncurrentVersionExpirationDays: validateIntegerRange(this, 'noncurrentVersionExpirationDays', props.noncurrentVersionExpirationDays ?? 30, 1, 36_500),
       serverAccessLogsBucket: appAccessLogBucket(this, props.environment),
       serverAccessLogsPrefix: `s3/${this.node.path}/Bucket/`,
     });

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { validateIntegerRange } from '../../common/validation';
+import { validateIntegerRange, validateSeconds } from '../../common/validation';
 import { IHarmonixEnvironment } from '../../contract/environment';
 import { appDataRemovalPolicy, bindingNameOf, environmentKey, prepareAppStack } from '../app-commons';
 import { AccessLevel, IApplication, IAppResource } from '../application';
@@ -67,8 +67,8 @@ export class AppQueue extends Construct implements IAppResource {
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', { ...common, retentionPeriod: Duration.days(14) });
     this.queue = new sqs.Queue(this, 'Queue', {
       ...common,
-      visibilityTimeout: props.visibilityTimeout ?? Duration.seconds(30),
-      retentionPeriod: props.retentionPeriod ?? Duration.days(4),
+      visibilityTimeout: Duration.seconds(validateSeconds(this, 'visibilityTimeout', props.visibilityTimeout ?? Duration.seconds(30), 0, 43_200, 'an SQS visibility timeout')),
+      retentionPeriod: Duration.seconds(validateSeconds(this, 'retentionPeriod', props.retentionPeriod ?? Duration.days(4), 60, 1_209_600, 'SQS message retention')),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
     });
   }

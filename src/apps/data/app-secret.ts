@@ -2,6 +2,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { propError } from '../../common/errors';
 import { acceptFindings } from '../../common/nag';
+import { validateDescription } from '../../common/validation';
 import { IHarmonixEnvironment } from '../../contract/environment';
 import { appDataRemovalPolicy, bindingNameOf, environmentKey, prepareAppStack } from '../app-commons';
 import { AccessLevel, IApplication, IAppResource } from '../application';
@@ -40,7 +41,8 @@ export class AppSecret extends Construct implements IAppResource {
     this.bindingName = bindingNameOf(this, props.bindingName);
     prepareAppStack(this, props.environment);
     this.secret = new secretsmanager.Secret(this, 'Secret', {
-      description: props.description ?? `harmonix-cdk app secret ${this.bindingName} in ${props.environment.environmentName}`,
+      // Secrets Manager keeps descriptions of up to 2048 characters.
+      description: validateDescription(this, 'description', props.description, 2048) ?? `harmonix-cdk app secret ${this.bindingName} in ${props.environment.environmentName}`,
       encryptionKey: environmentKey(this, props.environment),
       generateSecretString: { passwordLength: 40, excludePunctuation: true },
       removalPolicy: appDataRemovalPolicy(props.environment),

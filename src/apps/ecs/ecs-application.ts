@@ -13,6 +13,7 @@ import { propError } from '../../common/errors';
 import { validateFargateSize } from '../../common/fargate-sizes';
 import { acceptFindings } from '../../common/nag';
 import { validateCidr, validateImageReference, validateIntegerRange } from '../../common/validation';
+import { validateHealthCheckPath, validateRuleConditions } from '../../common/web-names';
 import { EnvironmentKind, IHarmonixEnvironment } from '../../contract/environment';
 import { IEcsRuntime } from '../../contract/runtimes/ecs';
 import {
@@ -176,7 +177,8 @@ export class EcsApplication extends Construct implements IApplication {
 
   /** The app's route: a rule on the shared load balancer, or a load balancer of its own. */
   private route(props: EcsApplicationProps, runtime: IEcsRuntime, containerPort: number): Routed {
-    const healthCheckPath = props.healthCheckPath ?? '/';
+    const healthCheckPath = validateHealthCheckPath(this, 'healthCheckPath', props.healthCheckPath ?? '/');
+    validateRuleConditions(this, '', props.hostHeaders, props.pathPatterns);
     const shared = runtime.sharedLoadBalancer;
     if (shared && !props.loadBalancer) {
       if (props.priority === undefined) {

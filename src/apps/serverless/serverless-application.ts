@@ -14,7 +14,8 @@ import { Construct } from 'constructs';
 import { AppCustomDomainOptions, AppFunctionOptions, ServerlessApplicationProps } from './serverless-application-props';
 import { propError } from '../../common/errors';
 import { acceptFindings } from '../../common/nag';
-import { validateAppName, validateIntegerRange } from '../../common/validation';
+import { validateAppName, validateIntegerRange, validateSeconds } from '../../common/validation';
+import { validateDomainName } from '../../common/web-names';
 import { EnvironmentKind, IHarmonixEnvironment } from '../../contract/environment';
 import {
   AppBindings, checkAppPlacement, createAppLogGroup, environmentKey, prepareAppStack, publishAppUrl, tagApp,
@@ -150,8 +151,16 @@ export class ServerlessApplication extends Construct implements IApplication {
     if (runtime.family !== lambda.RuntimeFamily.NODEJS && runtime.family !== lambda.RuntimeFamily.PYTHON) {
       throw propError(this, `${where}.runtime`, `${runtime.name} is not a Node.js or Python runtime.`);
     }
+    checkRuntimeCreatable(this, `${where}.runtime`, runtime);
     validateIntegerRange(this, `${where}.memorySize`, options.memorySize ?? 256, 128, 10240);
-    const timeout = options.timeout ?? Duration.seconds(10);
+    const timeout = Duration.seconds(validateSeconds(this, `${where}.timeout`, options.timeout ?? Duration.seconds(10), 1, 900, 'a Lambda function'));
+    checkVariableNames(this, `${where}.environmentVariables`, options.environmentVariables ?? {});
+    if (options.provisionedConcurrency !== undefined && options.reservedConcurrency !== undefined
+      && !Token.isUnresolved(options.provisionedConcurrency) && !Token.isUnresolved(options.reservedConcurrency)
+      && options.provisionedConcurrency > options.reservedConcurrency) {
+      throw propError(this, `${where}.provisionedConcurrency`,
+        `${options.provisionedConcurrency} is above reservedConcurrency ${options.reservedConcurrency}: Lambda keeps at most the reserved executions warm; raise the reservation or lower the provisioned count.`);
+    }
     if (options.routes?.length && timeout.toSeconds() > 30) {
       throw propError(this, `${where}.timeout`, `${timeout.toSeconds()} seconds is longer than API Gateway waits (30 seconds) for a function behind routes.`);
     }
@@ -231,6 +240,7 @@ export class ServerlessApplication extends Construct implements IApplication {
   }
 
   private customDomain(options: AppCustomDomainOptions): apigwv2.DomainName {
+    validateDomainName(this, 'customDomain.domainName', options.domainName, options.hostedZone?.zoneName);
     const domain = new apigwv2.DomainName(this, 'Domain', {
       domainName: options.domainName,
       certificate: options.certificate,
@@ -254,4 +264,34 @@ function parseRouteKey(scope: Construct, prop: string, routeKey: string): [apigw
     throw propError(scope, prop, `"${routeKey}" is not a route such as "GET /orders/{id}" or "ANY /{proxy+}" (methods: ${HTTP_METHODS.join(', ')}).`);
   }
   return [match[1] as apigwv2.HttpMethod, match[2]];
+}
+
+/**
+ * Runtimes Lambda no longer creates functions with (its deprecation schedule): Node.js 18 and
+ * older, Python 3.9 and older. A stack that names one fails at deployment.
+ */
+function checkRuntimeCreatable(scope: Construct, prop: string, runtime: lambda.Runtime): void {
+  const node = /^nodejs(\d+)\.x$/.exec(runtime.name);
+  const python = /^python3\.(\d+)$/.exec(runtime.name);
+  if ((node && Number(node[1]) < 20) || (python && Number(python[1]) < 10)) {
+    throw propError(scope, prop, `${runtime.name} is a runtime Lambda no longer creates functions with; use a supported one, such as lambda.Runtime.NODEJS_24_X or lambda.Runtime.PYTHON_3_14.`);
+  }
+}
+
+/** Variables Lambda sets itself and refuses in a function's configuration. */
+const RESERVED_VARIABLES = new Set(['_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_EXECUTION_ENV', 'AWS_LAMBDA_FUNCTION_NAME',
+  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 'AWS_LAMBDA_FUNCTION_VERSION', 'AWS_LAMBDA_INITIALIZATION_TYPE', 'AWS_LAMBDA_LOG_GROUP_NAME',
+  'AWS_LAMBDA_LOG_STREAM_NAME', 'AWS_ACCESS_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_LAMBDA_RUNTIME_API',
+  'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR']);
+
+/** Variable names Lambda accepts: a letter, then letters, digits and underscores; none it reserves. */
+function checkVariableNames(scope: Construct, prop: string, variables: { [name: string]: string }): void {
+  for (const name of Object.keys(variables)) {
+    if (RESERVED_VARIABLES.has(name)) {
+      throw propError(scope, `${prop}.${name}`, 'is a variable Lambda sets itself (a reserved name); give the app\'s setting another name.');
+    }
+    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) {
+      throw propError(scope, `${prop}.${name}`, 'is not a variable name Lambda accepts: start with a letter, then letters, digits and underscores.');
+    }
+  }
 }

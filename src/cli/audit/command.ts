@@ -1,6 +1,7 @@
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { Command, Option } from 'commander';
 import { AUDIT_RESULTS, recordAudit } from './record';
+import { isAppName } from '../../common/validation';
 import { CliIo, EXIT_CODES_HELP } from '../command';
 import { readDescriptorFile } from '../descriptor-file';
 import { CliError, ExitCode } from '../errors';
@@ -39,6 +40,16 @@ Examples:
     --version "$CI_COMMIT_SHA" --detail pipeline="$CI_PIPELINE_URL"
 ${EXIT_CODES_HELP}`)
     .action(async (options: RecordOptions) => {
+      // Checked before anything is read or signed: the audit writer would refuse them afterwards.
+      if (!isAppName(options.app)) {
+        throw new CliError(`--app "${options.app}" is not an app name: 1 to 40 lower-case letters, digits and single hyphens, starting with a letter (as the app's stacks name it).`, ExitCode.USAGE);
+      }
+      if (!/^[a-z][a-z0-9-]{0,127}$/.test(options.action)) {
+        throw new CliError(`--action "${options.action}" is not an action: 1 to 128 lower-case letters, digits and hyphens, starting with a letter (such as deploy or rollback).`, ExitCode.USAGE);
+      }
+      if (options.version !== undefined && !/^[\x21-\x7e]{1,128}$/.test(options.version)) {
+        throw new CliError(`--version "${options.version}" is not a version: 1 to 128 printable characters without spaces (such as the commit).`, ExitCode.USAGE);
+      }
       const descriptor = readDescriptorFile(options.descriptor);
       const details: Record<string, string> = {};
       for (const pair of options.detail) {

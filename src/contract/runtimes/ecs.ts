@@ -7,6 +7,7 @@ import { Construct, IConstruct } from 'constructs';
 import { propError } from '../../common/errors';
 import { ENVIRONMENT_TAG } from '../../common/tags';
 import { inAnotherAccountOrRegion, validateIntegerRange } from '../../common/validation';
+import { validateHealthCheckPath, validateRuleConditions } from '../../common/web-names';
 import { DescriptorReader } from '../descriptor-reader';
 
 /** The shared HTTPS load balancer of an ECS environment, as its descriptor records it. */
@@ -137,6 +138,8 @@ export class SharedLoadBalancerView implements ISharedLoadBalancer {
     const where = `addRoute(${id})`;
     validateIntegerRange(scope, `${where}.priority`, route.priority, 1, 50000);
     validateIntegerRange(scope, `${where}.containerPort`, route.containerPort, 1, 65535);
+    validateRuleConditions(scope, `${where}.`, route.hostHeaders, route.pathPatterns);
+    validateHealthCheckPath(scope, `${where}.healthCheckPath`, route.healthCheckPath ?? '/');
     const conditions: elbv2.ListenerCondition[] = [];
     if (route.hostHeaders?.length) conditions.push(elbv2.ListenerCondition.hostHeaders(route.hostHeaders));
     if (route.pathPatterns?.length) conditions.push(elbv2.ListenerCondition.pathPatterns(route.pathPatterns));

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Fn, RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, RemovalPolicy, SecretValue, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -22,8 +22,9 @@ import { allowLogsToUseKey } from '../../common/key-policy';
 import { acceptFindings, wildcardResourceFindingId } from '../../common/nag';
 import { createServerlessPostgres, POSTGRES_PORT } from '../../common/serverless-postgres';
 import { tagPlatform } from '../../common/tags';
-import { validateAuroraCapacity, validateCidr, validateImageReference, validateIntegerRange } from '../../common/validation';
+import { checkIamName, validateAuroraCapacity, validateCidr, validateImageReference, validateIntegerRange } from '../../common/validation';
 import { createVpc, FlowLogDestinationType, NatProviderType } from '../../common/vpc';
+import { validateDomainName, validateHttpsUrl } from '../../common/web-names';
 import { IHarmonixEnvironment } from '../../contract/environment';
 
 const PORT = BACKSTAGE_PORT;
@@ -72,7 +73,8 @@ export class BackstageOnFargate extends Construct {
     const retain = props.retainData ?? true;
     const removalPolicy = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const stack = Stack.of(this);
-    this.environmentOwner = props.environmentOwner ?? 'group:default/platform';
+    this.environmentOwner = checkEntityRef(this, 'environmentOwner', props.environmentOwner ?? 'group:default/platform');
+    checkIamName(this, 'taskRoleName', props.taskRoleName, 64);
     const cpu = props.cpu ?? 1024;
     const memoryLimitMiB = props.memoryLimitMiB ?? 2048;
     validateFargateSize(this, cpu, memoryLimitMiB);
@@ -344,6 +346,18 @@ export class BackstageOnFargate extends Construct {
       throw propError(this, 'signIn', 'needs HTTPS: the load balancer signs users in on an HTTPS listener only.');
     }
     (props.allowedCidrs ?? []).forEach((cidr, i) => validateCidr(this, `allowedCidrs[${i}]`, cidr, 0, 32));
+    if (props.domainName !== undefined) {
+      validateDomainName(this, 'domainName', props.domainName, props.hostedZone?.zoneName);
+    }
+    const oidc = props.signIn?.oidcOptions;
+    if (oidc) {
+      for (const key of ['issuer', 'authorizationEndpoint', 'tokenEndpoint', 'userInfoEndpoint'] as const) {
+        validateHttpsUrl(this, `signIn.oidc.${key}`, oidc[key]);
+      }
+      if (!Token.isUnresolved(oidc.clientId) && !/^\S{1,256}$/.test(oidc.clientId)) {
+        throw propError(this, 'signIn.oidc.clientId', `"${oidc.clientId}" is not a client id: give the portal's client id at the provider (1 to 256 characters, no spaces).`);
+      }
+    }
     return https;
   }
 }
@@ -368,4 +382,16 @@ function acceptAwsCustomResourceProvider(stack: Stack): void {
     reason: 'aws-cdk-lib builds the function behind AwsCustomResource, which writes and deletes the catalog files at deployment, '
       + 'with AWS\'s basic execution policy for its logs; the S3 and KMS calls it makes are limited by their own exact statements to the one catalog object and the key.',
   });
+}
+
+/**
+ * A Backstage entity reference, `[kind:][namespace/]name`, as the catalog's owner fields take it
+ * (names: letters, digits and `-_.`, up to 63 characters).
+ */
+function checkEntityRef(scope: Construct, prop: string, ref: string): string {
+  const name = '[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?';
+  if (!new RegExp(`^([A-Za-z]+:)?(${name}/)?${name}$`).test(ref)) {
+    throw propError(scope, prop, `"${ref}" is not a Backstage entity reference: give one such as "group:default/platform" (kind, namespace and a name of letters, digits and -_.).`);
+  }
+  return ref;
 }

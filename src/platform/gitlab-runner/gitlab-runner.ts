@@ -1,4 +1,4 @@
-import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -22,7 +22,7 @@ import { addScopedStatements } from '../../common/iam';
 import { allowLogsToUseKey, allowServiceLinkedRoleToUseKey } from '../../common/key-policy';
 import { acceptFindings } from '../../common/nag';
 import { tagPlatform } from '../../common/tags';
-import { validateInstanceTypes, validateIntegerRange, validateShortName } from '../../common/validation';
+import { checkIamName, validateInstanceTypes, validateIntegerRange, validateShortName } from '../../common/validation';
 import { createVpc, FlowLogDestinationType, NatProviderType } from '../../common/vpc';
 import { IHarmonixEnvironment } from '../../contract/environment';
 
@@ -155,11 +155,11 @@ export class GitlabRunner extends Construct {
       reason: 'The bucket only holds the CI cache archives of jobs, expiring after days; CloudTrail data events can record access if needed.',
     });
 
-    this.tokenSecret = props.tokenSecret ?? this.createTokenSecret(runnerName, removalPolicy);
+    this.tokenSecret = props.tokenSecret === undefined ? this.createTokenSecret(runnerName, removalPolicy) : checkTokenSecret(this, props.tokenSecret);
 
     this.runnerRole = new iam.Role(this, 'RunnerRole', {
       // A stable name: environments in other accounts trust it by ARN before it exists.
-      roleName: props.roleName ?? 'harmonix-gitlab-runner',
+      roleName: checkIamName(this, 'roleName', props.roleName, 64) ?? 'harmonix-gitlab-runner',
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description: `harmonix-cdk GitLab runner ${runnerName}: the role CI jobs run as (pushes images, assumes provisioning roles)`,
     });
@@ -556,4 +556,26 @@ export class GitlabRunner extends Construct {
     }
     return group;
   }
+}
+
+/**
+ * The runner's token secret, given: a Secrets Manager secret (not its ARN as text) in the runner's
+ * own region, which the hosts read at boot with the regional endpoint.
+ */
+function checkTokenSecret(scope: Construct, secret: secretsmanager.ISecret): secretsmanager.ISecret {
+  if (typeof secret !== 'object' || secret === null || typeof (secret as { secretArn?: unknown }).secretArn !== 'string') {
+    throw propError(scope, 'tokenSecret', `${JSON.stringify(secret)} is not a Secrets Manager secret: give one, such as secretsmanager.Secret.fromSecretCompleteArn(this, 'Token', arn).`);
+  }
+  const arn = secret.secretArn;
+  const stack = Stack.of(scope);
+  if (!Token.isUnresolved(arn)) {
+    const parts = arn.split(':');
+    if (parts[0] !== 'arn' || parts[2] !== 'secretsmanager' || parts.length < 7) {
+      throw propError(scope, 'tokenSecret', `"${arn}" is not a Secrets Manager secret ARN such as "arn:aws:secretsmanager:eu-west-1:123456789012:secret:gitlab-runner-token-AbCdEf".`);
+    }
+    if (!Token.isUnresolved(stack.region) && parts[3] !== stack.region) {
+      throw propError(scope, 'tokenSecret', `"${arn}" is in region ${parts[3]}, and the runner in ${stack.region}: the hosts read the token from their own region; keep (or replicate) the secret there.`);
+    }
+  }
+  return secret;
 }

@@ -19,7 +19,6 @@ export function validateGitlabUrl(scope: IConstruct, url: string): string {
 
 /** Five unix-cron fields of letters, digits and `* , - /`. */
 const CRON_PERIOD = /^[\w*,/-]+( [\w*,/-]+){4}$/;
-const TIME_ZONE = /^(UTC|[A-Za-z]+(\/[A-Za-z0-9_+-]+)+)$/;
 
 /** Checks the idle schedules of the autoscaler. */
 export function validateSchedules(scope: IConstruct, schedules: RunnerIdleSchedule[]): void {
@@ -34,7 +33,7 @@ export function validateSchedules(scope: IConstruct, schedules: RunnerIdleSchedu
           `"${period}" is not a unix-cron period of five fields (minute hour day-of-month month day-of-week), such as "* 8-18 * * mon-fri".`);
       }
     }
-    if (schedule.timezone !== undefined && !TIME_ZONE.test(schedule.timezone)) {
+    if (schedule.timezone !== undefined && !isIanaTimeZone(schedule.timezone)) {
       throw propError(scope, `${prop}.timezone`, `"${schedule.timezone}" is not an IANA time zone name such as "Europe/Berlin" or "UTC".`);
     }
   });
@@ -77,4 +76,20 @@ export function validateImage(scope: IConstruct, image: string): string {
     throw propError(scope, 'defaultImage', `"${image}" is not an image reference such as "public.ecr.aws/docker/library/alpine:3.22".`);
   }
   return image;
+}
+
+/**
+ * True for a time zone name of the IANA database (`Europe/Berlin`, `UTC`), as gitlab-runner loads
+ * it: Node.js's Intl knows the same database and refuses names that are not in it.
+ */
+function isIanaTimeZone(name: string): boolean {
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(name)) {
+    return false;
+  }
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
 }
