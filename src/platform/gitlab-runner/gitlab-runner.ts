@@ -155,7 +155,9 @@ export class GitlabRunner extends Construct {
       reason: 'The bucket only holds the CI cache archives of jobs, expiring after days; CloudTrail data events can record access if needed.',
     });
 
-    this.tokenSecret = props.tokenSecret === undefined ? this.createTokenSecret(runnerName, removalPolicy) : checkTokenSecret(this, props.tokenSecret);
+    this.tokenSecret = props.tokenSecret === undefined
+      ? this.createTokenSecret(runnerName, removalPolicy)
+      : checkTokenSecret(this, props.tokenSecret);
 
     this.runnerRole = new iam.Role(this, 'RunnerRole', {
       // A stable name: environments in other accounts trust it by ARN before it exists.
