@@ -247,6 +247,8 @@ describe('EcsApplication refuses bad input with one sentence', () => {
     ['a health-check path without its slash', make({ healthCheckPath: 'health' }), /AppStack\/Orders: invalid `healthCheckPath`: "health" is not a health-check path/],
     ['a tag that is no image tag', make({ image: undefined, repository: ecr.Repository.fromRepositoryName(new Stack(), 'R', 'orders'), imageTag: 'v1 final' }),
       /invalid `imageTag`: "v1 final" is neither an image tag/],
+    ['an own load balancer\'s domain that is not ASCII', () => orders(importedEcsPlain(), false, { loadBalancer: { domainName: 'bestellungen.bücher.example' } }),
+      /invalid `loadBalancer.domainName`: "bestellungen.bücher.example" is not ASCII/],
     ['an internet-facing load balancer without certificate', () => orders(importedEcsPlain(), false, { loadBalancer: { internetFacing: true } }),
       /invalid `loadBalancer.certificate`: is required for an internet-facing load balancer/],
   ])('%s', (_case, build, message) => {

@@ -13,7 +13,7 @@ import { propError } from '../../common/errors';
 import { validateFargateSize } from '../../common/fargate-sizes';
 import { acceptFindings } from '../../common/nag';
 import { validateCidr, validateImageReference, validateIntegerRange } from '../../common/validation';
-import { validateHealthCheckPath, validateRuleConditions } from '../../common/web-names';
+import { validateDomainName, validateHealthCheckPath, validateRuleConditions } from '../../common/web-names';
 import { EnvironmentKind, IHarmonixEnvironment } from '../../contract/environment';
 import { IEcsRuntime } from '../../contract/runtimes/ecs';
 import {
@@ -206,6 +206,9 @@ export class EcsApplication extends Construct implements IApplication {
 
   private ownLoadBalancer(options: AppLoadBalancerOptions, containerPort: number, healthCheckPath: string): Routed {
     const vpc = this.environment.vpc!;
+    if (options.domainName !== undefined) {
+      validateDomainName(this, 'loadBalancer.domainName', options.domainName);
+    }
     const internetFacing = options.internetFacing ?? false;
     if (internetFacing && !options.certificate) {
       throw propError(this, 'loadBalancer.certificate', 'is required for an internet-facing load balancer: apps are reached over HTTPS only from the internet.');

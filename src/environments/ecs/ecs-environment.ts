@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { createSharedLoadBalancer, SharedLoadBalancerOptions } from './shared-load-balancer';
 import { acceptFindings } from '../../common/nag';
 import { clusterName } from '../../common/naming';
+import { validateDomainName } from '../../common/web-names';
 import { EnvironmentKind } from '../../contract/environment';
 import { ecsRuntime, SharedLoadBalancerView } from '../../contract/runtimes/ecs';
 import { HarmonixEnvironmentBase, HarmonixEnvironmentBaseProps, PRODUCTION_STAGE } from '../base/environment-base';
@@ -102,7 +103,8 @@ export class EcsEnvironment extends HarmonixEnvironmentBase {
     const defaultCapacityProvider = props.fargateSpotByDefault ? 'FARGATE_SPOT' : 'FARGATE';
     this.cluster.addDefaultCapacityProviderStrategy([{ capacityProvider: defaultCapacityProvider, weight: 1 }]);
     this.cloudMapNamespace = this.cluster.addDefaultCloudMapNamespace({
-      name: props.namespaceName ?? `${this.environmentName}.harmonix.internal`,
+      // A private DNS namespace is a Route 53 zone: an ASCII DNS name (Cloud Map refuses others at deployment).
+      name: validateDomainName(this, 'namespaceName', props.namespaceName ?? `${this.environmentName}.harmonix.internal`),
       type: servicediscovery.NamespaceType.DNS_PRIVATE,
       vpc,
       useForServiceConnect: true,

@@ -37,6 +37,7 @@ describe('bad input gets one clear error naming the construct and the prop', () 
     ['an external id with spaces', { externalId: 'has spaces in it' }, /invalid `externalId`/],
     ['a bad bootstrap qualifier', { cdkBootstrapQualifier: 'My-Qualifier' }, /invalid `cdkBootstrapQualifier`/],
     ['a description beyond what the descriptor holds', { description: 'x'.repeat(1025) }, /Workload\/Dev: invalid `description`: has 1025 characters; give at most 1024/],
+    ['a Cloud Map namespace that is no DNS name', { namespaceName: 'dev_internal' }, /Workload\/Dev: invalid `namespaceName`: "dev_internal" is not a domain name/],
     ['a description of several lines', { description: 'first\nsecond' }, /Workload\/Dev: invalid `description`: holds a line break/],
   ])('%s', (_case, props, error) => expect(ecs(props)).toThrow(error));
 
