@@ -159,6 +159,9 @@ describe('ServerlessApplication refuses bad input with one sentence', () => {
       return shop(targets[2].target(), { placeInVpc: true });
     }, /invalid `placeInVpc`: environment dev has no VPC/],
     ['a throttle out of range', make({ throttlingRateLimit: 0 }), /invalid `throttlingRateLimit`: 0 is out of range/],
+    ['a handler without its function', make(fn({ handler: 'index' })), /AppStack\/Shop: invalid `functions\[api\].handler`: "index" is not a handler: give the file \(or module\) and the function/],
+    ['one route for two functions', make({ functions: [{ ...API, routes: ['GET /orders'] }, { ...API, name: 'other', routes: ['GET /orders'] }] }),
+      /AppStack\/Shop: invalid `functions\[other\].routes`: "GET \/orders" is already routed to function api; give each route to one function/],
     ['a runtime Lambda no longer creates', make(fn({ runtime: lambda.Runtime.NODEJS_18_X })), /invalid `functions\[api\].runtime`: nodejs18.x is a runtime Lambda no longer creates functions with/],
     ['Python 3.9', make(fn({ runtime: lambda.Runtime.PYTHON_3_9 })), /invalid `functions\[api\].runtime`: python3.9 is a runtime Lambda no longer creates/],
     ['more provisioned than reserved executions', make(fn({ reservedConcurrency: 2, provisionedConcurrency: 5 })),

@@ -59,6 +59,8 @@ export class ServerlessApplication extends Construct implements IApplication {
   /** The SSM parameter `/harmonix/apps/<app>/<environment>/url`. */
   public readonly urlParameter: ssm.StringParameter;
   private readonly functionsByName = new Map<string, lambda.Function>();
+  /** Which function each route (method and path) goes to. */
+  private readonly routeHolders = new Map<string, string>();
   private readonly bindings: AppBindings;
 
   constructor(scope: Construct, id: string, props: ServerlessApplicationProps) {
@@ -152,6 +154,9 @@ export class ServerlessApplication extends Construct implements IApplication {
       throw propError(this, `${where}.runtime`, `${runtime.name} is not a Node.js or Python runtime.`);
     }
     checkRuntimeCreatable(this, `${where}.runtime`, runtime);
+    if (!Token.isUnresolved(options.handler) && !/^[\w./-]+\.[\w$]+$/.test(options.handler)) {
+      throw propError(this, `${where}.handler`, `"${options.handler}" is not a handler: give the file (or module) and the function, such as "index.handler" or "app.main".`);
+    }
     validateIntegerRange(this, `${where}.memorySize`, options.memorySize ?? 256, 128, 10240);
     const timeout = Duration.seconds(validateSeconds(this, `${where}.timeout`, options.timeout ?? Duration.seconds(10), 1, 900, 'a Lambda function'));
     checkVariableNames(this, `${where}.environmentVariables`, options.environmentVariables ?? {});
@@ -207,6 +212,11 @@ export class ServerlessApplication extends Construct implements IApplication {
       const integration = new integrations.HttpLambdaIntegration(`${options.name}Integration`, target);
       for (const routeKey of options.routes) {
         const [method, path] = parseRouteKey(this, `${where}.routes`, routeKey);
+        const holder = this.routeHolders.get(`${method} ${path}`);
+        if (holder) {
+          throw propError(this, `${where}.routes`, `"${routeKey}" is already routed to function ${holder}; give each route to one function.`);
+        }
+        this.routeHolders.set(`${method} ${path}`, options.name);
         const routes = this.api.addRoutes({ path, methods: [method], integration, authorizer: props.authorizer });
         if (!props.authorizer) {
           routes.forEach(route => acceptFindings(route, {

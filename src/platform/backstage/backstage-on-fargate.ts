@@ -226,6 +226,7 @@ export class BackstageOnFargate extends Construct {
       POSTGRES_PASSWORD: ecs.Secret.fromSecretsManager(this.database.secret!, 'password'),
       APP_CONFIG_backend_auth_keys: ecs.Secret.fromSecretsManager(authKeys),
     };
+    checkVariables(this, props);
     for (const [name, secret] of Object.entries(props.secrets ?? {})) secrets[name] = ecs.Secret.fromSecretsManager(secret);
     this.container = this.taskDefinition.addContainer('backstage', {
       image,
@@ -394,4 +395,32 @@ function checkEntityRef(scope: Construct, prop: string, ref: string): string {
     throw propError(scope, prop, `"${ref}" is not a Backstage entity reference: give one such as "group:default/platform" (kind, namespace and a name of letters, digits and -_.).`);
   }
   return ref;
+}
+
+/** The variables the construct sets itself: the database, the backend keys, base URLs, the catalog. */
+const OWN_VARIABLES = ['POSTGRES_HOST', 'POSTGRES_PORT', 'PGSSLMODE', 'POSTGRES_USER', 'POSTGRES_PASSWORD', 'APP_CONFIG_backend_auth_keys',
+  'APP_CONFIG_catalog_providers_awsS3_harmonixEnvironments', 'APP_CONFIG_app_baseUrl', 'APP_CONFIG_backend_baseUrl'];
+
+/**
+ * The team's variables and secrets: names a container takes, none the construct sets (overriding
+ * one would cut the portal from its database or catalog without a word), none given twice.
+ */
+function checkVariables(scope: Construct, props: BackstageOnFargateProps): void {
+  const given: Array<[string, string]> = [
+    ...Object.keys(props.environment ?? {}).map(name => ['environment', name] as [string, string]),
+    ...Object.keys(props.secrets ?? {}).map(name => ['secrets', name] as [string, string]),
+  ];
+  const seen = new Set<string>();
+  for (const [prop, name] of given) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      throw propError(scope, `${prop}.${name}`, 'is not an environment variable name: use letters, digits and underscores, not starting with a digit (for example "GITHUB_TOKEN").');
+    }
+    if (OWN_VARIABLES.includes(name)) {
+      throw propError(scope, `${prop}.${name}`, 'is set by the construct itself (database, backend keys, base URLs or catalog); configure that through its props, or give your setting another name.');
+    }
+    if (seen.has(name)) {
+      throw propError(scope, `${prop}.${name}`, 'is given both as an environment variable and as a secret; give it once.');
+    }
+    seen.add(name);
+  }
 }
