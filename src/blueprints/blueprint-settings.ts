@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { Project } from 'projen';
 import { CiCredentials, GitHost, HarmonixAppOptions } from './blueprint-options';
 import { DeployTarget, readDeployTargets } from './environments';
-import { GITHUB_REPOSITORY, GITLAB_PROJECT_PATH, gitlabInstanceUrl, isAppName, isRoleArn, RUNNER_TAG } from '../common/validation';
+import { GITHUB_REPOSITORY, GITLAB_PROJECT_PATH, gitlabInstanceUrl, isAppName, isAwsRegion, isEntityRef, isRoleArn, RUNNER_TAG } from '../common/validation';
 import { EnvironmentKind } from '../contract/environment';
 
 /** A blueprint's options with their defaults, checked. */
@@ -57,8 +57,12 @@ export function readAppSettings(options: BlueprintInput): AppSettings {
     throw new Error(`${where}: container port ${containerPort} must be a whole number from 1024 to 65535 (the container runs as an unprivileged user).`);
   }
   const region = options.region ?? 'eu-west-1';
-  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+  if (!isAwsRegion(region)) {
     throw new Error(`${where}: region "${region}" is not an AWS region name such as "eu-west-1".`);
+  }
+  const owner = options.owner ?? 'group:default/developers';
+  if (!isEntityRef(owner)) {
+    throw new Error(`${where}: owner "${owner}" is not a Backstage entity reference such as "group:default/developers".`);
   }
   const gitHost = options.gitHost ?? GitHost.GITLAB;
   const gitlabUrl = gitlabInstanceUrl(options.gitlabUrl ?? 'https://gitlab.com');
@@ -92,7 +96,7 @@ export function readAppSettings(options: BlueprintInput): AppSettings {
   return {
     appName,
     description: options.description ?? `${appName}, delivered by Harmonix`,
-    owner: options.owner ?? 'group:default/developers',
+    owner,
     system: options.system,
     region,
     gitHost,

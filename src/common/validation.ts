@@ -191,6 +191,15 @@ export function validateAppName(scope: IConstruct, prop: string, name: string): 
   return name;
 }
 
+/**
+ * True for a Backstage entity reference, `[kind:][namespace/]name`, as the catalog's owner and
+ * system fields take it (names: letters, digits and `-_.`, up to 63 characters).
+ */
+export function isEntityRef(ref: string): boolean {
+  const name = '[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?';
+  return new RegExp(`^([A-Za-z]+:)?(${name}/)?${name}$`).test(ref);
+}
+
 /** Environment variable names as shells and every runtime accept them. */
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

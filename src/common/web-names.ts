@@ -9,7 +9,7 @@ import { propError } from './errors';
  */
 
 /** Elastic Load Balancing: at most 5 condition values in one listener rule, all conditions together. */
-export const MAX_RULE_CONDITION_VALUES = 5;
+const MAX_RULE_CONDITION_VALUES = 5;
 
 /** A DNS name in ASCII (internationalized names in their punycode form, `xn--...`). */
 const DNS_NAME = /^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;

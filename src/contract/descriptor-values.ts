@@ -1,5 +1,6 @@
 import { EnvironmentDescriptor } from './descriptor';
 import { isAwsRegion, isShortName } from '../common/validation';
+import { isDnsName } from '../common/web-names';
 
 /** Reports one field whose value is present but not of the form it must have. */
 export type ValueFailure = (field: string, value: unknown, allowed: string) => never;
@@ -19,7 +20,6 @@ const IAM_POLICY: ArnForm = { service: 'iam', regional: false, resource: /^polic
 const ID = (prefix: string) => new RegExp(`^${prefix}-[0-9a-z]{1,32}$`);
 const HTTPS_URL = /^https:\/\/[a-z0-9.-]+(:\d+)?(\/[\w\-./%~]*)?$/i;
 const LOOPBACK_URL = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/[\w\-./%~]*)?$/;
-const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
 
@@ -70,6 +70,10 @@ export function checkDescriptorValues(d: EnvironmentDescriptor, fail: ValueFailu
   const matches = (field: string, value: string | undefined, pattern: RegExp, allowed: string) => {
     if (value !== undefined && !pattern.test(value)) fail(field, value, allowed);
   };
+  // DNS is case-insensitive: load balancer names keep their capitals in their DNS names.
+  const dnsName = (field: string, value: string, allowed: string) => {
+    if (!isDnsName(value.toLowerCase())) fail(field, value, allowed);
+  };
 
   arn('kmsKeyArn', d.kmsKeyArn, { service: 'kms', regional: true, resource: /^key\/(mrk-)?[0-9a-f-]{32,36}$/, example: 'key/1234abcd-12ab-34cd-56ef-1234567890ab' });
   matches('auditTableName', d.auditTableName, /^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name of 3 to 255 letters, digits, "_", "." and "-"');
@@ -108,7 +112,7 @@ export function checkDescriptorValues(d: EnvironmentDescriptor, fail: ValueFailu
     matches('ecs.clusterName', ecs.clusterName, /^[A-Za-z0-9_-]{1,255}$/, 'an ECS cluster name of letters, digits, "_" and "-"');
     const [, cluster] = arn('ecs.clusterArn', ecs.clusterArn, { service: 'ecs', regional: true, resource: /^cluster\/[A-Za-z0-9_-]{1,255}$/, example: 'cluster/harmonix-dev' });
     if (cluster !== ecs.clusterName) fail('ecs.clusterArn', ecs.clusterArn, `the ARN of the cluster the descriptor names, ${ecs.clusterName}`);
-    matches('ecs.namespaceName', ecs.namespaceName, DNS_NAME, 'a DNS name such as "dev.internal"');
+    dnsName('ecs.namespaceName', ecs.namespaceName, 'a DNS name such as "dev.internal"');
     matches('ecs.namespaceId', ecs.namespaceId, /^ns-[a-z0-9]{8,32}$/, 'a Cloud Map namespace id such as "ns-0123456789abcdef"');
     const [, namespace] = arn('ecs.namespaceArn', ecs.namespaceArn, { service: 'servicediscovery', regional: true, resource: /^namespace\/ns-[a-z0-9]{8,32}$/, example: 'namespace/ns-0123456789abcdef' });
     if (namespace !== ecs.namespaceId) fail('ecs.namespaceArn', ecs.namespaceArn, `the ARN of the namespace the descriptor names, ${ecs.namespaceId}`);
@@ -122,7 +126,7 @@ export function checkDescriptorValues(d: EnvironmentDescriptor, fail: ValueFailu
       if (listenerLb !== lbName || listenerLbId !== lbId) {
         fail('ecs.sharedLoadBalancer.httpsListenerArn', lb.httpsListenerArn, `a listener of the load balancer the descriptor names, ${lb.loadBalancerArn}`);
       }
-      matches('ecs.sharedLoadBalancer.dnsName', lb.dnsName, DNS_NAME, 'the load balancer\'s DNS name');
+      dnsName('ecs.sharedLoadBalancer.dnsName', lb.dnsName, 'the load balancer\'s DNS name');
       matches('ecs.sharedLoadBalancer.canonicalHostedZoneId', lb.canonicalHostedZoneId, /^Z[A-Z0-9]{4,31}$/, 'a Route 53 hosted zone id such as "Z32O12XQLNTSW2"');
       id('ecs.sharedLoadBalancer.securityGroupId', lb.securityGroupId, 'sg');
     }

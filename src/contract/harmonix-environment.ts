@@ -11,7 +11,6 @@ import { importEksRuntime } from './runtimes/eks';
 import { importServerlessRuntime } from './runtimes/serverless';
 import { propError } from '../common/errors';
 import { descriptorParameterName } from '../common/naming';
-import { validateEnvironmentName, validateRoleArn } from '../common/validation';
 
 /**
  * Gives an `IHarmonixEnvironment` for an environment defined elsewhere: in another stack, app
@@ -55,9 +54,6 @@ interface ImportedHarmonixEnvironment extends IHarmonixEnvironment {}
 class ImportedHarmonixEnvironment extends Construct {
   constructor(scope: Construct, id: string, d: EnvironmentDescriptor) {
     super(scope, id);
-    validateEnvironmentName(this, 'descriptor.name', d.name);
-    validateRoleArn(this, 'descriptor.provisioningRoleArn', d.provisioningRoleArn);
-    validateRoleArn(this, 'descriptor.operationsRoleArn', d.operationsRoleArn);
     const kmsKey = kms.Key.fromKeyArn(this, 'Key', d.kmsKeyArn);
     const auditTable = dynamodb.Table.fromTableAttributes(this, 'AuditTable', { tableArn: d.auditTableArn, encryptionKey: kmsKey });
     const vpc = d.network && importNetwork(this, d.network);

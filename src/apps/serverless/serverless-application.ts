@@ -14,7 +14,7 @@ import { Construct } from 'constructs';
 import { AppCustomDomainOptions, AppFunctionOptions, ServerlessApplicationProps } from './serverless-application-props';
 import { propError } from '../../common/errors';
 import { acceptFindings } from '../../common/nag';
-import { validateAppName, validateIntegerRange, validateSeconds } from '../../common/validation';
+import { validateAppName, validateIntegerRange, validateSeconds, validateVariableName } from '../../common/validation';
 import { validateDomainName } from '../../common/web-names';
 import { EnvironmentKind, IHarmonixEnvironment } from '../../contract/environment';
 import {
@@ -294,14 +294,12 @@ const RESERVED_VARIABLES = new Set(['_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_REGION'
   'AWS_LAMBDA_LOG_STREAM_NAME', 'AWS_ACCESS_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_LAMBDA_RUNTIME_API',
   'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR']);
 
-/** Variable names Lambda accepts: a letter, then letters, digits and underscores; none it reserves. */
+/** Variable names of a function: the form every runtime takes, and none Lambda reserves. */
 function checkVariableNames(scope: Construct, prop: string, variables: { [name: string]: string }): void {
   for (const name of Object.keys(variables)) {
+    validateVariableName(scope, `${prop}.${name}`, name);
     if (RESERVED_VARIABLES.has(name)) {
       throw propError(scope, `${prop}.${name}`, 'is a variable Lambda sets itself (a reserved name); give the app\'s setting another name.');
-    }
-    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) {
-      throw propError(scope, `${prop}.${name}`, 'is not a variable name Lambda accepts: start with a letter, then letters, digits and underscores.');
     }
   }
 }

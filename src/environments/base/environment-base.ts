@@ -17,7 +17,7 @@ import { DEFAULT_BOOTSTRAP_QUALIFIER, descriptorParameterName, logGroupPrefix } 
 import { ENVIRONMENT_TAG, tagEnvironment } from '../../common/tags';
 import {
   validateCidr, validateEnvironmentName, validateExternalId, validateIntegerRange,
-  validateNotEmpty, validateQualifier, validateRoleArn,
+  validateDescription, validateNotEmpty, validateQualifier, validateRoleArn,
 } from '../../common/validation';
 import { createVpc, FlowLogDestinationType, NatProviderType, VpcSizing } from '../../common/vpc';
 import {
@@ -467,9 +467,7 @@ function checkDescription(scope: Construct, description: string): string {
   if (Token.isUnresolved(description)) {
     throw propError(scope, 'description', 'must be a literal string, not a token: it is written into the descriptor and the catalog at synth time.');
   }
-  if (description.length > MAX_DESCRIPTION) {
-    throw propError(scope, 'description', `has ${description.length} characters; give at most ${MAX_DESCRIPTION} (the descriptor's parameter holds 8 KB in all).`);
-  }
+  validateDescription(scope, 'description', description, MAX_DESCRIPTION);
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(description)) {
     throw propError(scope, 'description', 'holds a line break or another control character; give one line of text.');

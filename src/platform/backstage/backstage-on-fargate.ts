@@ -22,7 +22,9 @@ import { allowLogsToUseKey } from '../../common/key-policy';
 import { acceptFindings, wildcardResourceFindingId } from '../../common/nag';
 import { createServerlessPostgres, POSTGRES_PORT } from '../../common/serverless-postgres';
 import { tagPlatform } from '../../common/tags';
-import { checkIamName, validateAuroraCapacity, validateCidr, validateImageReference, validateIntegerRange } from '../../common/validation';
+import {
+  checkIamName, isEntityRef, validateAuroraCapacity, validateCidr, validateImageReference, validateIntegerRange, validateVariableName,
+} from '../../common/validation';
 import { createVpc, FlowLogDestinationType, NatProviderType } from '../../common/vpc';
 import { validateDomainName, validateHttpsUrl } from '../../common/web-names';
 import { IHarmonixEnvironment } from '../../contract/environment';
@@ -385,13 +387,9 @@ function acceptAwsCustomResourceProvider(stack: Stack): void {
   });
 }
 
-/**
- * A Backstage entity reference, `[kind:][namespace/]name`, as the catalog's owner fields take it
- * (names: letters, digits and `-_.`, up to 63 characters).
- */
+/** Checks the owner of the environments' catalog entities. */
 function checkEntityRef(scope: Construct, prop: string, ref: string): string {
-  const name = '[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?';
-  if (!new RegExp(`^([A-Za-z]+:)?(${name}/)?${name}$`).test(ref)) {
+  if (!isEntityRef(ref)) {
     throw propError(scope, prop, `"${ref}" is not a Backstage entity reference: give one such as "group:default/platform" (kind, namespace and a name of letters, digits and -_.).`);
   }
   return ref;
@@ -412,9 +410,7 @@ function checkVariables(scope: Construct, props: BackstageOnFargateProps): void 
   ];
   const seen = new Set<string>();
   for (const [prop, name] of given) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-      throw propError(scope, `${prop}.${name}`, 'is not an environment variable name: use letters, digits and underscores, not starting with a digit (for example "GITHUB_TOKEN").');
-    }
+    validateVariableName(scope, `${prop}.${name}`, name);
     if (OWN_VARIABLES.includes(name)) {
       throw propError(scope, `${prop}.${name}`, 'is set by the construct itself (database, backend keys, base URLs or catalog); configure that through its props, or give your setting another name.');
     }
