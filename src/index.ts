@@ -68,3 +68,8 @@ export { HarmonixJavaEcsProject } from './blueprints/java-ecs/java-ecs-project';
 export type { HarmonixJavaEcsProjectOptions } from './blueprints/java-ecs/java-ecs-project';
 export { HarmonixServerlessApiProject } from './blueprints/serverless-api/serverless-api-project';
 export type { HarmonixServerlessApiProjectOptions } from './blueprints/serverless-api/serverless-api-project';
+
+// Delivery: one app through its environments, from the platform account.
+export { AppPipeline } from './pipelines/app-pipeline/app-pipeline';
+export { AppBuild, PipelineSource } from './pipelines/app-pipeline/app-pipeline-props';
+export type { AppBuildOptions, AppPipelineProps, ConnectionSourceOptions, ContainerImageBuildOptions, S3SourceOptions } from './pipelines/app-pipeline/app-pipeline-props';

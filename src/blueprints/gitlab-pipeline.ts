@@ -1,5 +1,6 @@
 import { gitlab, Project } from 'projen';
 import { regionOfRepository } from './blueprint-settings';
+import { assumeRoleProfileCommands } from '../common/aws-profile';
 import {
   APP_URL, BUILD_ROLE_VARIABLE, BUILDAH_IMAGE, deployCommands, deployJobName, IMAGE_REPOSITORY_VARIABLE, NODE_IMAGE, PipelinePlan, usesOidc,
 } from './pipeline';
@@ -127,9 +128,5 @@ function webIdentityCommands(roleVariable: string): string[] {
 
 /** With the runner's instance role: a profile that assumes `roleVariable`'s role from the instance credentials. */
 function instanceRoleCommands(roleVariable: string): string[] {
-  return [
-    'mkdir -p ~/.aws',
-    `printf "[profile harmonix]\\nrole_arn = %s\\ncredential_source = Ec2InstanceMetadata\\n" "$${roleVariable}" > ~/.aws/config`,
-    'export AWS_PROFILE=harmonix',
-  ];
+  return assumeRoleProfileCommands({ roleVariable, credentialSource: 'Ec2InstanceMetadata' });
 }
