@@ -38,6 +38,9 @@ const backstageRoleArn = context('backstageRoleArn', 'arn:aws:iam::222222222222:
 const certificateArn = context('certificateArn', `arn:aws:acm:${env.region}:${env.account}:certificate/00000000-0000-0000-0000-000000000000`);
 const externalId = context('externalId', 'harmonix-example-external-id');
 
+// The platform account (examples/platform.ts): Backstage, the runners, and the orders app's pipeline.
+const platform = createPlatform(app);
+
 const ecsStack = new Stack(app, 'HarmonixEcsDev', {
   env,
   description: 'harmonix-cdk example: ECS environment "dev"',
@@ -46,7 +49,8 @@ new EcsEnvironment(ecsStack, 'Dev', {
   environmentName: 'dev',
   stage: 1,
   description: 'Development environment for container apps',
-  provisioningTrustedRoleArns: [pipelineRoleArn],
+  // The runners' role, and the deploy role of the orders pipeline for this environment.
+  provisioningTrustedRoleArns: [pipelineRoleArn, platform.ordersPipeline.provisioningTrustedRoleArns.dev],
   operationsTrustedRoleArns: [backstageRoleArn],
   externalId,
   sharedLoadBalancer: { certificateArn },
@@ -125,8 +129,5 @@ const shop = new ServerlessApplication(shopStack, 'Shop', {
   }],
 });
 shop.bind(new AppBucket(shopStack, 'Files', { environment: qa }), { access: AccessLevel.READ });
-
-// The platform account: Backstage showing both environments (examples/platform.ts).
-createPlatform(app);
 
 app.synth();

@@ -1,6 +1,7 @@
 /**
- * The platform account: Backstage, the developer portal, showing the example environments, and
- * the GitLab runner fleet that deploys into them. It knows them only by their descriptors
+ * The platform account: Backstage, the developer portal, showing the example environments, the
+ * GitLab runner fleet that deploys into them, and an AWS CodePipeline that delivers the orders app
+ * to dev and to qa, an ECS environment of a second workload account (examples/descriptors/qa-ecs.json). It knows them only by their descriptors
  * (examples/descriptors/dev.json and qa.json), as a platform team's own CDK app would; their
  * operations roles trust Backstage's task role and their provisioning roles the runner role,
  * both by name.
@@ -8,18 +9,23 @@
  *   npx ts-node --prefer-ts-exts -P tsconfig.dev.json examples/platform.ts     (this app alone)
  *
  * examples/environments.ts adds the same stack to the example app that `cdk synth` builds.
- * Context (optional): platformAccount, region, certificateArn.
+ * Context (optional): platformAccount, region, platformCertificateArn, backstageImageTag, connectionArn, externalId.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { BackstageOnFargate, GitlabRunner, HarmonixEnvironment } from '../src';
+import { AppBuild, AppPipeline, BackstageOnFargate, GitlabRunner, HarmonixEnvironment, PipelineSource } from '../src';
 
-/** Adds the platform stack, with Backstage, the runner fleet and the example environments, to an app. */
-export function createPlatform(app: App): Stack {
+/** The platform stack, and the pipeline whose deploy roles the environments trust. */
+export interface Platform {
+  readonly stack: Stack;
+  readonly ordersPipeline: AppPipeline;
+}
+
+/** Adds the platform stack, with Backstage, the runner fleet, the orders pipeline and the example environments, to an app. */
+export function createPlatform(app: App): Platform {
   const context = (key: string, fallback: string): string => app.node.tryGetContext(key) ?? fallback;
   const env = { account: context('platformAccount', '222222222222'), region: context('region', 'eu-west-1') };
   const stack = new Stack(app, 'HarmonixPlatform', { env, description: 'harmonix-cdk example: the platform account, with Backstage and GitLab runners' });
@@ -34,16 +40,34 @@ export function createPlatform(app: App): Stack {
   // deploy into dev and qa (whose provisioning roles trust the runner role, harmonix-gitlab-runner).
   // It shares the portal's VPC (and its NAT gateway).
   const runner = new GitlabRunner(stack, 'GitlabRunner', { vpc: backstage.vpc, tags: ['harmonix'] });
-  runner.allowPushTo(new ecr.Repository(stack, 'OrdersRepository', {
-    repositoryName: 'orders', imageScanOnPush: true, imageTagMutability: ecr.TagMutability.IMMUTABLE,
-  }));
   for (const name of ['dev', 'qa']) {
     const json = fs.readFileSync(path.join(__dirname, 'descriptors', `${name}.json`), 'utf8');
     const environment = HarmonixEnvironment.fromDescriptorJson(stack, `Environment-${name}`, json);
     backstage.addEnvironment(environment);
     runner.allowDeployTo(environment);
   }
-  return stack;
+  // The orders app delivered by AWS CodePipeline instead: built once from its GitLab repository,
+  // deployed to dev, then to qa (an ECS environment of the QA account, whose descriptor requires
+  // an approval). Each environment's provisioning role trusts its deploy role
+  // (ordersPipeline.provisioningTrustedRoleArns, wired in examples/environments.ts for dev).
+  const read = (file: string) => fs.readFileSync(path.join(__dirname, 'descriptors', file), 'utf8');
+  const ordersPipeline = new AppPipeline(stack, 'OrdersPipeline', {
+    appName: 'orders',
+    source: PipelineSource.connection({
+      connectionArn: context('connectionArn', `arn:aws:codeconnections:${env.region}:${env.account}:connection/6f1d2c3b-4a5e-4f60-8b7a-9c0d1e2f3a4b`),
+      repository: 'shop/backend/orders',
+      excludePaths: ['docs/**', '*.md'],
+    }),
+    build: AppBuild.containerImage(),
+    environments: [
+      HarmonixEnvironment.fromDescriptorJson(stack, 'OrdersDev', read('dev.json')),
+      HarmonixEnvironment.fromDescriptorJson(stack, 'OrdersQa', read('qa-ecs.json')),
+    ],
+    externalId: context('externalId', 'harmonix-example-external-id'),
+  });
+  // One image repository for the app, whichever way it is delivered: the runners' jobs push there too.
+  runner.allowPushTo(ordersPipeline.repository!);
+  return { stack, ordersPipeline };
 }
 
 if (require.main === module) {

@@ -71,7 +71,7 @@ describe('the harmonix bin on the example app', () => {
     expect(run.code).toBe(0);
     const plan = JSON.parse(run.out);
     expect(plan.retained.map((i: any) => `${i.stack}/${i.logicalId}`).sort()).toEqual(retainedIn(outdir).sort());
-    expect(plan.blockers.map((b: any) => `${b.stack}/${b.logicalId}: ${b.reason}`)).toEqual([
+    expect(plan.blockers.map((b: any) => `${b.stack}/${b.logicalId}: ${b.reason}`).sort()).toEqual([
       'HarmonixOrdersDev/OrdersDbClusterD002D698: deletion protection is on: turn it off and deploy before destroying',
       'HarmonixPlatform/BackstageDatabase42EA0AA1: deletion protection is on: turn it off and deploy before destroying',
     ]);

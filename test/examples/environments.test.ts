@@ -37,11 +37,28 @@ describe('examples/environments.ts', () => {
       const template = JSON.parse(fs.readFileSync(path.join(outdir, `${stack}.template.json`), 'utf8'));
       const trusts = Object.values<any>(template.Resources).filter(r => r.Type === 'AWS::IAM::Role' && r.Properties.RoleName)
         .map(r => [r.Properties.RoleName, r.Properties.AssumeRolePolicyDocument.Statement[0].Principal.AWS]);
-      expect(trusts.map(t => t[1]).sort()).toEqual([
-        'arn:aws:iam::222222222222:role/harmonix-backstage-task',
-        'arn:aws:iam::222222222222:role/harmonix-gitlab-runner',
+      // dev's provisioning role trusts the orders pipeline's deploy role for dev as well.
+      expect(trusts.map(t => [t[1]].flat()).sort()).toEqual([
+        ['arn:aws:iam::222222222222:role/harmonix-backstage-task'],
+        ['arn:aws:iam::222222222222:role/harmonix-gitlab-runner', ...(stack === 'HarmonixEcsDev' ? ['arn:aws:iam::222222222222:role/harmonix-orders-deploy-dev'] : [])],
       ]);
     }
+  });
+
+  test('the platform delivers the orders app through its pipeline: built once, dev, then qa of the QA account behind an approval', () => {
+    const template = JSON.parse(fs.readFileSync(path.join(outdir, 'HarmonixPlatform.template.json'), 'utf8'));
+    const of = (type: string) => Object.values<any>(template.Resources).filter(r => r.Type === type).map(r => r.Properties);
+    const [pipeline] = of('AWS::CodePipeline::Pipeline');
+    expect(pipeline.PipelineType).toBe('V2');
+    expect(pipeline.Stages.map((s: any) => `${s.Name}: ${s.Actions.map((a: any) => a.Name).join(', ')}`)).toEqual([
+      'Source: Source', 'Build: Build', 'Deploy-dev: Deploy', 'Deploy-qa: Approve, Deploy',
+    ]);
+    const assumed = of('AWS::IAM::Policy').flatMap(p => p.PolicyDocument.Statement).filter((st: any) => st.Action === 'sts:AssumeRole').map((st: any) => st.Resource);
+    expect(assumed).toEqual(expect.arrayContaining([
+      'arn:aws:iam::111111111111:role/harmonix-dev-provisioning', 'arn:aws:iam::333333333333:role/harmonix-qa-provisioning',
+    ]));
+    // One image repository for the app: the pipeline's, which the runners push to as well.
+    expect(of('AWS::ECR::Repository').filter(r => r.RepositoryName === 'orders')).toHaveLength(1);
   });
 
   const read = (name: string) => ({
@@ -92,8 +109,8 @@ describe('examples/environments.ts', () => {
     const findings: Array<{ Rule: { Id: string }; Message: string; Location: { Path: Array<string | number> } }> = JSON.parse(lint.stdout || '[]');
     expect(templates.length).toBe(6);
     const accepted = (f: typeof findings[number]) =>
-      // aws-cdk-lib adds a DependsOn on a Lambda function's role that its GetAtt already implies.
-      (f.Rule.Id === 'W3005' && /dependency already enforced by a 'GetAtt' at 'Resources\/.*\/Properties\/Role'/.test(f.Message))
+      // aws-cdk-lib adds a DependsOn on a Lambda function's or a pipeline's role that its GetAtt already implies.
+      (f.Rule.Id === 'W3005' && /dependency already enforced by a 'GetAtt' at 'Resources\/.*\/Properties\/Role(Arn)?'/.test(f.Message))
       // aws-eks-v2 makes the cluster depend on the subnets it also names.
       || (f.Rule.Id === 'W3005' && /dependency already enforced by a 'Ref' at 'Resources\/\w+Cluster\w+\/Properties\/ResourcesVpcConfig\/SubnetIds/.test(f.Message))
       // ec2.Vpc names each subnet's zone from cdk.context.json, so subnets never move (the same

@@ -46,7 +46,7 @@ const USAGE_TYPES = new Set([
   'AWS::Lambda::Function', 'AWS::Lambda::Url', 'AWS::S3::Bucket', 'AWS::Logs::LogGroup', 'AWS::EC2::FlowLog',
   'AWS::ApiGateway::RestApi', 'AWS::ApiGatewayV2::Api', 'AWS::SQS::Queue', 'AWS::SNS::Topic', 'AWS::StepFunctions::StateMachine',
   'AWS::ECR::Repository', 'AWS::CodeBuild::Project', 'AWS::CloudFront::Distribution', 'AWS::Events::Rule',
-  'AWS::RDS::DBCluster', 'AWS::Cognito::UserPool', 'AWS::CodePipeline::Pipeline', 'AWS::EFS::FileSystem',
+  'AWS::RDS::DBCluster', 'AWS::Cognito::UserPool', 'AWS::EFS::FileSystem',
 ]);
 
 /** Types with no charge of their own. */
@@ -70,7 +70,7 @@ const FREE_TYPES = new Set([
   'AWS::CertificateManager::Certificate', 'AWS::ApiGateway::Deployment', 'AWS::ApiGateway::Stage', 'AWS::ApiGateway::Resource',
   'AWS::ApiGateway::Method', 'AWS::ApiGateway::Account', 'AWS::ApiGatewayV2::Stage', 'AWS::ApiGatewayV2::Route',
   'AWS::ApiGatewayV2::Integration', 'AWS::ApiGatewayV2::DomainName', 'AWS::ApiGatewayV2::ApiMapping', 'AWS::EKS::AccessEntry',
-  'AWS::EKS::PodIdentityAssociation', 'AWS::EKS::Addon',
+  'AWS::EKS::PodIdentityAssociation', 'AWS::EKS::Addon', 'AWS::CodeStarNotifications::NotificationRule',
 ]);
 
 const monthly = (hourly: number) => hourly * HOURS_PER_MONTH;
@@ -168,6 +168,11 @@ class TemplatePricer {
           : [line(CostKind.FREE, 0, 'standard parameter: no charge')];
       case 'AWS::DynamoDB::Table':
         return this.dynamodbTable(r, line);
+      case 'AWS::CodePipeline::Pipeline':
+        // V2 is charged by action execution minute only; V1 (CloudFormation's default) by the month once active.
+        return str(props.PipelineType) === 'V2'
+          ? [line(CostKind.USAGE, 0, 'V2 pipeline: action execution minutes, by usage')]
+          : [line(CostKind.PRICED, this.p.codePipelineV1Monthly, 'V1 pipeline: monthly charge of an active pipeline')];
       default:
         if (USAGE_TYPES.has(r.Type)) return [line(CostKind.USAGE, 0, 'by usage')];
         if (FREE_TYPES.has(r.Type) || r.Type.startsWith('Custom::')) return [line(CostKind.FREE, 0, 'no charge of its own')];

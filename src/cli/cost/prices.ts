@@ -40,6 +40,8 @@ export interface RegionPrices {
   readonly secretMonthly: number;
   readonly hostedZoneMonthly: number;
   readonly alarmMonthly: { readonly standard: number; readonly highResolution: number; readonly composite: number };
+  /** A V1 pipeline active in the month (V2 pipelines are charged by action execution minute). */
+  readonly codePipelineV1Monthly: number;
 }
 
 const GLOBAL = {
@@ -51,6 +53,7 @@ const GLOBAL = {
   secretMonthly: 0.40,
   hostedZoneMonthly: 0.50,
   alarmMonthly: { standard: 0.10, highResolution: 0.30, composite: 0.50 },
+  codePipelineV1Monthly: 1.0,
 };
 
 /** The regions this table carries. */
