@@ -58,7 +58,7 @@ export function createPlatform(app: App): Platform {
       repository: 'shop/backend/orders',
       excludePaths: ['docs/**', '*.md'],
     }),
-    build: AppBuild.containerImage(),
+    appBuild: AppBuild.containerImage(),
     environments: [
       HarmonixEnvironment.fromDescriptorJson(stack, 'OrdersDev', read('dev.json')),
       HarmonixEnvironment.fromDescriptorJson(stack, 'OrdersQa', read('qa-ecs.json')),

@@ -6,65 +6,19 @@
  *
  * Slow (npm, PyPI and Maven downloads): run by `npx projen test:blueprints` after the build.
  */
-import { execFileSync, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { BLUEPRINTS, commitAll, descriptorText, gitlabCiLocal, newRepo, Pjid, PJIDS } from '../fixtures/blueprints';
-import { ROOT } from '../fixtures/readme';
+import { BLUEPRINTS, commitAll, descriptorText, gitlabCiLocal, Pjid, PJIDS } from '../fixtures/blueprints';
+import { generateInstalled, packLibrary, projenVersion, run } from '../fixtures/installed';
 
 const IMAGE_REPOSITORY = '222222222222.dkr.ecr.eu-west-1.amazonaws.com/shop/orders';
 let tarball: string;
 
-/**
- * The environment of a developer's shell: not CI, where projen would install with `npm ci` from a
- * lock file that a new repo does not have yet.
- */
-function developerEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  delete env.CI;
-  delete env.PROJEN_DISABLE_POST;
-  return env;
-}
-
-/** Runs a command in `cwd` as a developer would; throws with its output when it fails. */
-function run(cwd: string, command: string, args: string[], timeoutMs = 600_000): string {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: timeoutMs, env: developerEnv() });
-  const output = `${result.stdout}\n${result.stderr}`;
-  if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(' ')} in ${cwd} failed (${result.status ?? result.signal}):\n${output.slice(-6000)}`);
-  }
-  return output;
-}
-
 beforeAll(() => {
-  if (spawnSync('rsync', ['--version'], { stdio: 'ignore' }).error) {
-    throw new Error('test:blueprints needs rsync, with which gitlab-ci-local\'s shell executor copies each repo, and it is not on the PATH: install it (Debian: apt-get install rsync).');
-  }
-  if (!fs.existsSync(path.join(ROOT, 'lib', 'index.js')) || !fs.existsSync(path.join(ROOT, '.jsii'))) {
-    throw new Error('the library is not compiled: run `npx projen compile` (or the build) before test:blueprints.');
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'harmonix-pack-'));
-  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8' }));
-  tarball = path.join(dir, packed[0].filename);
+  tarball = packLibrary();
 });
-
-/** Generates the blueprint with this library from the tarball, and lets projen install it, as `npx projen` would. */
-function generateInstalled(pjid: Pjid, descriptors: Record<string, string>): string {
-  const dir = newRepo(descriptors);
-  const project = `new (require('harmonix-cdk').${BLUEPRINTS[pjid].type.name})({ name: 'orders', defaultReleaseBranch: 'main', `
-    + `devDeps: [${JSON.stringify(`harmonix-cdk@file:${tarball}`)}] }).synth();`;
-  fs.writeFileSync(path.join(dir, '.projenrc.js'), project);
-  // The first synthesis needs the library installed to be read: install it, then let projen run.
-  run(dir, 'npm', ['install', '--no-save', '--no-audit', '--no-fund', tarball, `projen@${projenVersion()}`]);
-  run(dir, 'node', ['.projenrc.js']);
-  return dir;
-}
-
-/** The projen this library is built with. */
-function projenVersion(): string {
-  return JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).devDependencies.projen;
-}
 
 /** The template of the one stack in cdk.out (checking it is the only one). */
 function synthesized(dir: string): any {
@@ -79,7 +33,7 @@ describe.each(PJIDS)('%s, installed from the packed library', pjid => {
   let dir: string;
 
   beforeAll(() => {
-    dir = generateInstalled(pjid, { dev: descriptorText(BLUEPRINTS[pjid].kind, 'dev', 1), prod: descriptorText(BLUEPRINTS[pjid].kind, 'prod', 3, true) });
+    dir = generateInstalled(tarball, pjid, { dev: descriptorText(BLUEPRINTS[pjid].kind, 'dev', 1), prod: descriptorText(BLUEPRINTS[pjid].kind, 'prod', 3, true) });
     commitAll(dir);
   }, 900_000);
 

@@ -70,7 +70,7 @@ describe('AppPipeline', () => {
     const sourceStack = new Stack(app, 'Sources', { env: PLATFORM_ENV });
     const bucket = new s3.Bucket(sourceStack, 'Sources', { versioned: true, eventBridgeEnabled: true });
     const t = Template.fromStack(pipelineStack([{ kind: 'SERVERLESS', name: 'qa', stage: 2 }], {
-      source: PipelineSource.s3({ bucket, objectKey: 'orders/source.zip' }), build: AppBuild.bundle(),
+      source: PipelineSource.s3({ bucket, objectKey: 'orders/source.zip' }), appBuild: AppBuild.bundle(),
     }, app).stack);
     expect(pipelineOf(t).Triggers).toBeUndefined();
     expect(pipelineOf(t).Stages[0].Actions[0].Configuration).toMatchObject({ S3ObjectKey: 'orders/source.zip', PollForSourceChanges: false });
@@ -207,7 +207,7 @@ describe('AppPipeline', () => {
 
   test('a bundle build runs no Docker and is not privileged; the build\'s commands and runtimes are the team\'s', () => {
     const t = Template.fromStack(pipelineStack([{ kind: 'SERVERLESS', name: 'qa', stage: 2 }], {
-      build: AppBuild.bundle({ commands: ['npm ci', 'npx projen test', 'npx projen compile'], runtimeVersions: { nodejs: '22', python: '3.12' } }),
+      appBuild: AppBuild.bundle({ commands: ['npm ci', 'npx projen test', 'npx projen compile'], runtimeVersions: { nodejs: '22', python: '3.12' } }),
     }).stack);
     const project = projectNamed(t, 'harmonix-orders-build');
     expect(project.Environment.PrivilegedMode).toBe(false);
@@ -258,7 +258,7 @@ describe('AppPipeline', () => {
     const stack = new Stack(app, 'Platform', { env: PLATFORM_ENV });
     new AppPipeline(stack, 'Orders', {
       appName: 'orders', source: PipelineSource.connection({ connectionArn: CONNECTION_ARN, repository: 'shop/orders' }),
-      build: AppBuild.containerImage(), environments: [owned],
+      appBuild: AppBuild.containerImage(), environments: [owned],
     });
     const t = Template.fromStack(stack);
     expect(stagesOf(t).map((s: any) => s[0])).toEqual(['Source', 'Build', 'Deploy-dev']);
@@ -288,9 +288,9 @@ describe('AppPipeline refuses', () => {
   test('an environment given twice', () =>
     refuse([DEV, { ...DEV, account: '333333333333' }], {}, /invalid `environments`: has the environment "dev" twice/));
   test('an environment of a kind the build cannot deploy to', () => {
-    refuse([DEV, { kind: 'SERVERLESS', name: 'qa', stage: 2 }], { build: AppBuild.containerImage() },
+    refuse([DEV, { kind: 'SERVERLESS', name: 'qa', stage: 2 }], { appBuild: AppBuild.containerImage() },
       /"qa" is a SERVERLESS environment, and a container image build deploys to ECS environments only/);
-    refuse([DEV], { build: AppBuild.bundle() }, /"dev" is a ECS environment, and a bundle build deploys to SERVERLESS environments only/);
+    refuse([DEV], { appBuild: AppBuild.bundle() }, /"dev" is a ECS environment, and a bundle build deploys to SERVERLESS environments only/);
   });
   test('a connection ARN, repository or branch that is not one', () => {
     const source = (o: object) => ({ source: PipelineSource.connection({ connectionArn: CONNECTION_ARN, repository: 'shop/orders', ...o }) });
@@ -310,7 +310,7 @@ describe('AppPipeline refuses', () => {
     refuse([DEV], { smokeCheckPath: '/$(id)' }, /invalid `smokeCheckPath`/);
     refuse([DEV], { appName: 'Orders' }, /invalid `appName`: "Orders" is not a DNS label/);
     refuse([DEV], { externalId: 'a b' }, /invalid `externalId`/);
-    refuse([DEV], { build: AppBuild.containerImage({ commands: [] }) }, /invalid `build`: has no commands/);
+    refuse([DEV], { appBuild: AppBuild.containerImage({ commands: [] }) }, /invalid `appBuild`: has no commands/);
     refuse([DEV], { maxImageCount: 0 }, /invalid `maxImageCount`/);
   });
   test('a deploy role name beyond IAM\'s 64 characters', () =>

@@ -164,7 +164,7 @@ export interface AppPipelineProps {
   /** Where the repository comes from. */
   readonly source: PipelineSource;
   /** What the build makes once: a container image or a bundle. */
-  readonly build: AppBuild;
+  readonly appBuild: AppBuild;
   /**
    * The environments to deploy to, owned or imported from their descriptors
    * (`HarmonixEnvironment.fromDescriptorJson`). They deploy in the order of their descriptors'

@@ -87,7 +87,7 @@ export class AppPipeline extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const appName = validateAppName(this, 'appName', props.appName);
-    const image = props.build.kind === 'image';
+    const image = props.appBuild.kind === 'image';
     const ordered = orderEnvironments(this, props.environments, image ? [EnvironmentKind.ECS] : [EnvironmentKind.SERVERLESS],
       image ? 'a container image build' : 'a bundle build');
     this.environmentNames = ordered.map(e => e.environmentName);
@@ -95,11 +95,11 @@ export class AppPipeline extends Construct {
     const smokeCheckPath = checkSmokePath(this, props.smokeCheckPath ?? '/health');
     const maxImageCount = validateIntegerRange(this, 'maxImageCount', props.maxImageCount ?? 100, 1, 10000);
     const artifactDays = validateIntegerRange(this, 'artifactRetentionDays', props.artifactRetentionDays ?? 30, 1, 3650);
-    const options = props.build.options;
+    const options = props.appBuild.options;
     const runtimeVersions = options.runtimeVersions ?? DEFAULT_RUNTIMES;
     const commands = options.commands ?? DEFAULT_COMMANDS;
     if (commands.length === 0) {
-      throw propError(this, 'build', 'has no commands; leave `commands` out to run "npm ci" and "npx projen build", or give the commands that test and build the repository.');
+      throw propError(this, 'appBuild', 'has no commands; leave `commands` out to run "npm ci" and "npx projen build", or give the commands that test and build the repository.');
     }
     const removalPolicy = (props.retainData ?? true) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     deliverAccessLogsByBucketPolicy(this);
@@ -169,7 +169,7 @@ export class AppPipeline extends Construct {
     const sourceOutput = source.output;
     const assemblies = new codepipeline.Artifact(ASSEMBLIES_ARTIFACT);
 
-    this.buildProject = this.createBuildProject(appName, props.build, logPrefix, removalPolicy, {
+    this.buildProject = this.createBuildProject(appName, props.appBuild, logPrefix, removalPolicy, {
       commands, runtimeVersions, environments: this.environmentNames,
       image: image ? { dockerfile: options.dockerfile ?? 'Dockerfile', context: options.buildContext ?? '.' } : undefined,
     });

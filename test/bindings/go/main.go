@@ -8,20 +8,24 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsecr"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsecs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/harmonix-cdk/harmonix-cdk-go/harmonixcdk"
 )
 
-// readDescriptor reads an environment descriptor of the examples.
-func readDescriptor(name string) *harmonixcdk.EnvironmentDescriptor {
+// readDescriptorJSON reads the text of an environment descriptor of the examples.
+func readDescriptorJSON(name string) string {
 	text, err := os.ReadFile(filepath.Join("examples", "descriptors", name))
 	if err != nil {
 		panic(err)
 	}
-	return harmonixcdk.DescriptorDocument_Parse(jsii.String(string(text)), jsii.String(name))
+	return string(text)
+}
+
+// readDescriptor reads and parses an environment descriptor of the examples.
+func readDescriptor(name string) *harmonixcdk.EnvironmentDescriptor {
+	return harmonixcdk.DescriptorDocument_Parse(jsii.String(readDescriptorJSON(name)), jsii.String(name))
 }
 
 func context(app awscdk.App, key string, fallback string) string {
@@ -56,6 +60,47 @@ func main() {
 		fmt.Sprintf("arn:aws:acm:%s:%s:certificate/00000000-0000-0000-0000-000000000000", region, account))
 	externalID := context(app, "externalId", "harmonix-example-external-id")
 
+	// The platform account (examples/platform.ts): Backstage showing both environments, the GitLab
+	// runners that deploy into them, and the orders app's pipeline.
+	platformAccount := context(app, "platformAccount", "222222222222")
+	platformStack := awscdk.NewStack(app, jsii.String("HarmonixPlatform"), &awscdk.StackProps{
+		Env:         &awscdk.Environment{Account: jsii.String(platformAccount), Region: jsii.String(region)},
+		Description: jsii.String("harmonix-cdk example: the platform account, with Backstage and GitLab runners"),
+	})
+	platformCertificateArn := context(app, "platformCertificateArn",
+		fmt.Sprintf("arn:aws:acm:%s:%s:certificate/11111111-2222-3333-4444-555555555555", region, platformAccount))
+	backstage := harmonixcdk.NewBackstageOnFargate(platformStack, jsii.String("Backstage"), &harmonixcdk.BackstageOnFargateProps{
+		ImageTag:    jsii.String(context(app, "backstageImageTag", "1.0.0")),
+		DomainName:  jsii.String("backstage.example.com"),
+		Certificate: awscertificatemanager.Certificate_FromCertificateArn(platformStack, jsii.String("Certificate"), jsii.String(platformCertificateArn)),
+	})
+	runner := harmonixcdk.NewGitlabRunner(platformStack, jsii.String("GitlabRunner"), &harmonixcdk.GitlabRunnerProps{
+		Vpc:  backstage.Vpc(),
+		Tags: jsii.Strings("harmonix"),
+	})
+	for _, name := range []string{"dev", "qa"} {
+		environment := harmonixcdk.HarmonixEnvironment_FromDescriptorJson(platformStack, jsii.String("Environment-"+name), jsii.String(readDescriptorJSON(name+".json")))
+		backstage.AddEnvironment(environment)
+		runner.AllowDeployTo(environment)
+	}
+
+	ordersPipeline := harmonixcdk.NewAppPipeline(platformStack, jsii.String("OrdersPipeline"), &harmonixcdk.AppPipelineProps{
+		AppName: jsii.String("orders"),
+		Source: harmonixcdk.PipelineSource_Connection(&harmonixcdk.ConnectionSourceOptions{
+			ConnectionArn: jsii.String(context(app, "connectionArn",
+				fmt.Sprintf("arn:aws:codeconnections:%s:%s:connection/6f1d2c3b-4a5e-4f60-8b7a-9c0d1e2f3a4b", region, platformAccount))),
+			Repository:   jsii.String("shop/backend/orders"),
+			ExcludePaths: jsii.Strings("docs/**", "*.md"),
+		}),
+		AppBuild: harmonixcdk.AppBuild_ContainerImage(nil),
+		Environments: &[]harmonixcdk.IHarmonixEnvironment{
+			harmonixcdk.HarmonixEnvironment_FromDescriptorJson(platformStack, jsii.String("OrdersDev"), jsii.String(readDescriptorJSON("dev.json"))),
+			harmonixcdk.HarmonixEnvironment_FromDescriptorJson(platformStack, jsii.String("OrdersQa"), jsii.String(readDescriptorJSON("qa-ecs.json"))),
+		},
+		ExternalId: jsii.String(context(app, "externalId", "harmonix-example-external-id")),
+	})
+	runner.AllowPushTo(ordersPipeline.Repository())
+
 	ecsStack := awscdk.NewStack(app, jsii.String("HarmonixEcsDev"), &awscdk.StackProps{
 		Env:         env,
 		Description: jsii.String(`harmonix-cdk example: ECS environment "dev"`),
@@ -64,7 +109,7 @@ func main() {
 		EnvironmentName:             jsii.String("dev"),
 		Stage:                       jsii.Number(1),
 		Description:                 jsii.String("Development environment for container apps"),
-		ProvisioningTrustedRoleArns: jsii.Strings(pipelineRoleArn),
+		ProvisioningTrustedRoleArns: jsii.Strings(pipelineRoleArn, *(*ordersPipeline.ProvisioningTrustedRoleArns())["dev"]),
 		OperationsTrustedRoleArns:   jsii.Strings(backstageRoleArn),
 		ExternalId:                  jsii.String(externalID),
 		SharedLoadBalancer:          &harmonixcdk.SharedLoadBalancerOptions{CertificateArn: jsii.String(certificateArn)},
@@ -136,39 +181,6 @@ func main() {
 	})
 	shop.Bind(harmonixcdk.NewAppBucket(shopStack, jsii.String("Files"), &harmonixcdk.AppBucketProps{Environment: qa}),
 		&harmonixcdk.BindOptions{Access: harmonixcdk.AccessLevel_READ})
-
-	// The platform account: Backstage showing both environments, and the GitLab runners that deploy
-	// into them (examples/platform.ts).
-	platformAccount := context(app, "platformAccount", "222222222222")
-	platformStack := awscdk.NewStack(app, jsii.String("HarmonixPlatform"), &awscdk.StackProps{
-		Env:         &awscdk.Environment{Account: jsii.String(platformAccount), Region: jsii.String(region)},
-		Description: jsii.String("harmonix-cdk example: the platform account, with Backstage and GitLab runners"),
-	})
-	platformCertificateArn := context(app, "platformCertificateArn",
-		fmt.Sprintf("arn:aws:acm:%s:%s:certificate/11111111-2222-3333-4444-555555555555", region, platformAccount))
-	backstage := harmonixcdk.NewBackstageOnFargate(platformStack, jsii.String("Backstage"), &harmonixcdk.BackstageOnFargateProps{
-		ImageTag:    jsii.String(context(app, "backstageImageTag", "1.0.0")),
-		DomainName:  jsii.String("backstage.example.com"),
-		Certificate: awscertificatemanager.Certificate_FromCertificateArn(platformStack, jsii.String("Certificate"), jsii.String(platformCertificateArn)),
-	})
-	runner := harmonixcdk.NewGitlabRunner(platformStack, jsii.String("GitlabRunner"), &harmonixcdk.GitlabRunnerProps{
-		Vpc:  backstage.Vpc(),
-		Tags: jsii.Strings("harmonix"),
-	})
-	runner.AllowPushTo(awsecr.NewRepository(platformStack, jsii.String("OrdersRepository"), &awsecr.RepositoryProps{
-		RepositoryName:     jsii.String("orders"),
-		ImageScanOnPush:    jsii.Bool(true),
-		ImageTagMutability: awsecr.TagMutability_IMMUTABLE,
-	}))
-	for _, name := range []string{"dev", "qa"} {
-		text, err := os.ReadFile(filepath.Join("examples", "descriptors", name+".json"))
-		if err != nil {
-			panic(err)
-		}
-		environment := harmonixcdk.HarmonixEnvironment_FromDescriptorJson(platformStack, jsii.String("Environment-"+name), jsii.String(string(text)))
-		backstage.AddEnvironment(environment)
-		runner.AllowDeployTo(environment)
-	}
 
 	app.Synth(nil)
 }

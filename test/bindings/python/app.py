@@ -4,13 +4,14 @@ from pathlib import Path
 
 from aws_cdk import App, Environment, Stack
 from aws_cdk import aws_certificatemanager as acm
-from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_lambda as lambda_
 
 from harmonix_cdk import (
     AccessLevel,
     AppBucket,
+    AppBuild,
+    AppPipeline,
     AppDatabase,
     AppFunctionOptions,
     CiCredentials,
@@ -23,6 +24,7 @@ from harmonix_cdk import (
     HarmonixPythonEcsProject,
     HarmonixEnvironment,
     NatProviderType,
+    PipelineSource,
     ServerlessApplication,
     ServerlessEnvironment,
     SharedLoadBalancerOptions,
@@ -57,6 +59,57 @@ certificate_arn = context(
 )
 external_id = context("externalId", "harmonix-example-external-id")
 
+def read_descriptor(name: str) -> str:
+    """A descriptor of the examples (run from the repository root)."""
+    return Path("examples/descriptors", name).read_text(encoding="utf-8")
+
+
+# The platform account (examples/platform.ts): Backstage showing both environments, the GitLab
+# runners that deploy into them, and the orders app's pipeline.
+platform_env = Environment(account=context("platformAccount", "222222222222"), region=context("region", "eu-west-1"))
+platform_stack = Stack(
+    app, "HarmonixPlatform", env=platform_env, description="harmonix-cdk example: the platform account, with Backstage and GitLab runners",
+)
+platform_certificate_arn = context(
+    "platformCertificateArn",
+    f"arn:aws:acm:{platform_env.region}:{platform_env.account}:certificate/11111111-2222-3333-4444-555555555555",
+)
+backstage = BackstageOnFargate(
+    platform_stack,
+    "Backstage",
+    image_tag=context("backstageImageTag", "1.0.0"),
+    domain_name="backstage.example.com",
+    certificate=acm.Certificate.from_certificate_arn(platform_stack, "Certificate", platform_certificate_arn),
+)
+runner = GitlabRunner(platform_stack, "GitlabRunner", vpc=backstage.vpc, tags=["harmonix"])
+for name in ["dev", "qa"]:
+    environment = HarmonixEnvironment.from_descriptor_json(
+        platform_stack, f"Environment-{name}", read_descriptor(f"{name}.json")
+    )
+    backstage.add_environment(environment)
+    runner.allow_deploy_to(environment)
+
+orders_pipeline = AppPipeline(
+    platform_stack,
+    "OrdersPipeline",
+    app_name="orders",
+    source=PipelineSource.connection(
+        connection_arn=context(
+            "connectionArn",
+            f"arn:aws:codeconnections:{platform_env.region}:{platform_env.account}:connection/6f1d2c3b-4a5e-4f60-8b7a-9c0d1e2f3a4b",
+        ),
+        repository="shop/backend/orders",
+        exclude_paths=["docs/**", "*.md"],
+    ),
+    app_build=AppBuild.container_image(),
+    environments=[
+        HarmonixEnvironment.from_descriptor_json(platform_stack, "OrdersDev", read_descriptor("dev.json")),
+        HarmonixEnvironment.from_descriptor_json(platform_stack, "OrdersQa", read_descriptor("qa-ecs.json")),
+    ],
+    external_id=context("externalId", "harmonix-example-external-id"),
+)
+runner.allow_push_to(orders_pipeline.repository)
+
 ecs_stack = Stack(app, "HarmonixEcsDev", env=env, description='harmonix-cdk example: ECS environment "dev"')
 EcsEnvironment(
     ecs_stack,
@@ -64,7 +117,7 @@ EcsEnvironment(
     environment_name="dev",
     stage=1,
     description="Development environment for container apps",
-    provisioning_trusted_role_arns=[pipeline_role_arn],
+    provisioning_trusted_role_arns=[pipeline_role_arn, orders_pipeline.provisioning_trusted_role_arns["dev"]],
     operations_trusted_role_arns=[backstage_role_arn],
     external_id=external_id,
     shared_load_balancer=SharedLoadBalancerOptions(certificate_arn=certificate_arn),
@@ -99,11 +152,7 @@ EksEnvironment(
     nat_provider=NatProviderType.INSTANCE,
 )
 
-# Apps' stacks, each fed only its environment's descriptor (run from the repository root).
-def read_descriptor(name: str) -> str:
-    return Path("examples/descriptors", name).read_text(encoding="utf-8")
-
-
+# Apps' stacks, each fed only its environment's descriptor.
 dev_json = read_descriptor("dev.json")
 dev_descriptor = DescriptorDocument.parse(dev_json, "dev.json")
 orders_stack = Stack(
@@ -152,39 +201,5 @@ shop = ServerlessApplication(
     ],
 )
 shop.bind(AppBucket(shop_stack, "Files", environment=qa), access=AccessLevel.READ)
-
-# The platform account: Backstage showing both environments, and the GitLab runners that deploy
-# into them (examples/platform.ts).
-platform_env = Environment(account=context("platformAccount", "222222222222"), region=context("region", "eu-west-1"))
-platform_stack = Stack(
-    app, "HarmonixPlatform", env=platform_env, description="harmonix-cdk example: the platform account, with Backstage and GitLab runners",
-)
-platform_certificate_arn = context(
-    "platformCertificateArn",
-    f"arn:aws:acm:{platform_env.region}:{platform_env.account}:certificate/11111111-2222-3333-4444-555555555555",
-)
-backstage = BackstageOnFargate(
-    platform_stack,
-    "Backstage",
-    image_tag=context("backstageImageTag", "1.0.0"),
-    domain_name="backstage.example.com",
-    certificate=acm.Certificate.from_certificate_arn(platform_stack, "Certificate", platform_certificate_arn),
-)
-runner = GitlabRunner(platform_stack, "GitlabRunner", vpc=backstage.vpc, tags=["harmonix"])
-runner.allow_push_to(
-    ecr.Repository(
-        platform_stack,
-        "OrdersRepository",
-        repository_name="orders",
-        image_scan_on_push=True,
-        image_tag_mutability=ecr.TagMutability.IMMUTABLE,
-    )
-)
-for name in ["dev", "qa"]:
-    environment = HarmonixEnvironment.from_descriptor_json(
-        platform_stack, f"Environment-{name}", read_descriptor(f"{name}.json")
-    )
-    backstage.add_environment(environment)
-    runner.allow_deploy_to(environment)
 
 app.synth()

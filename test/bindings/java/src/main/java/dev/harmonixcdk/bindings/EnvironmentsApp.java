@@ -8,11 +8,14 @@ import java.util.List;
 
 import dev.harmonixcdk.AccessLevel;
 import dev.harmonixcdk.AppBucket;
+import dev.harmonixcdk.AppBuild;
+import dev.harmonixcdk.AppPipeline;
 import dev.harmonixcdk.AppDatabase;
 import dev.harmonixcdk.AppFunctionOptions;
 import dev.harmonixcdk.BackstageOnFargate;
 import dev.harmonixcdk.BindOptions;
 import dev.harmonixcdk.CiCredentials;
+import dev.harmonixcdk.ConnectionSourceOptions;
 import dev.harmonixcdk.DescriptorDocument;
 import dev.harmonixcdk.EcsApplication;
 import dev.harmonixcdk.EcsEnvironment;
@@ -24,6 +27,7 @@ import dev.harmonixcdk.HarmonixJavaEcsProject;
 import dev.harmonixcdk.HarmonixJavaEcsProjectOptions;
 import dev.harmonixcdk.IHarmonixEnvironment;
 import dev.harmonixcdk.NatProviderType;
+import dev.harmonixcdk.PipelineSource;
 import dev.harmonixcdk.ServerlessApplication;
 import dev.harmonixcdk.ServerlessEnvironment;
 import dev.harmonixcdk.SharedLoadBalancerOptions;
@@ -32,8 +36,6 @@ import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.certificatemanager.Certificate;
-import software.amazon.awscdk.services.ecr.Repository;
-import software.amazon.awscdk.services.ecr.TagMutability;
 import software.amazon.awscdk.services.ecs.ContainerImage;
 import software.amazon.awscdk.services.lambda.Code;
 
@@ -47,8 +49,12 @@ public final class EnvironmentsApp {
         return value == null ? fallback : value.toString();
     }
 
+    private static String readDescriptorJson(String name) throws IOException {
+        return Files.readString(Path.of("examples", "descriptors", name), StandardCharsets.UTF_8);
+    }
+
     private static EnvironmentDescriptor readDescriptor(String name) throws IOException {
-        return DescriptorDocument.parse(Files.readString(Path.of("examples", "descriptors", name), StandardCharsets.UTF_8), name);
+        return DescriptorDocument.parse(readDescriptorJson(name), name);
     }
 
     public static void main(final String[] args) throws IOException {
@@ -77,6 +83,50 @@ public final class EnvironmentsApp {
                 "arn:aws:acm:" + env.getRegion() + ":" + env.getAccount() + ":certificate/00000000-0000-0000-0000-000000000000");
         String externalId = context(app, "externalId", "harmonix-example-external-id");
 
+        // The platform account (examples/platform.ts): Backstage showing both environments, the
+        // GitLab runners that deploy into them, and the orders app's pipeline.
+        Environment platformEnv = Environment.builder()
+                .account(context(app, "platformAccount", "222222222222"))
+                .region(context(app, "region", "eu-west-1"))
+                .build();
+        Stack platformStack = new Stack(app, "HarmonixPlatform", StackProps.builder()
+                .env(platformEnv)
+                .description("harmonix-cdk example: the platform account, with Backstage and GitLab runners")
+                .build());
+        String platformCertificateArn = context(app, "platformCertificateArn",
+                "arn:aws:acm:" + platformEnv.getRegion() + ":" + platformEnv.getAccount() + ":certificate/11111111-2222-3333-4444-555555555555");
+        BackstageOnFargate backstage = BackstageOnFargate.Builder.create(platformStack, "Backstage")
+                .imageTag(context(app, "backstageImageTag", "1.0.0"))
+                .domainName("backstage.example.com")
+                .certificate(Certificate.fromCertificateArn(platformStack, "Certificate", platformCertificateArn))
+                .build();
+        GitlabRunner runner = GitlabRunner.Builder.create(platformStack, "GitlabRunner")
+                .vpc(backstage.getVpc())
+                .tags(List.of("harmonix"))
+                .build();
+        for (String name : List.of("dev", "qa")) {
+            IHarmonixEnvironment environment = HarmonixEnvironment.fromDescriptorJson(platformStack, "Environment-" + name,
+                    readDescriptorJson(name + ".json"));
+            backstage.addEnvironment(environment);
+            runner.allowDeployTo(environment);
+        }
+
+        AppPipeline ordersPipeline = AppPipeline.Builder.create(platformStack, "OrdersPipeline")
+                .appName("orders")
+                .source(PipelineSource.connection(ConnectionSourceOptions.builder()
+                        .connectionArn(context(app, "connectionArn", "arn:aws:codeconnections:" + platformEnv.getRegion() + ":"
+                                + platformEnv.getAccount() + ":connection/6f1d2c3b-4a5e-4f60-8b7a-9c0d1e2f3a4b"))
+                        .repository("shop/backend/orders")
+                        .excludePaths(List.of("docs/**", "*.md"))
+                        .build()))
+                .appBuild(AppBuild.containerImage())
+                .environments(List.of(
+                        HarmonixEnvironment.fromDescriptorJson(platformStack, "OrdersDev", readDescriptorJson("dev.json")),
+                        HarmonixEnvironment.fromDescriptorJson(platformStack, "OrdersQa", readDescriptorJson("qa-ecs.json"))))
+                .externalId(context(app, "externalId", "harmonix-example-external-id"))
+                .build();
+        runner.allowPushTo(ordersPipeline.getRepository());
+
         Stack ecsStack = new Stack(app, "HarmonixEcsDev", StackProps.builder()
                 .env(env)
                 .description("harmonix-cdk example: ECS environment \"dev\"")
@@ -85,7 +135,7 @@ public final class EnvironmentsApp {
                 .environmentName("dev")
                 .stage(1)
                 .description("Development environment for container apps")
-                .provisioningTrustedRoleArns(List.of(pipelineRoleArn))
+                .provisioningTrustedRoleArns(List.of(pipelineRoleArn, ordersPipeline.getProvisioningTrustedRoleArns().get("dev")))
                 .operationsTrustedRoleArns(List.of(backstageRoleArn))
                 .externalId(externalId)
                 .sharedLoadBalancer(SharedLoadBalancerOptions.builder().certificateArn(certificateArn).build())
@@ -157,39 +207,6 @@ public final class EnvironmentsApp {
                 .build();
         shop.bind(AppBucket.Builder.create(shopStack, "Files").environment(qa).build(),
                 BindOptions.builder().access(AccessLevel.READ).build());
-
-        // The platform account: Backstage showing both environments, and the GitLab runners that
-        // deploy into them (examples/platform.ts).
-        Environment platformEnv = Environment.builder()
-                .account(context(app, "platformAccount", "222222222222"))
-                .region(context(app, "region", "eu-west-1"))
-                .build();
-        Stack platformStack = new Stack(app, "HarmonixPlatform", StackProps.builder()
-                .env(platformEnv)
-                .description("harmonix-cdk example: the platform account, with Backstage and GitLab runners")
-                .build());
-        String platformCertificateArn = context(app, "platformCertificateArn",
-                "arn:aws:acm:" + platformEnv.getRegion() + ":" + platformEnv.getAccount() + ":certificate/11111111-2222-3333-4444-555555555555");
-        BackstageOnFargate backstage = BackstageOnFargate.Builder.create(platformStack, "Backstage")
-                .imageTag(context(app, "backstageImageTag", "1.0.0"))
-                .domainName("backstage.example.com")
-                .certificate(Certificate.fromCertificateArn(platformStack, "Certificate", platformCertificateArn))
-                .build();
-        GitlabRunner runner = GitlabRunner.Builder.create(platformStack, "GitlabRunner")
-                .vpc(backstage.getVpc())
-                .tags(List.of("harmonix"))
-                .build();
-        runner.allowPushTo(Repository.Builder.create(platformStack, "OrdersRepository")
-                .repositoryName("orders")
-                .imageScanOnPush(true)
-                .imageTagMutability(TagMutability.IMMUTABLE)
-                .build());
-        for (String name : List.of("dev", "qa")) {
-            IHarmonixEnvironment environment = HarmonixEnvironment.fromDescriptorJson(platformStack, "Environment-" + name,
-                    Files.readString(Path.of("examples", "descriptors", name + ".json"), StandardCharsets.UTF_8));
-            backstage.addEnvironment(environment);
-            runner.allowDeployTo(environment);
-        }
 
         app.synth();
     }
