@@ -194,7 +194,7 @@ blueprints.exec('jest --testMatch "<rootDir>/test/blueprints-e2e/**/*.e2e.ts" --
 
 project.addTask('bench', {
   description: 'Print synth time and template size figures for the environment constructs and app stacks, and blueprint generation figures',
-  exec: 'ts-node -P tsconfig.dev.json bench/synth.bench.ts && ts-node -P tsconfig.dev.json bench/apps.bench.ts && ts-node -P tsconfig.dev.json bench/blueprints.bench.ts',
+  exec: 'ts-node -P tsconfig.dev.json bench/synth.bench.ts && ts-node -P tsconfig.dev.json bench/apps.bench.ts && ts-node -P tsconfig.dev.json bench/blueprints.bench.ts && ts-node -P tsconfig.dev.json bench/pipeline.bench.ts',
 });
 
 project.synth();
