@@ -4,13 +4,16 @@
  * the buildspecs are taken from the synthesized template and their phases run in a fresh clone,
  * as CodeBuild runs them on the source artifact. Everything runs but the container engine and
  * the AWS calls: `docker` and `aws` are recording stand-ins on the PATH (the digest comes from the
- * `aws ecr describe-images` stand-in), and `npx cdk deploy` and `npx harmonix audit record` are
- * recorded instead of run. The smoke check's curl runs for real against the app itself.
+ * `aws ecr describe-images` stand-in), and `npx cdk deploy` is recorded instead of run. The
+ * deployment's AWS profile is read by the real AWS SDK of `harmonix audit record`, which assumes
+ * the role from CodeBuild's container credentials (a local endpoint) through moto's STS and signs
+ * its audit records to a local writer URL; the smoke check's curl runs against the app itself.
  *
  * Slow (npm installs): run by `npx projen test:blueprints` after the build.
  */
-import { ChildProcess, execFileSync, spawn, spawnSync } from 'child_process';
+import { ChildProcess, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
+import * as http from 'http';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
@@ -20,6 +23,7 @@ import * as YAML from 'yaml';
 import { commitAll, descriptorText, Pjid } from '../fixtures/blueprints';
 import { generateInstalled, packLibrary } from '../fixtures/installed';
 import { pipelineStack } from '../fixtures/pipelines';
+import { freePort, startMoto } from '../fixtures/python-tools';
 import { AppBuild } from '../../src';
 
 const DIGEST = `sha256:${'4f2a9c1e'.repeat(8)}`;
@@ -52,29 +56,36 @@ function script(spec: any, phases: string[], prelude: string[] = []): string {
   return ['set -e', ...prelude, ...commands].join('\n');
 }
 
-/** Runs a script in bash in `cwd` with `env`; returns its output, throws with it on failure. */
-function bash(cwd: string, text: string, env: NodeJS.ProcessEnv): string {
-  const result = spawnSync('bash', ['-c', text], { cwd, env, encoding: 'utf8', timeout: 900_000 });
-  const output = `${result.stdout}\n${result.stderr}`;
-  if (result.status !== 0) {
-    throw new Error(`the buildspec's commands failed (${result.status ?? result.signal}):\n${output.slice(-6000)}`);
-  }
-  return output;
+/**
+ * Runs a script in bash in `cwd` with `env`; resolves with its output, rejects with it on failure.
+ * Asynchronous: the local servers of the test answer its requests meanwhile.
+ */
+function bash(cwd: string, text: string, env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-c', text], { cwd, env });
+    let output = '';
+    child.stdout.on('data', d => { output += d; });
+    child.stderr.on('data', d => { output += d; });
+    const timer = setTimeout(() => child.kill(), 900_000);
+    child.on('close', code => {
+      clearTimeout(timer);
+      if (code === 0) resolve(output); else reject(new Error(`the buildspec's commands failed (${code}):\n${output.slice(-6000)}`));
+    });
+  });
+}
+
+/** A local HTTP server; resolves with its URL once it listens. */
+function serve(handler: http.RequestListener): Promise<{ url: string; server: http.Server }> {
+  return new Promise(resolve => {
+    const server = http.createServer(handler).listen(0, '127.0.0.1', () =>
+      resolve({ url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/`, server }));
+  });
 }
 
 function clone(dir: string): string {
   const target = fs.mkdtempSync(path.join(os.tmpdir(), 'harmonix-source-'));
   execFileSync('git', ['clone', '--quiet', dir, target]);
   return target;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise(resolve => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const CASES: Array<{ pjid: Pjid; kind: 'ECS' | 'SERVERLESS' }> = [
@@ -111,11 +122,11 @@ describe.each(CASES)('an AppPipeline of a $pjid repo', ({ pjid, kind }) => {
     return e;
   };
 
-  test('the build runs the repo\'s tests and build once, the image once, and synthesizes infra/ for dev and qa', () => {
+  test('the build runs the repo\'s tests and build once, the image once, and synthesizes infra/ for dev and qa', async () => {
     built = clone(repo);
     const version = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: built, encoding: 'utf8' }).trim();
     const spec = YAML.parse(project('harmonix-orders-build').Source.BuildSpec);
-    const output = bash(built, script(spec, ['install', 'pre_build', 'build', 'post_build']), env({
+    const output = await bash(built, script(spec, ['install', 'pre_build', 'build', 'post_build']), env({
       ...variables('harmonix-orders-build'),
       // Resolved by CloudFormation in the real project: the repository the construct creates.
       HARMONIX_IMAGE_REPOSITORY: '222222222222.dkr.ecr.eu-west-1.amazonaws.com/orders',
@@ -153,43 +164,70 @@ describe.each(CASES)('an AppPipeline of a $pjid repo', ({ pjid, kind }) => {
   test('the qa deployment assumes its role, records STARTED, deploys its assembly, checks the app and records SUCCEEDED', async () => {
     const port = await freePort();
     // The app itself answers the smoke check (the container's command, run here without a container).
-    const server: ChildProcess | undefined = image
+    const app: ChildProcess | undefined = image
       ? spawn('node', ['lib/server.js'], { cwd: built, env: { ...process.env, PORT: String(port) }, stdio: 'ignore' })
       : undefined;
+    // CodeBuild's container credentials, moto's STS (the profile's AssumeRole) and the audit writer's URL.
+    const moto = await startMoto();
+    const container = await serve((_req, res) => res.end(JSON.stringify({
+      AccessKeyId: 'AKIACONTAINEREXAMPLE', SecretAccessKey: 'container-secret', Token: 'container-token', Expiration: new Date(Date.now() + 3_600_000).toISOString(),
+    })));
+    const records: Array<{ authorization: string; body: any }> = [];
+    const writer = await serve((req, res) => {
+      let body = '';
+      req.on('data', d => { body += d; });
+      req.on('end', () => {
+        records.push({ authorization: String(req.headers.authorization), body: JSON.parse(body) });
+        res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({
+          timestamp: `2026-12-04T00:00:0${records.length}Z#x`, actor: 'arn:aws:sts::111111111111:assumed-role/harmonix-qa-provisioning/session',
+        }));
+      });
+    });
     try {
       const source = clone(repo);
       const spec = YAML.parse(project('harmonix-orders-deploy-qa').Source.BuildSpec);
       const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'harmonix-codebuild-tmp-'));
       const url = image ? `http://127.0.0.1:${port}/` : '';
-      // What CodeBuild and the AWS calls would do: the deployment writes its outputs; the audit call is recorded.
+      // `cdk deploy` is the one AWS call not made: it is recorded, and writes the outputs a deployment writes.
       const prelude = [
-        `npx() { case "$1 $2" in "cdk deploy") echo "npx $*" >> ${log}; test -f "$5/manifest.json"; `
-          + `echo '{"orders-qa":{"AppUrl":"${url}"}}' > cdk-outputs.json ;; "harmonix audit") echo "npx $*" >> ${log} ;; *) command npx "$@" ;; esac; }`,
+        `npx() { if [ "$1 $2" = "cdk deploy" ]; then echo "npx $*" >> ${log}; test -f "$5/manifest.json"; `
+          + `echo '{"orders-qa":{"AppUrl":"${url}"}}' > cdk-outputs.json; else command npx "$@"; fi; }`,
       ];
       fs.writeFileSync(log, '');
-      await new Promise(r => setTimeout(r, image ? 1000 : 0));
+      const projectVariables = variables('harmonix-orders-deploy-qa');
+      const descriptor = { ...JSON.parse(projectVariables.HARMONIX_DESCRIPTOR), auditWriterUrl: writer.url };
       const deployEnv = env({
-        ...variables('harmonix-orders-deploy-qa'),
+        ...projectVariables,
+        HARMONIX_DESCRIPTOR: JSON.stringify(descriptor),
         HARMONIX_VERSION: 'abc1234', HARMONIX_PIPELINE_EXECUTION: 'e-1', CODEBUILD_BUILD_ID: 'harmonix-orders-deploy-qa:1',
         CODEBUILD_BUILD_SUCCEEDING: '1', CODEBUILD_TMP_DIR: tmp, CODEBUILD_SRC_DIR_Assemblies: path.join(built, 'harmonix-assemblies'),
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: `${container.url}credentials`, AWS_ENDPOINT_URL_STS: moto.endpoint,
       });
-      const output = bash(source, script(spec, ['install', 'pre_build', 'build', 'post_build'], prelude), deployEnv);
-      const calls = fs.readFileSync(log, 'utf8').trim().split('\n');
-      expect(calls[0]).toBe('npx harmonix audit record --descriptor ' + path.join(tmp, 'harmonix-descriptor.json')
-        + ' --app orders --result STARTED --version abc1234 --detail pipeline-execution=e-1 --detail build=harmonix-orders-deploy-qa:1');
-      expect(calls[1]).toBe(`npx cdk deploy --all --app ${path.join(built, 'harmonix-assemblies', 'qa')} --require-approval never --outputs-file cdk-outputs.json`);
-      expect(calls[2]).toMatch(/^npx harmonix audit record .* --result SUCCEEDED /);
-      // The profile the AWS SDKs and CLI read: qa's provisioning role from the container's credentials, with the external id if any.
+      const output = await bash(source, script(spec, ['install', 'pre_build', 'build', 'post_build'], prelude), deployEnv);
+      // The profile the AWS SDKs and CLI read: qa's provisioning role, assumed from the container's credentials.
       expect(fs.readFileSync(path.join(deployEnv.HOME!, '.aws', 'config'), 'utf8')).toBe(
         '[profile harmonix]\nrole_arn = arn:aws:iam::111111111111:role/harmonix-qa-provisioning\ncredential_source = EcsContainer\n');
-      expect(JSON.parse(fs.readFileSync(path.join(tmp, 'harmonix-descriptor.json'), 'utf8')).name).toBe('qa');
+      expect(fs.readFileSync(log, 'utf8').trim()).toBe(
+        `npx cdk deploy --all --app ${path.join(built, 'harmonix-assemblies', 'qa')} --require-approval never --outputs-file cdk-outputs.json`);
+      // Two audit records, signed for Lambda in qa's region with the credentials of the assumed role (moto's), not the container's.
+      expect(records.map(r => [r.body.subject, r.body.action, r.body.result, r.body.version])).toEqual([
+        ['app/orders', 'deploy', 'STARTED', 'abc1234'], ['app/orders', 'deploy', 'SUCCEEDED', 'abc1234'],
+      ]);
+      for (const r of records) {
+        expect(r.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=ASIA\w+\/\d{8}\/eu-west-1\/lambda\/aws4_request/);
+        expect(r.body.details).toEqual({ 'pipeline-execution': 'e-1', 'build': 'harmonix-orders-deploy-qa:1' });
+      }
+      expect(output).toContain('recorded deploy SUCCEEDED of app/orders in qa');
       if (image) {
         expect(output).toContain(`Smoke check passed: http://127.0.0.1:${port}/health`);
       } else {
         expect(output).toContain('The app has no AppUrl output: no smoke check.');
       }
     } finally {
-      server?.kill();
+      app?.kill();
+      moto.stop();
+      container.server.close();
+      writer.server.close();
     }
   }, 900_000);
 });
