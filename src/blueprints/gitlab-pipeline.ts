@@ -1,9 +1,9 @@
 import { gitlab, Project } from 'projen';
 import { regionOfRepository } from './blueprint-settings';
-import { assumeRoleProfileCommands } from '../common/aws-profile';
 import {
   APP_URL, BUILD_ROLE_VARIABLE, BUILDAH_IMAGE, deployCommands, deployJobName, IMAGE_REPOSITORY_VARIABLE, NODE_IMAGE, PipelinePlan, usesOidc,
 } from './pipeline';
+import { assumeRoleProfileCommands } from '../common/aws-profile';
 
 /** Only the default branch builds and deploys; merge requests and other branches test. */
 const ON_DEFAULT_BRANCH = '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH';

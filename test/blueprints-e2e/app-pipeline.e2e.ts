@@ -20,11 +20,11 @@ import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as YAML from 'yaml';
+import { AppBuild } from '../../src';
 import { commitAll, descriptorText, Pjid } from '../fixtures/blueprints';
 import { generateInstalled, packLibrary } from '../fixtures/installed';
 import { pipelineStack } from '../fixtures/pipelines';
 import { freePort, startMoto } from '../fixtures/python-tools';
-import { AppBuild } from '../../src';
 
 const DIGEST = `sha256:${'4f2a9c1e'.repeat(8)}`;
 let tarball: string;
@@ -37,7 +37,7 @@ beforeAll(() => {
 function standIns(log: string): string {
   const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'harmonix-bin-'));
   const write = (name: string, body: string) => fs.writeFileSync(path.join(bin, name), `#!/usr/bin/env bash\necho "${name} $*" >> ${log}\n${body}\n`, { mode: 0o755 });
-  write('docker', 'cat > /dev/null 2>&1 || true');
+  write('docker', '[ "$1" = login ] && cat > /dev/null; true');
   // describe-images: the tag is not there before the push, and has the digest after it.
   write('aws', [
     'case "$*" in',
@@ -50,10 +50,18 @@ function standIns(log: string): string {
   return bin;
 }
 
-/** One phase list of a buildspec as a bash script: stop at the first failing command, as CodeBuild does. */
-function script(spec: any, phases: string[], prelude: string[] = []): string {
-  const commands = phases.flatMap(p => spec.phases[p]?.commands ?? []);
-  return ['set -e', ...prelude, ...commands].join('\n');
+/**
+ * A buildspec as one bash script, with CodeBuild's semantics for version 0.2: one shell for every
+ * phase; the first failing command of install or pre_build ends the build; a failing build phase
+ * still runs post_build, with CODEBUILD_BUILD_SUCCEEDING=0; the script fails if any phase did.
+ */
+function script(spec: any, prelude: string[] = []): string {
+  const commands = (phase: string): string[] => spec.phases[phase]?.commands ?? [];
+  return [
+    'set -e', 'export CODEBUILD_BUILD_SUCCEEDING=1', ...prelude, ...commands('install'), ...commands('pre_build'),
+    'set +e', '(', 'set -e', ...commands('build'), ')', 'status=$?', '[ $status -eq 0 ] || export CODEBUILD_BUILD_SUCCEEDING=0', 'set -e',
+    ...commands('post_build'), 'exit $status',
+  ].join('\n');
 }
 
 /**
@@ -62,7 +70,7 @@ function script(spec: any, phases: string[], prelude: string[] = []): string {
  */
 function bash(cwd: string, text: string, env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', text], { cwd, env });
+    const child = spawn('bash', ['-c', text], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', d => { output += d; });
     child.stderr.on('data', d => { output += d; });
@@ -122,11 +130,11 @@ describe.each(CASES)('an AppPipeline of a $pjid repo', ({ pjid, kind }) => {
     return e;
   };
 
-  test('the build runs the repo\'s tests and build once, the image once, and synthesizes infra/ for dev and qa', async () => {
+  test('the build runs the repo\'s tests and build once (an image: built and pushed once) and synthesizes infra/ for dev and qa', async () => {
     built = clone(repo);
     const version = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: built, encoding: 'utf8' }).trim();
     const spec = YAML.parse(project('harmonix-orders-build').Source.BuildSpec);
-    const output = await bash(built, script(spec, ['install', 'pre_build', 'build', 'post_build']), env({
+    const output = await bash(built, script(spec), env({
       ...variables('harmonix-orders-build'),
       // Resolved by CloudFormation in the real project: the repository the construct creates.
       HARMONIX_IMAGE_REPOSITORY: '222222222222.dkr.ecr.eu-west-1.amazonaws.com/orders',
@@ -161,7 +169,7 @@ describe.each(CASES)('an AppPipeline of a $pjid repo', ({ pjid, kind }) => {
     }
   }, 1_800_000);
 
-  test('the qa deployment assumes its role, records STARTED, deploys its assembly, checks the app and records SUCCEEDED', async () => {
+  test('the qa deployment assumes its role, records STARTED, deploys its assembly, checks the app and records SUCCEEDED, or FAILED', async () => {
     const port = await freePort();
     // The app itself answers the smoke check (the container's command, run here without a container).
     const app: ChildProcess | undefined = image
@@ -190,7 +198,7 @@ describe.each(CASES)('an AppPipeline of a $pjid repo', ({ pjid, kind }) => {
       const url = image ? `http://127.0.0.1:${port}/` : '';
       // `cdk deploy` is the one AWS call not made: it is recorded, and writes the outputs a deployment writes.
       const prelude = [
-        `npx() { if [ "$1 $2" = "cdk deploy" ]; then echo "npx $*" >> ${log}; test -f "$5/manifest.json"; `
+        `npx() { if [ "$1 $2" = "cdk deploy" ]; then echo "npx $*" >> ${log}; test -f "$5/manifest.json"; [ -z "$DEPLOY_FAILS" ] || return 1; `
           + `echo '{"orders-qa":{"AppUrl":"${url}"}}' > cdk-outputs.json; else command npx "$@"; fi; }`,
       ];
       fs.writeFileSync(log, '');
@@ -199,11 +207,15 @@ describe.each(CASES)('an AppPipeline of a $pjid repo', ({ pjid, kind }) => {
       const deployEnv = env({
         ...projectVariables,
         HARMONIX_DESCRIPTOR: JSON.stringify(descriptor),
-        HARMONIX_VERSION: 'abc1234', HARMONIX_PIPELINE_EXECUTION: 'e-1', CODEBUILD_BUILD_ID: 'harmonix-orders-deploy-qa:1',
-        CODEBUILD_BUILD_SUCCEEDING: '1', CODEBUILD_TMP_DIR: tmp, CODEBUILD_SRC_DIR_Assemblies: path.join(built, 'harmonix-assemblies'),
-        AWS_CONTAINER_CREDENTIALS_FULL_URI: `${container.url}credentials`, AWS_ENDPOINT_URL_STS: moto.endpoint,
+        HARMONIX_VERSION: 'abc1234',
+        HARMONIX_PIPELINE_EXECUTION: 'e-1',
+        CODEBUILD_BUILD_ID: 'harmonix-orders-deploy-qa:1',
+        CODEBUILD_TMP_DIR: tmp,
+        CODEBUILD_SRC_DIR_Assemblies: path.join(built, 'harmonix-assemblies'),
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: `${container.url}credentials`,
+        AWS_ENDPOINT_URL_STS: moto.endpoint,
       });
-      const output = await bash(source, script(spec, ['install', 'pre_build', 'build', 'post_build'], prelude), deployEnv);
+      const output = await bash(source, script(spec, prelude), deployEnv);
       // The profile the AWS SDKs and CLI read: qa's provisioning role, assumed from the container's credentials.
       expect(fs.readFileSync(path.join(deployEnv.HOME!, '.aws', 'config'), 'utf8')).toBe(
         '[profile harmonix]\nrole_arn = arn:aws:iam::111111111111:role/harmonix-qa-provisioning\ncredential_source = EcsContainer\n');
@@ -223,6 +235,10 @@ describe.each(CASES)('an AppPipeline of a $pjid repo', ({ pjid, kind }) => {
       } else {
         expect(output).toContain('The app has no AppUrl output: no smoke check.');
       }
+      // A deployment that fails is recorded too, and fails the action.
+      records.length = 0;
+      await expect(bash(source, script(spec, prelude), { ...deployEnv, DEPLOY_FAILS: '1' })).rejects.toThrow(/recorded deploy FAILED of app\/orders in qa/);
+      expect(records.map(r => r.body.result)).toEqual(['STARTED', 'FAILED']);
     } finally {
       app?.kill();
       moto.stop();

@@ -70,6 +70,9 @@ const PRICED: Array<[string, Record<string, unknown>, number]> = [
   ['Namespace', { Type: 'AWS::ServiceDiscovery::PrivateDnsNamespace', Properties: {} }, p.hostedZoneMonthly],
   ['Alarm', { Type: 'AWS::CloudWatch::Alarm', Properties: { Period: 300 } }, p.alarmMonthly.standard],
   ['FastAlarm', { Type: 'AWS::CloudWatch::Alarm', Properties: { Period: 10 } }, p.alarmMonthly.highResolution],
+  // A V1 pipeline (CloudFormation's default type) is charged by the month; V2 only by action minute.
+  ['PipelineV1', { Type: 'AWS::CodePipeline::Pipeline', Properties: {} }, p.codePipelineV1Monthly],
+  ['PipelineV2', { Type: 'AWS::CodePipeline::Pipeline', Properties: { PipelineType: 'V2' } }, 0],
   ['ProvisionedTable', { Type: 'AWS::DynamoDB::Table', Properties: { ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 } } },
     month(5 * p.dynamodbRcuHourly + 5 * p.dynamodbWcuHourly)],
 ];
@@ -122,6 +125,7 @@ describe('harmonix cost: the estimator', () => {
     expect(of('Table')[0].kind).toBe(CostKind.USAGE);
     expect(of('Function')[0].kind).toBe(CostKind.USAGE);
     expect(of('Role')[0].kind).toBe(CostKind.FREE);
+    expect(of('PipelineV2')[0]).toMatchObject({ kind: CostKind.USAGE, detail: 'V2 pipeline: action execution minutes, by usage' });
     expect(of('Mystery')[0]).toMatchObject({ kind: CostKind.UNKNOWN, detail: 'not in the price table' });
     expect(lines.length).toBeGreaterThanOrEqual(PRICED.length + 7);
   });

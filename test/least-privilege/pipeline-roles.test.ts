@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { decide, Policy } from '../fixtures/iam-proof';
 import { renderValue, roleStatements, Statement } from '../fixtures/iam';
+import { decide, Policy } from '../fixtures/iam-proof';
 import { pipelineStack } from '../fixtures/pipelines';
 
 /**

@@ -2,9 +2,9 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as YAML from 'yaml';
+import { AppBuild, AppPipeline, EcsEnvironment, PipelineSource } from '../../src';
 import { nagFindings } from '../fixtures/nag';
 import { CONNECTION_ARN, EnvironmentSpec, PLATFORM_ENV, pipelineStack } from '../fixtures/pipelines';
-import { AppBuild, AppPipeline, EcsEnvironment, PipelineSource } from '../../src';
 
 const DEV: EnvironmentSpec = { kind: 'ECS', name: 'dev', stage: 1 };
 const QA: EnvironmentSpec = { kind: 'ECS', name: 'qa', stage: 2, requireApproval: true, account: '333333333333' };
@@ -252,13 +252,17 @@ describe('AppPipeline', () => {
     const app = new App();
     const envStack = new Stack(app, 'Workload', { env: PLATFORM_ENV });
     const owned = new EcsEnvironment(envStack, 'Dev', {
-      environmentName: 'dev', stage: 1, provisioningTrustedRoleArns: ['arn:aws:iam::222222222222:role/harmonix-orders-deploy-dev'],
+      environmentName: 'dev',
+      stage: 1,
+      provisioningTrustedRoleArns: ['arn:aws:iam::222222222222:role/harmonix-orders-deploy-dev'],
       operationsTrustedRoleArns: ['arn:aws:iam::222222222222:role/harmonix-backstage-task'],
     });
     const stack = new Stack(app, 'Platform', { env: PLATFORM_ENV });
     new AppPipeline(stack, 'Orders', {
-      appName: 'orders', source: PipelineSource.connection({ connectionArn: CONNECTION_ARN, repository: 'shop/orders' }),
-      appBuild: AppBuild.containerImage(), environments: [owned],
+      appName: 'orders',
+      source: PipelineSource.connection({ connectionArn: CONNECTION_ARN, repository: 'shop/orders' }),
+      appBuild: AppBuild.containerImage(),
+      environments: [owned],
     });
     const t = Template.fromStack(stack);
     expect(stagesOf(t).map((s: any) => s[0])).toEqual(['Source', 'Build', 'Deploy-dev']);

@@ -125,8 +125,12 @@ export class AppPipeline extends Construct {
       receives: 'the server access logs of the pipeline\'s artifact bucket', expirationDays: 365, removalPolicy,
     });
     this.artifactBucket = createDataBucket(this, 'Artifacts', {
-      encryptionKey: this.key, removalPolicy, expirationDays: artifactDays, noncurrentVersionExpirationDays: 1,
-      serverAccessLogsBucket: accessLogs, serverAccessLogsPrefix: 'artifacts/',
+      encryptionKey: this.key,
+      removalPolicy,
+      expirationDays: artifactDays,
+      noncurrentVersionExpirationDays: 1,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'artifacts/',
     });
 
     this.notificationTopic = this.createTopic('Notifications', `harmonix pipeline of ${appName}: executions`);
@@ -170,7 +174,9 @@ export class AppPipeline extends Construct {
     const assemblies = new codepipeline.Artifact(ASSEMBLIES_ARTIFACT);
 
     this.buildProject = this.createBuildProject(appName, props.appBuild, logPrefix, removalPolicy, {
-      commands, runtimeVersions, environments: this.environmentNames,
+      commands,
+      runtimeVersions,
+      environments: this.environmentNames,
       image: image ? { dockerfile: options.dockerfile ?? 'Dockerfile', context: options.buildContext ?? '.' } : undefined,
     });
 
@@ -268,7 +274,10 @@ export class AppPipeline extends Construct {
 
   /** The source action, its output, the version expression and the V2 trigger (connections). */
   private createSource(source: PipelineSource, appName: string): {
-    action: codepipeline.IAction; output: codepipeline.Artifact; version: string; trigger?: codepipeline.TriggerProps;
+    action: codepipeline.IAction;
+    output: codepipeline.Artifact;
+    version: string;
+    trigger?: codepipeline.TriggerProps;
     startOnNewVersion?: (pipeline: codepipeline.Pipeline) => void;
   } {
     const output = new codepipeline.Artifact('Source');

@@ -131,5 +131,5 @@ export function deploySpec(plan: DeployPlan): Record<string, unknown> {
 
 /** A word for the shell: kept as it is when safe, else single-quoted. */
 function shellWord(value: string): string {
-  return /^[\w./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+  return /^[\w./-]+$/.test(value) ? value : `'${value.replace(/'/g, '\'\\\'\'')}'`;
 }

@@ -60,7 +60,9 @@ export function checkS3Source(scope: IConstruct, o: S3SourceOptions): void {
  * The environments in delivery order (stage, then name), after refusing an empty list, a name
  * given twice, and a kind the build cannot deploy to.
  */
-export function orderEnvironments(scope: IConstruct, environments: IHarmonixEnvironment[], kinds: EnvironmentKind[], what: string): IHarmonixEnvironment[] {
+export function orderEnvironments(
+  scope: IConstruct, environments: IHarmonixEnvironment[], kinds: EnvironmentKind[], what: string,
+): IHarmonixEnvironment[] {
   if (environments.length === 0) {
     throw propError(scope, 'environments', 'is empty: give at least one environment to deploy to (imported with HarmonixEnvironment.fromDescriptorJson).');
   }
