@@ -77,7 +77,8 @@ export class AppPipeline extends Construct {
   public readonly deployRoles: { [environmentName: string]: iam.IRole };
   /**
    * The ARN of each environment's deploy role, by environment name: give it to that
-   * environment's `provisioningTrustedRoleArns`.
+   * environment's `provisioningTrustedRoleArns`. Literal text when the pipeline's stack names
+   * its account and region (as it must for an environment in another app or account).
    */
   public readonly provisioningTrustedRoleArns: { [environmentName: string]: string };
   /** The environments, in delivery order. */
