@@ -61,6 +61,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // The `harmonix` command line (src/cli): its libraries are bundled, never in the public API.
   bin: { harmonix: 'bin/harmonix' },
   bundledDeps: ['commander@^14.0.3', 'cli-table3@^0.6.5', '@smithy/signature-v4@^5.7.5', '@smithy/hash-node@^4', '@aws-sdk/credential-provider-node@^3.972.98',
+    // `harmonix env fetch` and `harmonix doctor`: who the caller is (STS) and the descriptors and bootstrap versions (SSM).
+    '@aws-sdk/client-sts@^3', '@aws-sdk/client-ssm@^3',
     // GitlabRunner renders the runner's config.toml with a TOML library, never a string template.
     'smol-toml@^1.4.2'],
 

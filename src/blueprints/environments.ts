@@ -1,11 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { descriptorParameterName } from '../common/naming';
+import { descriptorParameterName, DESCRIPTORS_DIR } from '../common/naming';
 import { EnvironmentDescriptor, parseDescriptor } from '../contract/descriptor';
 import { EnvironmentKind } from '../contract/environment';
 
-/** Where a generated repository keeps the descriptors of its environments. */
-export const DESCRIPTORS_DIR = '.harmonix/environments';
+export { DESCRIPTORS_DIR };
 
 /** One environment the app deploys to: its descriptor, read from its file. */
 export type DeployTarget = EnvironmentDescriptor;

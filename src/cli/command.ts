@@ -14,7 +14,8 @@ Exit codes:
   2  the command line is wrong (unknown option, missing argument)
   3  the input cannot be read (no such folder, not a cloud assembly, unreadable template)
   4  the price table does not carry the region (cost)
-  5  AWS could not be reached or refused (audit)`;
+  5  AWS could not be reached or refused (audit, env, doctor)
+  6  a check found something to fix (doctor)`;
 
 /**
  * One command of the `harmonix` command line: adds itself (arguments, options, help with

@@ -11,6 +11,8 @@ export enum ExitCode {
   REGION = 4,
   /** AWS could not be reached, or refused: no credentials, the audit writer said no. */
   AWS = 5,
+  /** A check found something to fix (doctor). */
+  CHECKS = 6,
 }
 
 /** An error the user can fix: one sentence, and the exit code it ends the command with. */

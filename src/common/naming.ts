@@ -2,6 +2,8 @@ import { createHash } from 'crypto';
 /** Names derived from an environment name, in one place so every part agrees on them. */
 export const DESCRIPTOR_PARAMETER_PREFIX = '/harmonix/environments/';
 export const DEFAULT_BOOTSTRAP_QUALIFIER = 'hnb659fds';
+/** Where an app's repository keeps the descriptors of its environments (`<name>.json`). */
+export const DESCRIPTORS_DIR = '.harmonix/environments';
 
 /** SSM parameter that holds the environment descriptor. */
 export function descriptorParameterName(environmentName: string): string {
