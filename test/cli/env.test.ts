@@ -46,7 +46,9 @@ describe('harmonix env fetch and doctor, against moto\'s STS and SSM', () => {
       endpoint: moto.endpoint,
       region: 'eu-west-1',
       credentials: {
-        accessKeyId: assumed.Credentials!.AccessKeyId!, secretAccessKey: assumed.Credentials!.SecretAccessKey!, sessionToken: assumed.Credentials!.SessionToken,
+        accessKeyId: assumed.Credentials!.AccessKeyId!,
+        secretAccessKey: assumed.Credentials!.SecretAccessKey!,
+        sessionToken: assumed.Credentials!.SessionToken,
       },
     });
     await ssm.send(new PutParameterCommand({ Name: '/harmonix/environments/dev', Value: example('dev.json'), Type: 'String' }));
