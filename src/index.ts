@@ -52,6 +52,8 @@ export type { BackstageOnFargateProps, CognitoSignInOptions, OidcSignInOptions }
 
 // The platform account: CI runners.
 export { GitlabRunner } from './platform/gitlab-runner/gitlab-runner';
+export { RunnerApp } from './platform/gitlab-runner/runner-app';
+export type { RunnerAppOptions, RunnerAppProps } from './platform/gitlab-runner/runner-app';
 export { FleetingPluginSource, GitlabRunnerExecutor, GitlabRunnerSource, PinnedSource } from './platform/gitlab-runner/gitlab-runner-props';
 export type {
   DockerAutoscalerOptions, DockerRunnerFleetOptions, GitlabRunnerProps, RunnerIdleSchedule,

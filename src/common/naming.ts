@@ -30,6 +30,11 @@ export function bootstrapRoleName(qualifier: string, purpose: string, account: s
   return `cdk-${qualifier}-${purpose}-role-${account}-${region}`;
 }
 
+/** SSM parameter of an app in the platform account (`image-repository`, `build-role-arn`). */
+export function appParameterName(appName: string, what: string): string {
+  return `/harmonix/apps/${appName}/${what}`;
+}
+
 /** SSM parameter that holds the URL of an app in an environment. */
 export function appUrlParameterName(appName: string, environmentName: string): string {
   return `/harmonix/apps/${appName}/${environmentName}/url`;

@@ -127,7 +127,7 @@ describe('AppPipeline', () => {
     // Every other statement names a service principal, or the account only for ECR's grants through ECR.
     for (const s of statements.filter((x: any) => !['AdministerKey', 'UseByThePipelineRoles'].includes(x.Sid))) {
       if (s.Principal.Service) continue;
-      expect(s.Sid).toBe('AllowEcrGrantsForTheRepository');
+      expect(s.Sid).toBe('AllowEcrGrantsForRepository');
       expect(s.Condition.StringEquals['kms:ViaService']).toBe('ecr.eu-west-1.amazonaws.com');
     }
   });

@@ -22,6 +22,7 @@ import { checkConnectionSource, checkS3Source, checkSmokePath, orderEnvironments
 import { createDataBucket, createLogBucket, deliverAccessLogsByBucketPolicy } from '../../common/buckets';
 import { propError } from '../../common/errors';
 import { addScopedStatements } from '../../common/iam';
+import { createImageRepository } from '../../common/image-repository';
 import { allowLogsToUseKey } from '../../common/key-policy';
 import { acceptFindings, wildcardResourceFindingId } from '../../common/nag';
 import { APP_TAG, tagPlatform } from '../../common/tags';
@@ -86,7 +87,6 @@ export class AppPipeline extends Construct {
 
   constructor(scope: Construct, id: string, props: AppPipelineProps) {
     super(scope, id);
-    const stack = Stack.of(this);
     const appName = validateAppName(this, 'appName', props.appName);
     const image = props.appBuild.kind === 'image';
     const ordered = orderEnvironments(this, props.environments, image ? [EnvironmentKind.ECS] : [EnvironmentKind.SERVERLESS],
@@ -140,34 +140,9 @@ export class AppPipeline extends Construct {
     }
 
     if (image) {
-      this.repository = new ecr.Repository(this, 'Repository', {
-        repositoryName: appName,
-        imageTagMutability: ecr.TagMutability.IMMUTABLE,
-        imageScanOnPush: true,
-        encryption: ecr.RepositoryEncryption.KMS,
-        encryptionKey: this.key,
-        removalPolicy,
-        emptyOnDelete: removalPolicy === RemovalPolicy.DESTROY,
-        lifecycleRules: [
-          { description: 'Untagged layers of interrupted pushes', tagStatus: ecr.TagStatus.UNTAGGED, maxImageAge: Duration.days(1), rulePriority: 1 },
-          { description: `Only the ${maxImageCount} newest images`, tagStatus: ecr.TagStatus.ANY, maxImageCount, rulePriority: 2 },
-        ],
+      this.repository = createImageRepository(this, 'Repository', {
+        repositoryName: appName, key: this.key, maxImageCount, removalPolicy, pullAccounts: ordered.map(e => e.account),
       });
-      // ECR encrypts with the key through grants it creates when the repository is created.
-      this.key.addToResourcePolicy(new iam.PolicyStatement({
-        sid: 'AllowEcrGrantsForTheRepository',
-        principals: [new iam.AccountRootPrincipal()],
-        actions: ['kms:CreateGrant', 'kms:DescribeKey', 'kms:RetireGrant'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'kms:ViaService': `ecr.${stack.region}.amazonaws.com`, 'kms:CallerAccount': stack.account } },
-      }));
-      // The environments' task execution roles pull by digest from their own accounts.
-      const accounts = [...new Set(ordered.map(e => e.account))];
-      this.repository.addToResourcePolicy(new iam.PolicyStatement({
-        sid: 'PullFromTheEnvironments',
-        principals: accounts.map(a => new iam.AccountPrincipal(a)),
-        actions: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
-      }));
     }
 
     const source = this.createSource(props.source, appName);

@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import {
   DockerAutoscalerOptions, DockerRunnerFleetOptions, FleetingPluginSource, GitlabRunnerExecutor, GitlabRunnerProps, GitlabRunnerSource,
 } from './gitlab-runner-props';
+import { RunnerApp, RunnerAppOptions } from './runner-app';
 import { AutoscalerPolicy, globalConfig, renderToml, RunnerConfigSettings, runnerTemplate } from './runner-config';
 import {
   validateDownload, validateGitlabUrl, validateImage, validateSchedules, validateTags, validateVersion,
@@ -22,7 +23,7 @@ import { addScopedStatements } from '../../common/iam';
 import { allowLogsToUseKey, allowServiceLinkedRoleToUseKey } from '../../common/key-policy';
 import { acceptFindings } from '../../common/nag';
 import { tagPlatform } from '../../common/tags';
-import { checkIamName, validateInstanceTypes, validateIntegerRange, validateShortName } from '../../common/validation';
+import { checkIamName, validateAppName, validateInstanceTypes, validateIntegerRange, validateShortName } from '../../common/validation';
 import { createVpc, FlowLogDestinationType, NatProviderType } from '../../common/vpc';
 import { IHarmonixEnvironment } from '../../contract/environment';
 
@@ -101,12 +102,15 @@ export class GitlabRunner extends Construct {
   private readonly deployStatement: iam.PolicyStatement;
   private readonly repositories = new Set<string>();
   private readonly environments = new Set<string>();
+  private readonly apps = new Set<string>();
+  private readonly removalPolicy: RemovalPolicy;
 
   constructor(scope: Construct, id: string, props: GitlabRunnerProps = {}) {
     super(scope, id);
     const stack = Stack.of(this);
     const retain = props.retainData ?? true;
     const removalPolicy = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    this.removalPolicy = removalPolicy;
     const executor = props.executor ?? GitlabRunnerExecutor.dockerAutoscaler();
     const gitlabUrl = validateGitlabUrl(this, props.gitlabUrl ?? 'https://gitlab.com');
     const runnerName = validateShortName(this, 'runnerName', props.runnerName ?? 'harmonix', '"platform"');
@@ -302,6 +306,28 @@ export class GitlabRunner extends Construct {
       });
       this.runnerRole.addToPrincipalPolicy(this.pushStatement);
     }
+  }
+
+  /**
+   * Registers an app built on these runners: its image repository (immutable tags, scanned on
+   * push, the runner's key, a lifecycle; pulled by the accounts of the app's environments), which
+   * jobs may push to (`allowPushTo`), and the SSM parameters `/harmonix/apps/<app>/image-repository`
+   * and `/harmonix/apps/<app>/build-role-arn` (the runner role, which the build job pushes as).
+   */
+  public registerApp(options: RunnerAppOptions): RunnerApp {
+    const appName = validateAppName(this, 'appName', options.appName);
+    if (this.apps.has(appName)) {
+      throw propError(this, 'appName', `"${appName}" is registered already; register each app once.`);
+    }
+    if (options.maxImageCount !== undefined) {
+      validateIntegerRange(this, 'maxImageCount', options.maxImageCount, 1, 10000);
+    }
+    this.apps.add(appName);
+    const app = new RunnerApp(this, `App-${appName}`, {
+      ...options, appName, key: this.key, buildRole: this.runnerRole, removalPolicy: this.removalPolicy,
+    });
+    this.allowPushTo(app.repository);
+    return app;
   }
 
   /**
