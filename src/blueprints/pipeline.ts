@@ -1,16 +1,15 @@
 import { CiCredentials } from './blueprint-options';
 import { BlueprintSettings } from './blueprint-settings';
 import { DeployTarget } from './environments';
+import { APP_URL, IMAGE_REPOSITORY_VARIABLE, OUTPUTS_FILE } from '../common/deploy-outputs';
 
 /** Node.js image of the deploy jobs (projen and the CDK CLI), and of Node apps' test and build jobs. */
 export const NODE_IMAGE = 'public.ecr.aws/docker/library/node:22-bookworm-slim';
 /** Buildah builds and pushes images in an ordinary job container: no Docker daemon, no Docker-in-Docker. */
 export const BUILDAH_IMAGE = 'quay.io/buildah/stable:v1.41';
 /** CI variables the pipeline reads when no option names the value. */
-export const IMAGE_REPOSITORY_VARIABLE = 'HARMONIX_IMAGE_REPOSITORY';
 export const BUILD_ROLE_VARIABLE = 'HARMONIX_BUILD_ROLE_ARN';
-/** Files the deploy job writes: the CDK outputs, then the app's URL for the Git host's environment. */
-export const OUTPUTS_FILE = 'cdk-outputs.json';
+export { APP_URL, IMAGE_REPOSITORY_VARIABLE, OUTPUTS_FILE };
 
 /** A container image, built from the Dockerfile once and pushed to the app's ECR repository. */
 export interface ImageArtifact {
@@ -52,8 +51,6 @@ export function deployCommands(plan: PipelinePlan, target: DeployTarget, shaVari
   return ['npm ci', `npx cdk deploy ${context.join(' ')} --require-approval never --outputs-file ${OUTPUTS_FILE}`];
 }
 
-/** A shell expression printing the deployed app's URL (the `AppUrl` output of `infra/`). */
-export const APP_URL = `$(node -p "Object.values(require('./${OUTPUTS_FILE}'))[0].AppUrl")`;
 
 /** Whether jobs exchange OIDC tokens for roles. */
 export function usesOidc(plan: PipelinePlan): boolean {

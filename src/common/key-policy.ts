@@ -2,8 +2,8 @@ import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 
-/** What an AWS service that writes encrypted data for the environment does with its key. */
-const SERVICE_KEY_ACTIONS = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:DescribeKey'];
+/** What a principal that reads and writes data encrypted with a key does with it (an AWS service, or a role named in the key's policy). */
+const KEY_USE_ACTIONS = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:DescribeKey'];
 
 /**
  * Lets one AWS service principal use the environment key, only under the given conditions
@@ -13,7 +13,7 @@ export function allowServiceToUseKey(key: kms.IKey, sid: string, service: string
   key.addToResourcePolicy(new iam.PolicyStatement({
     sid,
     principals: [new iam.ServicePrincipal(service)],
-    actions: SERVICE_KEY_ACTIONS,
+    actions: KEY_USE_ACTIONS,
     resources: ['*'],
     conditions,
   }));
@@ -40,7 +40,7 @@ export function allowServiceLinkedRoleToUseKey(key: kms.IKey, sid: string, servi
   const roleArn = stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: `aws-service-role/${service}/${roleName}` });
   const conditions = { ArnEquals: { 'aws:PrincipalArn': roleArn }, StringEquals: { 'kms:CallerAccount': stack.account } };
   key.addToResourcePolicy(new iam.PolicyStatement({
-    sid, principals: [new iam.AnyPrincipal()], actions: [...SERVICE_KEY_ACTIONS, 'kms:GenerateDataKeyWithoutPlaintext'], resources: ['*'], conditions,
+    sid, principals: [new iam.AnyPrincipal()], actions: [...KEY_USE_ACTIONS, 'kms:GenerateDataKeyWithoutPlaintext'], resources: ['*'], conditions,
   }));
   key.addToResourcePolicy(new iam.PolicyStatement({
     sid: `${sid}Grants`,
@@ -49,4 +49,12 @@ export function allowServiceLinkedRoleToUseKey(key: kms.IKey, sid: string, servi
     resources: ['*'],
     conditions: { ...conditions, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
   }));
+}
+
+/**
+ * Names the principals that may use a key in its own policy, so that they may use it even where
+ * the key's policy does not let the account's IAM policies grant its use.
+ */
+export function allowPrincipalsToUseKey(key: kms.IKey, sid: string, principals: iam.IPrincipal[]): void {
+  key.addToResourcePolicy(new iam.PolicyStatement({ sid, principals, actions: KEY_USE_ACTIONS, resources: ['*'] }));
 }

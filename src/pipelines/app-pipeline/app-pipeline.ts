@@ -16,14 +16,15 @@ import { Construct } from 'constructs';
 import { AppBuild, AppPipelineProps, PipelineSource } from './app-pipeline-props';
 import {
   ASSEMBLIES_ARTIFACT, buildSpec, deploySpec, DESCRIPTOR_VARIABLE, EXECUTION_VARIABLE, EXTERNAL_ID_VARIABLE, IMAGE_REPOSITORY_NAME_VARIABLE,
-  IMAGE_REPOSITORY_VARIABLE, ROLE_VARIABLE, VERSION_VARIABLE,
+  ROLE_VARIABLE, VERSION_VARIABLE,
 } from './buildspecs';
 import { checkConnectionSource, checkS3Source, checkSmokePath, orderEnvironments } from './pipeline-validation';
 import { createDataBucket, createLogBucket, deliverAccessLogsByBucketPolicy } from '../../common/buckets';
+import { IMAGE_REPOSITORY_VARIABLE } from '../../common/deploy-outputs';
 import { propError } from '../../common/errors';
 import { addScopedStatements } from '../../common/iam';
 import { createImageRepository } from '../../common/image-repository';
-import { allowLogsToUseKey } from '../../common/key-policy';
+import { allowLogsToUseKey, allowPrincipalsToUseKey } from '../../common/key-policy';
 import { acceptFindings, wildcardResourceFindingId } from '../../common/nag';
 import { APP_TAG, tagPlatform } from '../../common/tags';
 import { checkIamName, validateAppName, validateExternalId, validateIntegerRange } from '../../common/validation';
@@ -36,8 +37,6 @@ const KEY_ADMIN_ACTIONS = [
   'kms:RevokeGrant', 'kms:TagResource', 'kms:UntagResource', 'kms:UpdateKeyDescription', 'kms:CreateAlias', 'kms:UpdateAlias',
   'kms:DeleteAlias', 'kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion',
 ];
-/** What the pipeline's own roles do with its key: artifacts, build output, notifications. */
-const KEY_USE_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:DescribeKey'];
 /** The artifact objects a role reads or writes. */
 const ARTIFACT_OBJECT_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'];
 const LOG_PREFIX = '/harmonix/platform/pipelines/';
@@ -94,7 +93,6 @@ export class AppPipeline extends Construct {
     this.environmentNames = ordered.map(e => e.environmentName);
     const externalId = props.externalId === undefined ? undefined : validateExternalId(this, 'externalId', props.externalId);
     const smokeCheckPath = checkSmokePath(this, props.smokeCheckPath ?? '/health');
-    const maxImageCount = validateIntegerRange(this, 'maxImageCount', props.maxImageCount ?? 100, 1, 10000);
     const artifactDays = validateIntegerRange(this, 'artifactRetentionDays', props.artifactRetentionDays ?? 30, 1, 3650);
     const options = props.appBuild.options;
     const runtimeVersions = options.runtimeVersions ?? DEFAULT_RUNTIMES;
@@ -141,7 +139,7 @@ export class AppPipeline extends Construct {
 
     if (image) {
       this.repository = createImageRepository(this, 'Repository', {
-        repositoryName: appName, key: this.key, maxImageCount, removalPolicy, pullAccounts: ordered.map(e => e.account),
+        repositoryName: appName, key: this.key, maxImageCount: props.maxImageCount, removalPolicy, pullAccounts: ordered.map(e => e.account),
       });
     }
 
@@ -402,9 +400,7 @@ export class AppPipeline extends Construct {
   private restrictKeyAndBucket(): void {
     const roles = [this.pipeline.role, this.buildProject.role!, ...Object.values(this.deployRoles)];
     const arns = roles.map(r => r.roleArn);
-    this.key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'UseByThePipelineRoles', principals: roles.map(r => new iam.ArnPrincipal(r.roleArn)), actions: KEY_USE_ACTIONS, resources: ['*'],
-    }));
+    allowPrincipalsToUseKey(this.key, 'UseByThePipelineRoles', roles.map(r => new iam.ArnPrincipal(r.roleArn)));
     this.artifactBucket.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'OnlyThePipelineRoles',
       effect: iam.Effect.DENY,

@@ -1,14 +1,12 @@
 import { assumeRoleProfileCommands } from '../../common/aws-profile';
+import { APP_URL, IMAGE_REPOSITORY_VARIABLE, OUTPUTS_FILE } from '../../common/deploy-outputs';
 
 /** The folder of the build's output artifact: one cloud assembly per environment. */
 export const ASSEMBLIES_DIR = 'harmonix-assemblies';
 /** The name of that artifact; CodeBuild names its folder `$CODEBUILD_SRC_DIR_<name>` in a deploy action. */
 export const ASSEMBLIES_ARTIFACT = 'Assemblies';
-/** Where `infra/` writes the outputs of a deployment (as the blueprints' deploy jobs do). */
-export const OUTPUTS_FILE = 'cdk-outputs.json';
 /** Variables the projects get from the pipeline and their own definition. */
 export const VERSION_VARIABLE = 'HARMONIX_VERSION';
-export const IMAGE_REPOSITORY_VARIABLE = 'HARMONIX_IMAGE_REPOSITORY';
 export const IMAGE_REPOSITORY_NAME_VARIABLE = 'HARMONIX_IMAGE_REPOSITORY_NAME';
 export const IMAGE_DIGEST_VARIABLE = 'HARMONIX_IMAGE_DIGEST';
 export const ROLE_VARIABLE = 'HARMONIX_ROLE_ARN';
@@ -49,10 +47,7 @@ export function buildSpec(plan: BuildPlan): Record<string, unknown> {
     ? ` --context imageRepository="$${IMAGE_REPOSITORY_VARIABLE}" --context imageTag="$${IMAGE_DIGEST_VARIABLE}"`
     : '';
   return {
-    version: '0.2',
-    env: { shell: 'bash' },
-    phases: {
-      install: { 'runtime-versions': plan.runtimeVersions },
+    ...bashSpec(plan.runtimeVersions, {
       build: {
         commands: [
           ...plan.commands,
@@ -62,7 +57,7 @@ export function buildSpec(plan: BuildPlan): Record<string, unknown> {
             `npx cdk synth --quiet --context environment=${name}${context} --output ${ASSEMBLIES_DIR}/${name}`),
         ],
       },
-    },
+    }),
     artifacts: { 'base-directory': ASSEMBLIES_DIR, 'files': ['**/*'] },
   };
 }
@@ -91,7 +86,7 @@ export function deploySpec(plan: DeployPlan): Record<string, unknown> {
     `npx harmonix audit record --descriptor ${descriptorFile} --app ${plan.appName} --result ${result}`
     + ` --version "$${VERSION_VARIABLE}" --detail pipeline-execution="$${EXECUTION_VARIABLE}" --detail build="$CODEBUILD_BUILD_ID"`;
   const smoke = plan.smokeCheckPath === '' ? [] : [
-    `HARMONIX_APP_URL="$(node -p "Object.values(require('./${OUTPUTS_FILE}'))[0].AppUrl || ''")"`,
+    `HARMONIX_APP_URL="${APP_URL}"`,
     'if [ -n "$HARMONIX_APP_URL" ]; then'
       + ` curl --fail --silent --show-error --output /dev/null --max-time 10 --retry 6 --retry-delay 10 --retry-all-errors "\${HARMONIX_APP_URL%/}${plan.smokeCheckPath}"`
       + ` && echo "Smoke check passed: \${HARMONIX_APP_URL%/}${plan.smokeCheckPath}";`
@@ -103,30 +98,30 @@ export function deploySpec(plan: DeployPlan): Record<string, unknown> {
       roleVariable: ROLE_VARIABLE, credentialSource: 'EcsContainer', externalIdVariable: plan.externalId ? EXTERNAL_ID_VARIABLE : undefined,
     }),
   ];
-  return {
-    version: '0.2',
-    env: { shell: 'bash' },
-    phases: {
-      install: { 'runtime-versions': plan.runtimeVersions },
-      pre_build: {
-        commands: plan.audit
-          ? [...prepare, `printf '%s' "$${DESCRIPTOR_VARIABLE}" > ${descriptorFile}`, record('STARTED')]
-          : prepare,
-      },
-      build: {
-        commands: [
-          `npx cdk deploy --all --app "$CODEBUILD_SRC_DIR_${ASSEMBLIES_ARTIFACT}/${plan.environmentName}" --require-approval never --outputs-file ${OUTPUTS_FILE}`,
-          ...smoke,
-        ],
-      },
-      ...(plan.audit ? {
-        post_build: {
-          // After the build phase, failed or not: the record says which.
-          commands: [record('"$([ "$CODEBUILD_BUILD_SUCCEEDING" = 1 ] && echo SUCCEEDED || echo FAILED)"')],
-        },
-      } : {}),
+  return bashSpec(plan.runtimeVersions, {
+    pre_build: {
+      commands: plan.audit
+        ? [...prepare, `printf '%s' "$${DESCRIPTOR_VARIABLE}" > ${descriptorFile}`, record('STARTED')]
+        : prepare,
     },
-  };
+    build: {
+      commands: [
+        `npx cdk deploy --all --app "$CODEBUILD_SRC_DIR_${ASSEMBLIES_ARTIFACT}/${plan.environmentName}" --require-approval never --outputs-file ${OUTPUTS_FILE}`,
+        ...smoke,
+      ],
+    },
+    ...(plan.audit ? {
+      post_build: {
+        // After the build phase, failed or not: the record says which.
+        commands: [record('"$([ "$CODEBUILD_BUILD_SUCCEEDING" = 1 ] && echo SUCCEEDED || echo FAILED)"')],
+      },
+    } : {}),
+  });
+}
+
+/** A buildspec (version 0.2) whose phases run in one bash, after installing the runtimes. */
+function bashSpec(runtimeVersions: Record<string, string>, phases: Record<string, unknown>): Record<string, unknown> {
+  return { version: '0.2', env: { shell: 'bash' }, phases: { install: { 'runtime-versions': runtimeVersions }, ...phases } };
 }
 
 /** A word for the shell: kept as it is when safe, else single-quoted. */

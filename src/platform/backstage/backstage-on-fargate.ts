@@ -18,6 +18,7 @@ import { environmentEntity } from './environment-entity';
 import { createDataBucket, createLogBucket, deliverAccessLogsByBucketPolicy } from '../../common/buckets';
 import { propError } from '../../common/errors';
 import { validateFargateSize } from '../../common/fargate-sizes';
+import { createImageRepository } from '../../common/image-repository';
 import { allowLogsToUseKey } from '../../common/key-policy';
 import { acceptFindings, wildcardResourceFindingId } from '../../common/nag';
 import { createServerlessPostgres, POSTGRES_PORT } from '../../common/serverless-postgres';
@@ -156,16 +157,8 @@ export class BackstageOnFargate extends Construct {
           'is required when the construct creates the repository: pin the portal to the tag (or "sha256:" digest) of the image you pushed, such as its commit.');
       }
       const reference = validateImageReference(this, 'imageTag', props.imageTag);
-      this.repository = new ecr.Repository(this, 'Repository', {
-        imageScanOnPush: true,
-        // A tag, once pushed, always names the same image: the task definition pins one.
-        imageTagMutability: ecr.TagMutability.IMMUTABLE,
-        encryption: ecr.RepositoryEncryption.KMS,
-        encryptionKey: this.key,
-        lifecycleRules: [{ description: 'Keep the 30 newest images', maxImageCount: 30 }],
-        removalPolicy,
-        emptyOnDelete: !retain,
-      });
+      // Immutable tags: a tag, once pushed, always names the same image, and the task definition pins one.
+      this.repository = createImageRepository(this, 'Repository', { key: this.key, maxImageCount: 30, removalPolicy, pullAccounts: [] });
       image = ecs.ContainerImage.fromEcrRepository(this.repository, reference);
       acceptFindings(this.taskDefinition.obtainExecutionRole(), {
         id: 'AwsSolutions-IAM5[Resource::*]',
@@ -228,27 +221,28 @@ export class BackstageOnFargate extends Construct {
       POSTGRES_PASSWORD: ecs.Secret.fromSecretsManager(this.database.secret!, 'password'),
       APP_CONFIG_backend_auth_keys: ecs.Secret.fromSecretsManager(authKeys),
     };
-    checkVariables(this, props);
-    for (const [name, secret] of Object.entries(props.secrets ?? {})) secrets[name] = ecs.Secret.fromSecretsManager(secret);
+    const environment: Record<string, string> = {
+      POSTGRES_HOST: this.database.clusterEndpoint.hostname,
+      POSTGRES_PORT: String(POSTGRES_PORT),
+      PGSSLMODE: 'require',
+      APP_CONFIG_catalog_providers_awsS3_harmonixEnvironments: Stack.of(this).toJsonString({
+        bucketName: this.catalogBucket.bucketName,
+        prefix: CATALOG_PREFIX,
+        region: stack.region,
+        schedule: { frequency: { minutes: 10 }, timeout: { minutes: 3 } },
+      }),
+      ...(baseUrl ? { APP_CONFIG_app_baseUrl: baseUrl, APP_CONFIG_backend_baseUrl: baseUrl } : {}),
+    };
+    checkVariables(this, props, [...Object.keys(environment), ...Object.keys(secrets)]);
+    const teamSecrets = Object.fromEntries(Object.entries(props.secrets ?? {})
+      .map(([name, secret]) => [name, ecs.Secret.fromSecretsManager(secret)]));
     this.container = this.taskDefinition.addContainer('backstage', {
       image,
       portMappings: [{ containerPort: PORT, name: 'http' }],
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'backstage', mode: ecs.AwsLogDriverMode.NON_BLOCKING }),
       user: '1000:1000',
-      environment: {
-        POSTGRES_HOST: this.database.clusterEndpoint.hostname,
-        POSTGRES_PORT: String(POSTGRES_PORT),
-        PGSSLMODE: 'require',
-        APP_CONFIG_catalog_providers_awsS3_harmonixEnvironments: Stack.of(this).toJsonString({
-          bucketName: this.catalogBucket.bucketName,
-          prefix: CATALOG_PREFIX,
-          region: stack.region,
-          schedule: { frequency: { minutes: 10 }, timeout: { minutes: 3 } },
-        }),
-        ...(baseUrl ? { APP_CONFIG_app_baseUrl: baseUrl, APP_CONFIG_backend_baseUrl: baseUrl } : {}),
-        ...props.environment,
-      },
-      secrets,
+      environment: { ...environment, ...props.environment },
+      secrets: { ...secrets, ...teamSecrets },
     });
     acceptFindings(this.taskDefinition, {
       id: 'AwsSolutions-ECS2',
@@ -395,15 +389,11 @@ function checkEntityRef(scope: Construct, prop: string, ref: string): string {
   return ref;
 }
 
-/** The variables the construct sets itself: the database, the backend keys, base URLs, the catalog. */
-const OWN_VARIABLES = ['POSTGRES_HOST', 'POSTGRES_PORT', 'PGSSLMODE', 'POSTGRES_USER', 'POSTGRES_PASSWORD', 'APP_CONFIG_backend_auth_keys',
-  'APP_CONFIG_catalog_providers_awsS3_harmonixEnvironments', 'APP_CONFIG_app_baseUrl', 'APP_CONFIG_backend_baseUrl'];
-
 /**
- * The team's variables and secrets: names a container takes, none the construct sets (overriding
- * one would cut the portal from its database or catalog without a word), none given twice.
+ * The team's variables and secrets: names a container takes, none the construct sets (`own`:
+ * overriding one would cut the portal from its database or catalog without a word), none given twice.
  */
-function checkVariables(scope: Construct, props: BackstageOnFargateProps): void {
+function checkVariables(scope: Construct, props: BackstageOnFargateProps, own: string[]): void {
   const given: Array<[string, string]> = [
     ...Object.keys(props.environment ?? {}).map(name => ['environment', name] as [string, string]),
     ...Object.keys(props.secrets ?? {}).map(name => ['secrets', name] as [string, string]),
@@ -411,7 +401,7 @@ function checkVariables(scope: Construct, props: BackstageOnFargateProps): void 
   const seen = new Set<string>();
   for (const [prop, name] of given) {
     validateVariableName(scope, `${prop}.${name}`, name);
-    if (OWN_VARIABLES.includes(name)) {
+    if (own.includes(name)) {
       throw propError(scope, `${prop}.${name}`, 'is set by the construct itself (database, backend keys, base URLs or catalog); configure that through its props, or give your setting another name.');
     }
     if (seen.has(name)) {

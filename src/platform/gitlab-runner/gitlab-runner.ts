@@ -319,9 +319,6 @@ export class GitlabRunner extends Construct {
     if (this.apps.has(appName)) {
       throw propError(this, 'appName', `"${appName}" is registered already; register each app once.`);
     }
-    if (options.maxImageCount !== undefined) {
-      validateIntegerRange(this, 'maxImageCount', options.maxImageCount, 1, 10000);
-    }
     this.apps.add(appName);
     const app = new RunnerApp(this, `App-${appName}`, {
       ...options, appName, key: this.key, buildRole: this.runnerRole, removalPolicy: this.removalPolicy,

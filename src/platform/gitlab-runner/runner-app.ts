@@ -54,7 +54,7 @@ export class RunnerApp extends Construct {
     this.repository = createImageRepository(this, 'Repository', {
       repositoryName: props.appName,
       key: props.key,
-      maxImageCount: props.maxImageCount ?? 100,
+      maxImageCount: props.maxImageCount,
       removalPolicy: props.removalPolicy,
       pullAccounts: (props.environments ?? []).map(e => e.account),
     });
