@@ -48,7 +48,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@backstage/config-loader@^1.11.5', '@backstage/catalog-model@^1.10.3',
     // Generated CI and catalog files are read back as YAML; generated GitLab pipelines are listed
     // and their test jobs run by gitlab-ci-local (Node 22; its shell executor needs rsync).
-    'yaml@^2', 'gitlab-ci-local@4.75.1'],
+    'yaml@^2', 'gitlab-ci-local@4.75.1',
+    // GitLab's REST API as the CLI meets it in tests: a proxy that validates every request against
+    // GitLab's own OpenAPI description (test/fixtures/openapi) before a local stateful server answers.
+    '@stoplight/prism-cli@5.14.2'],
 
   // EksEnvironment's namespaces and ingress classes are Kubernetes objects, applied by aws-eks-v2's
   // kubectl handler; its kubectl comes from this layer (matching the default Kubernetes 1.35).
@@ -63,6 +66,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   bundledDeps: ['commander@^14.0.3', 'cli-table3@^0.6.5', '@smithy/signature-v4@^5.7.5', '@smithy/hash-node@^4', '@aws-sdk/credential-provider-node@^3.972.98',
     // `harmonix env fetch` and `harmonix doctor`: who the caller is (STS) and the descriptors and bootstrap versions (SSM).
     '@aws-sdk/client-sts@^3', '@aws-sdk/client-ssm@^3',
+    // `harmonix create-app` and `harmonix runner register` speak GitLab's REST API through gitbeaker.
+    '@gitbeaker/rest@^43', '@aws-sdk/client-secrets-manager@^3',
     // GitlabRunner renders the runner's config.toml with a TOML library, never a string template.
     'smol-toml@^1.4.2'],
 

@@ -13,6 +13,8 @@ export enum ExitCode {
   AWS = 5,
   /** A check found something to fix (doctor). */
   CHECKS = 6,
+  /** GitLab could not be reached, or refused: no token, a token without the scope, a name taken. */
+  GITLAB = 7,
 }
 
 /** An error the user can fix: one sentence, and the exit code it ends the command with. */

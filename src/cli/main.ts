@@ -3,17 +3,21 @@ import { registerAudit } from './audit/command';
 import { registerBootstrap } from './bootstrap/command';
 import { CliIo, CommandRegistration, EXIT_CODES_HELP } from './command';
 import { registerCost } from './cost/command';
+import { registerCreateApp } from './create-app/command';
 import { registerDoctor } from './doctor/command';
 import { registerEnv } from './env/command';
 import { CliError, ExitCode } from './errors';
+import { registerRunner } from './runner/command';
 import { registerTeardown } from './teardown/command';
 
-/** The commands of the command line; the GitLab-facing ones (create-app, runner tokens) join here. */
-const COMMANDS: CommandRegistration[] = [registerCost, registerTeardown, registerAudit, registerBootstrap, registerEnv, registerDoctor];
+/** The commands of the command line. */
+const COMMANDS: CommandRegistration[] = [
+  registerCost, registerTeardown, registerAudit, registerBootstrap, registerEnv, registerDoctor, registerCreateApp, registerRunner,
+];
 
 function program(io: CliIo): Command {
   const cli = new Command('harmonix')
-    .description('harmonix-cdk command line: what a synthesized platform costs when idle, what a teardown leaves behind, the audit records of deployments, and an app repository\'s environments (fetch, doctor).')
+    .description('harmonix-cdk command line: what a synthesized platform costs when idle, what a teardown leaves behind, the audit records of deployments, an app repository\'s environments (fetch, doctor), and GitLab: an app\'s project with its pipeline ready (create-app), runners (runner register).')
     .option('--debug', 'print stack traces of errors')
     .exitOverride()
     .configureOutput({ writeOut: text => io.out(text.trimEnd()), writeErr: text => io.err(text.trimEnd()) })

@@ -36,8 +36,11 @@ beforeAll(() => {
 /** Recording stand-ins for the container engine and the AWS CLI, in a folder to put first on the PATH. */
 function standIns(log: string): string {
   const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'harmonix-bin-'));
-  const write = (name: string, body: string) => fs.writeFileSync(path.join(bin, name), `#!/usr/bin/env bash\necho "${name} $*" >> ${log}\n${body}\n`, { mode: 0o755 });
-  write('docker', '[ "$1" = login ] && cat > /dev/null; true');
+  const write = (name: string, body: string, first = '') =>
+    fs.writeFileSync(path.join(bin, name), `#!/usr/bin/env bash\n${first}echo "${name} $*" >> ${log}\n${body}\n`, { mode: 0o755 });
+  // `aws ecr get-login-password | docker login`: both ends of the pipe start together, so docker login
+  // records its call once it has read the password to the end, after aws has recorded its own.
+  write('docker', 'true', 'if [ "$1" = login ]; then cat > /dev/null; fi\n');
   // describe-images: the tag is not there before the push, and has the digest after it.
   write('aws', [
     'case "$*" in',

@@ -1,27 +1,14 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { Command } from 'commander';
-import { descriptorParameterName, DESCRIPTORS_DIR } from '../../common/naming';
+import { readDescriptors, writeDescriptors } from './descriptors';
+import { DESCRIPTORS_DIR } from '../../common/naming';
 import { isShortName } from '../../common/validation';
-import { EnvironmentDescriptor, parseDescriptor } from '../../contract/descriptor';
-import { AwsOptions, openSession, parameterValue, whoAmI, withAwsOptions } from '../aws-session';
+import { AwsOptions, openSession, whoAmI, withAwsOptions } from '../aws-session';
 import { CliIo, EXIT_CODES_HELP } from '../command';
 import { CliError, ExitCode } from '../errors';
 
 interface FetchOptions extends AwsOptions {
   readonly dir: string;
   readonly json?: boolean;
-}
-
-/** What `env fetch` did with one environment. */
-export interface FetchedEnvironment {
-  readonly name: string;
-  readonly kind: string;
-  readonly stage: number;
-  readonly requireApproval: boolean;
-  readonly file: string;
-  /** `written`, or `unchanged` when the file held that descriptor already. */
-  readonly status: string;
 }
 
 /** `harmonix env fetch`: environments' descriptors from SSM into the repository, checked. */
@@ -50,40 +37,7 @@ ${EXIT_CODES_HELP}`)
       if (!options.json) {
         io.err(`reading from account ${caller.account} as ${caller.arn}, in ${session.region}`);
       }
-      // Every descriptor is read and checked before any file is written: all or nothing.
-      const descriptors: Array<{ name: string; text: string; descriptor: EnvironmentDescriptor }> = [];
-      for (const name of [...new Set(names)]) {
-        const parameter = descriptorParameterName(name);
-        const text = await parameterValue(session, parameter);
-        if (text === undefined) {
-          throw new CliError(`environment "${name}" has no descriptor at ${parameter} in account ${caller.account}, ${session.region}: `
-            + 'is it deployed there? Read another account with --profile or --role-arn, another region with --region.', ExitCode.INPUT);
-        }
-        let descriptor: EnvironmentDescriptor;
-        try {
-          descriptor = parseDescriptor(`${parameter} in account ${caller.account}`, text);
-        } catch (e) {
-          throw new CliError((e as Error).message, ExitCode.INPUT);
-        }
-        if (descriptor.name !== name || descriptor.account !== caller.account || descriptor.region !== session.region) {
-          throw new CliError(`${parameter} in account ${caller.account}, ${session.region} describes environment "${descriptor.name}" `
-            + `of account ${descriptor.account}, ${descriptor.region}; it was not written by that environment: deploy the environment again.`, ExitCode.INPUT);
-        }
-        descriptors.push({ name, text, descriptor });
-      }
-      const fetched: FetchedEnvironment[] = descriptors.map(({ name, text, descriptor }) => {
-        const file = path.join(options.dir, `${name}.json`);
-        // The text as SSM holds it (fields of a newer schema minor included), formatted.
-        const content = `${JSON.stringify(JSON.parse(text), undefined, 2)}\n`;
-        const unchanged = fs.existsSync(file) && fs.readFileSync(file, 'utf8') === content;
-        if (!unchanged) {
-          fs.mkdirSync(options.dir, { recursive: true });
-          fs.writeFileSync(file, content);
-        }
-        return {
-          name, kind: descriptor.kind, stage: descriptor.stage, requireApproval: descriptor.requireApproval, file, status: unchanged ? 'unchanged' : 'written',
-        };
-      });
+      const fetched = writeDescriptors(await readDescriptors(session, caller, names), options.dir);
       io.out(options.json
         ? JSON.stringify({ account: caller.account, region: session.region, environments: fetched }, undefined, 2)
         : fetched.map(f => `${f.name}: ${f.kind} environment, stage ${f.stage}${f.requireApproval ? ', approval required' : ''}: ${f.file} ${f.status}`).join('\n'));

@@ -1,0 +1,228 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Command, Option } from 'commander';
+import { BLUEPRINT_FACTS } from './blueprints';
+import { applyProjectPlan, projectPath, ProjectPlan, ProjectVariable, readProjectState } from './gitlab-project';
+import { generateRepo, isGeneratedRepo, ownPackage, repoFiles } from './repository';
+import { StepLog } from './steps';
+import { appParameterName, DESCRIPTORS_DIR } from '../../common/naming';
+import { isAppName, isShortName } from '../../common/validation';
+import { parseDescriptor } from '../../contract/descriptor';
+import { AwsOptions, openSession, parameterValue, whoAmI, withAwsOptions } from '../aws-session';
+import { CliIo, EXIT_CODES_HELP } from '../command';
+import { FetchedDescriptor, readDescriptors, writeDescriptors } from '../env/descriptors';
+import { CliError, ExitCode } from '../errors';
+import { GitlabOptions, openGitlab, withGitlabOptions } from '../gitlab/client';
+import { isVariableKey, unmaskableReason } from '../gitlab/variables';
+
+interface CreateAppOptions extends AwsOptions, GitlabOptions {
+  readonly blueprint: string;
+  readonly name: string;
+  readonly group: string;
+  readonly environments?: string;
+  readonly descriptors?: string;
+  readonly dir?: string;
+  readonly blueprintPackage?: string;
+  readonly visibility: string;
+  readonly approvals: string;
+  readonly secret: string[];
+  readonly dryRun?: boolean;
+  readonly json?: boolean;
+}
+
+/** The CI variables the blueprints' pipelines read when no option names the value. */
+const IMAGE_REPOSITORY_VARIABLE = 'HARMONIX_IMAGE_REPOSITORY';
+const BUILD_ROLE_VARIABLE = 'HARMONIX_BUILD_ROLE_ARN';
+const GROUP_PATH = /^[A-Za-z0-9_.][A-Za-z0-9_.-]*(\/[A-Za-z0-9_.][A-Za-z0-9_.-]*)*$/;
+
+/** `harmonix create-app`: from a blueprint to a GitLab project with its pipeline ready, in one command. */
+export function registerCreateApp(program: Command, io: CliIo): void {
+  withGitlabOptions(withAwsOptions(program.command('create-app')
+    .description('Generate an app repository from a blueprint, with its environments\' descriptors, and create its GitLab project: first commit on main, '
+      + 'main protected, CI/CD variables, protected environments for gated stages. Runs again safely: what exists is reused.')
+    .requiredOption('--blueprint <pjid>', `the blueprint: ${Object.keys(BLUEPRINT_FACTS).join(', ')}`)
+    .requiredOption('--name <app>', 'the app\'s name: its project\'s and its stacks\' name')
+    .requiredOption('--group <path>', 'the GitLab group, nested ones as a/b/c')
+    .option('--environments <names>', 'the environments to deploy to, comma-separated, read from SSM (/harmonix/environments/<name>) in the account of the credentials')
+    .option('--descriptors <dir>', 'a folder of descriptors fetched already (harmonix env fetch, one account at a time), instead of --environments')
+    .option('--dir <dir>', 'the folder of the repo (default: ./<app>); a repo generated there before is used as it is')
+    .option('--blueprint-package <spec>', 'the package projen takes the blueprint from (default: this harmonix-cdk)')
+    .addOption(new Option('--visibility <visibility>', 'the project\'s visibility').choices(['private', 'internal', 'public']).default('private'))
+    .option('--approvals <n>', 'approvals a gated environment\'s deployment needs', '1')
+    .option('--secret <KEY>', 'a secret CI/CD variable, masked and protected, its value taken from the environment variable KEY (repeat it)', collect, [])
+    .option('--dry-run', 'read GitLab and AWS, and print what would be done; change nothing')
+    .option('--json', 'print the steps as JSON, and no progress')))
+    .addHelpText('after', `
+The token is read from GITLAB_TOKEN (or the variable --token-env names): an access token with the
+api scope, whose user may create projects in the group. AWS credentials read the descriptors and
+the app's image repository and build role (/harmonix/apps/<app>/..., GitlabRunner.registerApp).
+No AWS keys go into CI/CD variables: the pipeline's jobs exchange GitLab ID tokens for roles.
+
+Examples:
+  harmonix create-app --blueprint harmonix-node-ecs --name orders --group platform/apps --environments dev,qa --region eu-west-1
+  harmonix create-app --blueprint harmonix-serverless-api --name quotes --group acme/web --descriptors .harmonix/environments --dry-run
+  SONAR_TOKEN=... harmonix create-app --blueprint harmonix-java-ecs --name ledger --group acme --environments dev --secret SONAR_TOKEN --gitlab-url https://gitlab.example.com
+${EXIT_CODES_HELP}`)
+    .action(async (options: CreateAppOptions) => {
+      const facts = checkOptions(options);
+      const log = new StepLog(options.json ? undefined : io.err);
+      const conn = openGitlab(options);
+      const plan: ProjectPlan = {
+        groupPath: options.group,
+        name: options.name,
+        visibility: options.visibility,
+        variables: [],
+        gated: [],
+        description: `${options.name}: a harmonix-cdk app (${options.blueprint}), made by harmonix create-app`,
+      };
+      const state = await readProjectState(conn, plan);
+      const session = openSession(options);
+      const caller = await whoAmI(session);
+      const descriptors = options.descriptors !== undefined
+        ? readDescriptorFolder(options.descriptors)
+        : await readDescriptors(session, caller, splitList(options.environments!));
+      for (const d of descriptors) {
+        if (!facts.kinds.includes(d.descriptor.kind)) {
+          throw new CliError(`environment "${d.name}" is a ${d.descriptor.kind} environment, and ${options.blueprint} deploys to ${facts.kinds.join(' or ')} environments only: `
+            + 'leave it out, or pick the blueprint for it.', ExitCode.INPUT);
+        }
+      }
+      const variables = plan.variables;
+      if (facts.image) {
+        for (const [key, what] of [[IMAGE_REPOSITORY_VARIABLE, 'image-repository'], [BUILD_ROLE_VARIABLE, 'build-role-arn']]) {
+          const parameter = appParameterName(options.name, what);
+          const value = await parameterValue(session, parameter);
+          if (value === undefined) {
+            throw new CliError(`${options.name} is not registered with the platform: ${parameter} is missing in account ${caller.account}, ${session.region}; `
+              + `register it (GitlabRunner.registerApp({ appName: '${options.name}' })), deploy the platform, and run create-app again.`, ExitCode.INPUT);
+          }
+          variables.push({ key, value, secret: false });
+        }
+      }
+      variables.push(...secretVariables(options.secret));
+      plan.gated.push(...descriptors.filter(d => d.descriptor.requireApproval)
+        .map(d => ({ name: d.name, approvals: Number(options.approvals) })));
+
+      const dir = path.resolve(options.dir ?? options.name);
+      const generate = () => prepareRepo(dir, options, conn.url, descriptors, log);
+      try {
+        if (options.dryRun) {
+          log.add(`repo ${dir}`, 'planned', isGeneratedRepo(dir) ? 'use the repo generated there' : `generate ${options.blueprint} there with its descriptors`);
+        } else {
+          generate();
+        }
+        const project = await applyProjectPlan(conn, plan, state, () => repoFiles(dir), log, options.dryRun);
+        const summary = {
+          project: projectPath(plan),
+          webUrl: project?.web_url,
+          cloneUrl: project?.http_url_to_repo,
+          dir,
+          dryRun: Boolean(options.dryRun),
+          steps: log.steps,
+        };
+        io.out(options.json ? JSON.stringify(summary, undefined, 2)
+          : options.dryRun ? `nothing was changed (--dry-run): run it again without --dry-run to do the ${log.steps.filter(s => s.status === 'planned').length} planned steps`
+            : `${projectPath(plan)} is ready: ${project!.web_url}\nits pipeline runs on each push to main; work in a clone: git clone ${project!.http_url_to_repo}`);
+      } catch (e) {
+        const error = e instanceof CliError ? e : new CliError((e as Error).message, ExitCode.INTERNAL);
+        throw new CliError(`${error.message.replace(/\.$/, '')} (${log.changed()}; run the same command again to continue).`, error.exitCode);
+      }
+    });
+}
+
+/** Checks what needs no network; returns the blueprint's facts. */
+function checkOptions(o: CreateAppOptions): typeof BLUEPRINT_FACTS[string] {
+  const facts = BLUEPRINT_FACTS[o.blueprint];
+  if (facts === undefined) {
+    throw new CliError(`--blueprint "${o.blueprint}" is not a blueprint: use one of ${Object.keys(BLUEPRINT_FACTS).join(', ')}.`, ExitCode.USAGE);
+  }
+  if (!isAppName(o.name)) {
+    throw new CliError(`--name "${o.name}" is not an app name: 1 to 40 lower-case letters, digits and single hyphens, starting with a letter.`, ExitCode.USAGE);
+  }
+  if (!GROUP_PATH.test(o.group) || o.group.length > 255) {
+    throw new CliError(`--group "${o.group}" is not a GitLab group path: names of letters, digits, _ . and -, separated by / (such as platform/apps).`, ExitCode.USAGE);
+  }
+  if ((o.environments === undefined) === (o.descriptors === undefined)) {
+    throw new CliError('give the environments with --environments (read from SSM) or --descriptors (a folder of descriptors), one of the two.', ExitCode.USAGE);
+  }
+  if (o.environments !== undefined) {
+    const names = splitList(o.environments);
+    const bad = names.find(n => !isShortName(n));
+    if (names.length === 0 || bad !== undefined) {
+      throw new CliError(`--environments "${o.environments}" is not a list of environment names (such as dev,qa).`, ExitCode.USAGE);
+    }
+  }
+  const approvals = Number(o.approvals);
+  if (!Number.isInteger(approvals) || approvals < 1 || approvals > 5) {
+    throw new CliError(`--approvals "${o.approvals}" is not a number of approvals from 1 to 5.`, ExitCode.USAGE);
+  }
+  secretVariables(o.secret);
+  return facts;
+}
+
+/** The secret variables, each masked and protected; a value GitLab cannot mask is refused, never sent unmasked. */
+function secretVariables(keys: string[]): ProjectVariable[] {
+  return keys.map(key => {
+    if (!isVariableKey(key)) {
+      throw new CliError(`--secret "${key}" is not a CI/CD variable name: letters, digits and underscores.`, ExitCode.USAGE);
+    }
+    const value = process.env[key];
+    if (value === undefined || value === '') {
+      throw new CliError(`--secret ${key}: the environment variable ${key} is not set; set it to the secret's value.`, ExitCode.USAGE);
+    }
+    const reason = unmaskableReason(value);
+    if (reason !== undefined) {
+      throw new CliError(`--secret ${key}: GitLab cannot mask its value (${reason}), and create-app will not store a secret unmasked; `
+        + 'use a value of 8 or more letters, digits and @ _ - : + (base64url-encode it, for example).', ExitCode.INPUT);
+    }
+    return { key, value, secret: true };
+  });
+}
+
+/** Descriptors fetched already: every `*.json` in the folder, checked by the contract's reader. */
+function readDescriptorFolder(dir: string): FetchedDescriptor[] {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    throw new CliError(`--descriptors ${dir} is not a folder: fetch descriptors into one with harmonix env fetch --dir ${dir}.`, ExitCode.INPUT);
+  }
+  const files = fs.readdirSync(dir).filter(f => f.endsWith('.json')).sort();
+  if (files.length === 0) {
+    throw new CliError(`--descriptors ${dir} holds no descriptor (<name>.json): fetch them with harmonix env fetch --dir ${dir}.`, ExitCode.INPUT);
+  }
+  return files.map(f => {
+    const text = fs.readFileSync(path.join(dir, f), 'utf8');
+    try {
+      const descriptor = parseDescriptor(path.join(dir, f), text);
+      if (`${descriptor.name}.json` !== f) {
+        throw new Error(`${path.join(dir, f)} describes environment "${descriptor.name}": name the file ${descriptor.name}.json`);
+      }
+      return { name: descriptor.name, text, descriptor };
+    } catch (e) {
+      throw new CliError((e as Error).message, ExitCode.INPUT);
+    }
+  });
+}
+
+/** Generates the repo into `dir` (empty or new), its descriptors written first so that the blueprint reads them. */
+function prepareRepo(dir: string, o: CreateAppOptions, gitlabUrl: string, descriptors: FetchedDescriptor[], log: StepLog): void {
+  if (isGeneratedRepo(dir)) {
+    log.add(`repo ${dir}`, 'exists', 'generated before; used as it is');
+    return;
+  }
+  if (fs.existsSync(dir) && fs.readdirSync(dir).some(f => f !== '.harmonix')) {
+    throw new CliError(`${dir} is not empty and holds no generated repo: give create-app an empty or new folder with --dir.`, ExitCode.INPUT);
+  }
+  writeDescriptors(descriptors, path.join(dir, DESCRIPTORS_DIR));
+  const own = ownPackage();
+  generateRepo(dir, o.blueprint, o.blueprintPackage ?? `${own.name}@${own.version}`, [
+    '--name', o.name, '--gitlab-url', gitlabUrl, '--gitlab-project-path', `${o.group}/${o.name}`,
+  ]);
+  log.add(`repo ${dir}`, 'created', `${o.blueprint} generated with ${descriptors.length} environment descriptor(s)`);
+}
+
+function splitList(text: string): string[] {
+  return text.split(',').map(s => s.trim()).filter(Boolean);
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

@@ -1,0 +1,82 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { CliError, ExitCode } from '../errors';
+
+/** One file of the first commit, as GitLab's commit actions carry it. */
+export interface RepoFile {
+  readonly path: string;
+  readonly content: string;
+  readonly encoding: 'text' | 'base64';
+  readonly executable: boolean;
+}
+
+/** This package's name, version and the projen it is a project type library for. */
+export function ownPackage(): { name: string; version: string; projen: string } {
+  const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
+  return { name: manifest.name, version: manifest.version, projen: manifest.peerDependencies?.projen ?? 'latest' };
+}
+
+/** Whether `dir` already holds a repo projen generated (its `.projen/tasks.json`). */
+export function isGeneratedRepo(dir: string): boolean {
+  return fs.existsSync(path.join(dir, '.projen', 'tasks.json'));
+}
+
+/**
+ * Generates the blueprint into `dir` with projen, as a developer would
+ * (`npx projen new --from <package> <pjid>`), its options passed as projen's option flags.
+ */
+export function generateRepo(dir: string, pjid: string, from: string, flags: string[]): void {
+  const projen = `projen@${ownPackage().projen}`;
+  const args = ['--yes', projen, 'new', '--from', from, pjid, '--no-git', ...flags];
+  const result = spawnSync('npx', args, { cwd: dir, encoding: 'utf8', timeout: 1_800_000, env: { ...process.env, CI: undefined } });
+  if (result.error || result.status !== 0) {
+    const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n').slice(-15).join('\n');
+    throw new CliError(`npx ${args.join(' ')} in ${dir} failed (${result.error?.message ?? `exit ${result.status}`}): fix what it says and run create-app again; its last lines:\n${output}`,
+      ExitCode.INPUT);
+  }
+}
+
+/**
+ * The files of the repo in `dir` that Git would commit: its `.gitignore` files decide, read by
+ * Git itself (through a throw-away Git directory, so the folder is left as it is).
+ */
+export function repoFiles(dir: string): RepoFile[] {
+  const gitDir = fs.mkdtempSync(path.join(os.tmpdir(), 'harmonix-files-'));
+  try {
+    const git = (...args: string[]) => {
+      const r = spawnSync('git', [`--git-dir=${gitDir}`, `--work-tree=${dir}`, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      if (r.error || r.status !== 0) {
+        throw new CliError(`git ${args.join(' ')} failed in ${dir} (${r.error?.message ?? r.stderr.trim()}): create-app lists the files to commit with Git; is git installed?`, ExitCode.INPUT);
+      }
+      return r.stdout;
+    };
+    git('init', '--quiet');
+    const files = git('ls-files', '--others', '--cached', '--exclude-standard', '-z').split('\0').filter(Boolean).sort();
+    return files.map(file => {
+      const full = path.join(dir, file);
+      const bytes = fs.readFileSync(full);
+      const text = bytes.toString('utf8');
+      const binary = bytes.includes(0) || Buffer.from(text, 'utf8').compare(bytes) !== 0;
+      return {
+        path: file,
+        content: binary ? bytes.toString('base64') : text,
+        encoding: binary ? 'base64' : 'text',
+        executable: isExecutable(full),
+      };
+    });
+  } finally {
+    fs.rmSync(gitDir, { recursive: true, force: true });
+  }
+}
+
+/** Whether a file may be executed by its owner (the mode Git keeps: 100755). */
+function isExecutable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,89 @@
+import { Gitlab } from '@gitbeaker/rest';
+import { Command, Option } from 'commander';
+import { CliError, ExitCode } from '../errors';
+
+/** How a command reaches GitLab: the options every GitLab-facing command takes. */
+export interface GitlabOptions {
+  readonly gitlabUrl: string;
+  readonly tokenEnv: string;
+}
+
+/** The GitLab REST client the commands use (gitbeaker's, with snake_case answers as GitLab sends them). */
+export type GitlabClient = InstanceType<typeof Gitlab<false>>;
+
+/** A connection to one GitLab: its client, and where it is for messages. */
+export interface GitlabConnection {
+  readonly api: GitlabClient;
+  readonly url: string;
+}
+
+/** The variable that holds the token when --token-env does not name another. */
+export const DEFAULT_TOKEN_ENV = 'GITLAB_TOKEN';
+
+/** Adds `--gitlab-url` and `--token-env` to a command. The token itself is never an option: shells keep history. */
+export function withGitlabOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--gitlab-url <url>', 'the GitLab (gitlab.com or self-managed)').default('https://gitlab.com'))
+    .addOption(new Option('--token-env <name>', 'the environment variable that holds a GitLab access token with the api scope').default(DEFAULT_TOKEN_ENV));
+}
+
+/** Checks the GitLab options and opens a client; nothing is called yet. */
+export function openGitlab(o: GitlabOptions): GitlabConnection {
+  let url: URL;
+  try {
+    url = new URL(o.gitlabUrl);
+  } catch {
+    throw new CliError(`--gitlab-url "${o.gitlabUrl}" is not a URL (such as https://gitlab.com).`, ExitCode.USAGE);
+  }
+  const local = url.hostname === '127.0.0.1' || url.hostname === 'localhost';
+  if (url.protocol !== 'https:' && !(local && url.protocol === 'http:')) {
+    throw new CliError(`--gitlab-url "${o.gitlabUrl}" must be https: the token travels with every request.`, ExitCode.USAGE);
+  }
+  if (url.pathname !== '/' || url.search || url.hash) {
+    throw new CliError(`--gitlab-url "${o.gitlabUrl}" names a page; give the GitLab's address only, such as ${url.origin}.`, ExitCode.USAGE);
+  }
+  const token = process.env[o.tokenEnv];
+  if (!token) {
+    throw new CliError(`no GitLab token: set ${o.tokenEnv} to an access token with the api scope (or name another variable with --token-env).`, ExitCode.GITLAB);
+  }
+  return { api: new Gitlab({ host: url.origin, token }), url: url.origin };
+}
+
+/** The HTTP status of a failed GitLab call, if GitLab answered. */
+export function gitlabStatus(e: unknown): number | undefined {
+  const cause = (e as { cause?: { response?: { status?: number } } }).cause;
+  return cause?.response?.status;
+}
+
+/** GitLab's own words about a failed call (its `message` or `error`), as one line. */
+export function gitlabMessage(e: unknown): string {
+  const description = (e as { cause?: { description?: string } }).cause?.description ?? (e as Error).message;
+  return String(description).replace(/\s+/g, ' ').trim();
+}
+
+/** Runs a GitLab call that may find nothing: undefined on 404, the answer otherwise. */
+export async function findOrUndefined<T>(call: () => Promise<T>, doing: string, conn: GitlabConnection): Promise<T | undefined> {
+  try {
+    return await call();
+  } catch (e) {
+    if (gitlabStatus(e) === 404) return undefined;
+    throw gitlabError(e, doing, conn);
+  }
+}
+
+/** One sentence for a failed GitLab call: who refused what, and what to do about it. */
+export function gitlabError(e: unknown, doing: string, conn: GitlabConnection): CliError {
+  if (e instanceof CliError) return e;
+  const status = gitlabStatus(e);
+  const said = gitlabMessage(e);
+  switch (status) {
+    case undefined:
+      return new CliError(`could not reach GitLab at ${conn.url} to ${doing}: ${said}.`, ExitCode.GITLAB);
+    case 401:
+      return new CliError(`GitLab at ${conn.url} refused the token (401) to ${doing}: it is unknown, expired or revoked; create a new access token with the api scope.`, ExitCode.GITLAB);
+    case 403:
+      return new CliError(`GitLab at ${conn.url} forbade it (403) to ${doing}: the token needs the api scope (create_runner and read_api for runners), and its user the Maintainer role or more; GitLab said: ${said}.`, ExitCode.GITLAB);
+    default:
+      return new CliError(`GitLab at ${conn.url} refused (${status}) to ${doing}: ${said}.`, ExitCode.GITLAB);
+  }
+}

@@ -1,0 +1,272 @@
+import { execFile } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import * as YAML from 'yaml';
+import { BLUEPRINT_FACTS } from '../../src/cli/create-app/blueprints';
+import { descriptorText, generate, PJIDS, BLUEPRINTS } from '../fixtures/blueprints';
+import { FakeGitlab, startGitlab } from '../fixtures/gitlab-server';
+import { MotoServer, startMoto } from '../fixtures/python-tools';
+import { ROOT } from '../fixtures/readme';
+
+const IMAGE_REPOSITORY = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders';
+const BUILD_ROLE = 'arn:aws:iam::123456789012:role/harmonix-runner-build';
+const GROUP = 'platform/apps';
+
+/**
+ * `harmonix create-app` and `harmonix runner register` through the built command line: AWS against
+ * moto's server (STS, SSM, Secrets Manager), GitLab against a local server behind Prism, which
+ * validates every request against GitLab's OpenAPI description (test/fixtures/openapi).
+ */
+describe('harmonix create-app and runner register, against moto and a GitLab validated by its OpenAPI description', () => {
+  let moto: MotoServer;
+  let premium: FakeGitlab;
+  let free: FakeGitlab;
+  let work: string;
+  let descriptors: string;
+
+  type Run = { code: number; out: string; err: string };
+  const harmonix = (env: Record<string, string | undefined>, ...args: string[]) => new Promise<Run>(resolve => {
+    const base: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: work,
+      AWS_ENDPOINT_URL: moto.endpoint,
+      AWS_REGION: 'eu-west-1',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      GITLAB_TOKEN: 'glpat-good',
+    };
+    const merged = Object.fromEntries(Object.entries({ ...base, ...env }).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv;
+    execFile(process.execPath, [path.join(ROOT, 'bin', 'harmonix'), ...args], { cwd: work, env: merged, timeout: 120_000 }, (error, out, err) =>
+      resolve({ code: error ? (error as any).code ?? 1 : 0, out: String(out), err: String(err) }));
+  });
+  const lastLine = (run: Run) => run.err.trim().split('\n').at(-1);
+  /** A repo generated before (create-app uses it as it is), in a folder of the work dir. */
+  const generated = (name: string, pjid = 'harmonix-node-ecs' as const) => {
+    const dir = generate(pjid, { dev: descriptorText('ECS', 'dev', 1), qa: descriptorText('ECS', 'qa', 2, true) });
+    const target = path.join(work, name);
+    fs.renameSync(dir, target);
+    return target;
+  };
+  const createApp = (gitlab: FakeGitlab, name: string, ...more: string[]) =>
+    ['create-app', '--blueprint', 'harmonix-node-ecs', '--name', name, '--group', GROUP, '--descriptors', descriptors, '--gitlab-url', gitlab.url, ...more];
+
+  beforeAll(async () => {
+    [moto, premium, free] = await Promise.all([
+      startMoto(),
+      startGitlab({ groups: [GROUP], tokens: { 'glpat-good': ['api'], 'glpat-read': ['read_api'], 'glpat-runner': ['create_runner', 'read_api'] }, tier: 'premium' }),
+      startGitlab({ groups: [GROUP], tokens: { 'glpat-good': ['api'] }, tier: 'free' }),
+    ]);
+    const aws = { endpoint: moto.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
+    const ssm = new SSMClient(aws);
+    for (const app of ['orders', 'billing', 'ledger', 'stock', 'quotes']) {
+      await ssm.send(new PutParameterCommand({ Name: `/harmonix/apps/${app}/image-repository`, Value: IMAGE_REPOSITORY.replace('orders', app), Type: 'String' }));
+      await ssm.send(new PutParameterCommand({ Name: `/harmonix/apps/${app}/build-role-arn`, Value: BUILD_ROLE, Type: 'String' }));
+    }
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'harmonix-create-app-'));
+    descriptors = path.join(work, 'descriptors');
+    fs.mkdirSync(descriptors);
+    fs.writeFileSync(path.join(descriptors, 'dev.json'), descriptorText('ECS', 'dev', 1));
+    fs.writeFileSync(path.join(descriptors, 'qa.json'), descriptorText('ECS', 'qa', 2, true));
+  }, 180_000);
+  afterAll(async () => {
+    await Promise.all([premium?.close(), free?.close()]);
+    moto?.stop();
+  });
+  afterEach(() => {
+    // Every request the command line sent is one GitLab's description accepts.
+    expect(premium.violations()).toEqual([]);
+    expect(free.violations()).toEqual([]);
+  });
+
+  test('the blueprint facts create-app keeps are the blueprints\' own', () => {
+    for (const pjid of PJIDS) {
+      expect([pjid, BLUEPRINT_FACTS[pjid].kinds]).toEqual([pjid, [BLUEPRINTS[pjid].kind]]);
+    }
+    expect(Object.keys(BLUEPRINT_FACTS).sort()).toEqual([...PJIDS].sort());
+  });
+
+  test('creates the project, commits every file once on main, protects it, sets the variables and protects the gated environment; a second run changes nothing', async () => {
+    const dir = generated('orders');
+    const run = await harmonix({ SONAR_TOKEN: 'sq_0123456789abcdef' }, ...createApp(premium, 'orders', '--secret', 'SONAR_TOKEN'));
+    expect([run.code, run.err.includes('harmonix:') ? run.err : '']).toEqual([0, '']);
+    expect(run.err.trim().split('\n')).toEqual([
+      `= repo ${dir}: generated before; used as it is`,
+      `+ project ${GROUP}/orders: ${premium.url}/${GROUP}/orders`,
+      expect.stringMatching(/^\+ branch main: commit [0-9a-f]{8} with \d+ files$/),
+      '+ protected branch main: Maintainers push and merge; no force push',
+      '+ variable HARMONIX_IMAGE_REPOSITORY: not secret: visible in job logs',
+      '+ variable HARMONIX_BUILD_ROLE_ARN: not secret: visible in job logs',
+      '+ variable SONAR_TOKEN: masked and protected',
+      '+ protected environment qa: Maintainers deploy, 1 approval required',
+    ]);
+    expect(run.out).toBe(`${GROUP}/orders is ready: ${premium.url}/${GROUP}/orders\nits pipeline runs on each push to main; work in a clone: git clone ${premium.url}/${GROUP}/orders.git\n`);
+
+    const project = premium.project(`${GROUP}/orders`)!;
+    expect(project.visibility).toBe('private');
+    const main = project.branches.get('main')!;
+    // What Git would commit: the generated files, without node_modules or what .gitignore leaves out.
+    for (const file of ['.gitlab-ci.yml', 'catalog-info.yaml', 'Dockerfile', 'package.json', 'infra/main.ts', '.harmonix/environments/qa.json']) {
+      expect([file, main.files.get(file)?.content.toString('utf8')]).toEqual([file, fs.readFileSync(path.join(dir, file), 'utf8')]);
+    }
+    expect([...main.files.keys()].some(f => f.startsWith('node_modules/'))).toBe(false);
+    expect(project.protectedBranches).toEqual(new Set(['main']));
+    expect(project.variables.get('HARMONIX_IMAGE_REPOSITORY')).toEqual(expect.objectContaining({ value: IMAGE_REPOSITORY, masked: false, protected: false }));
+    expect(project.variables.get('HARMONIX_BUILD_ROLE_ARN')).toEqual(expect.objectContaining({ value: BUILD_ROLE, masked: false }));
+    expect(project.variables.get('SONAR_TOKEN')).toEqual(expect.objectContaining({ value: 'sq_0123456789abcdef', masked: true, protected: true }));
+    expect(project.protectedEnvironments.get('qa')).toEqual({
+      name: 'qa', deploy_access_levels: [{ access_level: 40 }], approval_rules: [{ access_level: 40, required_approvals: 1 }],
+    });
+    expect(project.protectedEnvironments.has('dev')).toBe(false);
+
+    const before = premium.requests.length;
+    const again = await harmonix({ SONAR_TOKEN: 'sq_0123456789abcdef' }, ...createApp(premium, 'orders', '--secret', 'SONAR_TOKEN', '--json'));
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.out).steps.map((s: any) => s.status)).toEqual(['exists', 'exists', 'exists', 'exists', 'exists', 'exists', 'exists', 'exists']);
+    expect(again.err).toBe('');
+    expect(premium.requests.slice(before).filter(r => !r.startsWith('GET '))).toEqual([]);
+  }, 180_000);
+
+  test('--dry-run reads and plans, and changes nothing: no repo folder, no GitLab write', async () => {
+    const before = premium.requests.length;
+    const run = await harmonix({}, ...createApp(premium, 'billing', '--dry-run', '--json'));
+    expect(run.code).toBe(0);
+    const plan = JSON.parse(run.out);
+    expect(plan).toEqual(expect.objectContaining({ project: `${GROUP}/billing`, dryRun: true }));
+    expect(plan.steps.map((s: any) => `${s.status} ${s.step}`)).toEqual([
+      `planned repo ${path.join(work, 'billing')}`, `planned project ${GROUP}/billing`, 'planned branch main', 'planned protected branch main',
+      'planned variable HARMONIX_IMAGE_REPOSITORY', 'planned variable HARMONIX_BUILD_ROLE_ARN', 'planned protected environment qa',
+    ]);
+    expect(fs.existsSync(path.join(work, 'billing'))).toBe(false);
+    expect(premium.requests.slice(before).filter(r => !r.startsWith('GET '))).toEqual([]);
+  }, 60_000);
+
+  test('on GitLab Free, the gated environment keeps its manual job on the protected main branch, and the step says so', async () => {
+    const dir = generated('ledger');
+    const run = await harmonix({}, ...createApp(free, 'ledger', '--dir', dir));
+    expect([run.code, run.err.includes('harmonix:') ? run.err : '']).toEqual([0, '']);
+    expect(run.err).toContain(`! protected environment qa: ${free.url} has no protected environments for this project (403: they need GitLab Premium or Ultimate); `
+      + 'its deploy job stays manual (when: manual) on the protected main branch');
+    const ci = YAML.parse(free.project(`${GROUP}/ledger`)!.branches.get('main')!.files.get('.gitlab-ci.yml')!.content.toString('utf8'));
+    expect(ci['deploy-qa'].rules).toEqual([expect.objectContaining({ when: 'manual' })]);
+    expect(free.project(`${GROUP}/ledger`)!.protectedBranches.has('main')).toBe(true);
+  }, 120_000);
+
+  test('a GitLab failing halfway: the error says what was done; the same command again continues', async () => {
+    const dir = generated('stock');
+    premium.failNext('POST', /\/variables$/, 500, '500 Internal Server Error');
+    const failed = await harmonix({}, ...createApp(premium, 'stock', '--dir', dir));
+    expect([failed.code, lastLine(failed)]).toEqual([7,
+      `harmonix: GitLab at ${premium.url} refused (500) to set the variable HARMONIX_IMAGE_REPOSITORY: 500 Internal Server Error (done before it: `
+      + `project ${GROUP}/stock created, branch main created, protected branch main created; run the same command again to continue).`]);
+    const resumed = await harmonix({}, ...createApp(premium, 'stock', '--dir', dir, '--json'));
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.out).steps.map((s: any) => `${s.status} ${s.step}`)).toEqual([
+      `exists repo ${dir}`, `exists project ${GROUP}/stock`, 'exists branch main', 'exists protected branch main',
+      'created variable HARMONIX_IMAGE_REPOSITORY', 'created variable HARMONIX_BUILD_ROLE_ARN', 'created protected environment qa',
+    ]);
+  }, 120_000);
+
+  test('refuses in one sentence: no such group, a name taken, a token refused or without scope, no token, an unmaskable secret, no AWS credentials', async () => {
+    const noGroup = await harmonix({}, ...createApp(premium, 'orders', '--group', 'platform/nowhere'));
+    expect([noGroup.code, lastLine(noGroup)]).toEqual([7,
+      `harmonix: the group platform/nowhere does not exist on ${premium.url}, or the token's user cannot see it: create it first, or name another with --group.`]);
+
+    premium.addProject(`${GROUP}/taken`, 'somebody else\'s project');
+    const taken = await harmonix({}, ...createApp(premium, 'taken'));
+    expect([taken.code, lastLine(taken)]).toEqual([7, `harmonix: the name taken is taken in ${GROUP}: ${premium.url}/${GROUP}/taken exists and create-app did not make it `
+      + 'for this app (its description is not "taken: a harmonix-cdk app (harmonix-node-ecs), made by harmonix create-app"); pick another --name, or another --group.']);
+
+    const refused = await harmonix({ GITLAB_TOKEN: 'glpat-revoked' }, ...createApp(premium, 'quotes'));
+    expect([refused.code, lastLine(refused)]).toEqual([7, `harmonix: GitLab at ${premium.url} refused the token (401) to read the group ${GROUP}: `
+      + 'it is unknown, expired or revoked; create a new access token with the api scope.']);
+
+    const dir = generated('quotes');
+    const readOnly = await harmonix({ GITLAB_TOKEN: 'glpat-read' }, ...createApp(premium, 'quotes', '--dir', dir));
+    expect([readOnly.code, lastLine(readOnly)]).toEqual([7, `harmonix: GitLab at ${premium.url} forbade it (403) to create the project ${GROUP}/quotes: the token needs `
+      + 'the api scope (create_runner and read_api for runners), and its user the Maintainer role or more; GitLab said: insufficient_scope '
+      + '(nothing was changed before it; run the same command again to continue).']);
+    expect(premium.project(`${GROUP}/quotes`)).toBeUndefined();
+
+    const noToken = await harmonix({ GITLAB_TOKEN: undefined }, ...createApp(premium, 'quotes'));
+    expect([noToken.code, lastLine(noToken)]).toEqual([7,
+      'harmonix: no GitLab token: set GITLAB_TOKEN to an access token with the api scope (or name another variable with --token-env).']);
+
+    const before = premium.requests.length;
+    const unmaskable = await harmonix({ DB_PASSWORD: 'pa ss/word' }, ...createApp(premium, 'quotes', '--secret', 'DB_PASSWORD'));
+    expect([unmaskable.code, lastLine(unmaskable)]).toEqual([3, 'harmonix: --secret DB_PASSWORD: GitLab cannot mask its value (it holds a space), and create-app will not '
+      + 'store a secret unmasked; use a value of 8 or more letters, digits and @ _ - : + (base64url-encode it, for example).']);
+    expect(premium.requests.length).toBe(before);
+
+    const noAws = await harmonix({ AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_PROFILE: 'none', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' },
+      ...createApp(premium, 'quotes'));
+    expect(noAws.code).toBe(5);
+    expect(lastLine(noAws)).toMatch(/^harmonix: no AWS credentials to ask STS who the caller is with: sign in/);
+  }, 180_000);
+
+  test('refuses a descriptor of a kind the blueprint cannot deploy to, and an app the platform has not registered', async () => {
+    const mixed = path.join(work, 'mixed');
+    fs.mkdirSync(mixed);
+    fs.writeFileSync(path.join(mixed, 'dev.json'), descriptorText('SERVERLESS', 'dev', 1));
+    const wrongKind = await harmonix({}, 'create-app', '--blueprint', 'harmonix-node-ecs', '--name', 'quotes', '--group', GROUP, '--descriptors', mixed, '--gitlab-url', premium.url);
+    expect([wrongKind.code, lastLine(wrongKind)]).toEqual([3, 'harmonix: environment "dev" is a SERVERLESS environment, and harmonix-node-ecs deploys to ECS environments only: '
+      + 'leave it out, or pick the blueprint for it.']);
+    const unregistered = await harmonix({}, ...createApp(premium, 'unknown'));
+    expect([unregistered.code, lastLine(unregistered)]).toEqual([3, 'harmonix: unknown is not registered with the platform: /harmonix/apps/unknown/image-repository is missing '
+      + 'in account 123456789012, eu-west-1; register it (GitlabRunner.registerApp({ appName: \'unknown\' })), deploy the platform, and run create-app again.']);
+    const usage = await harmonix({}, 'create-app', '--blueprint', 'harmonix-php', '--name', 'quotes', '--group', GROUP, '--environments', 'dev');
+    expect([usage.code, lastLine(usage)]).toEqual([2, 'harmonix: --blueprint "harmonix-php" is not a blueprint: use one of harmonix-node-ecs, harmonix-python-ecs, '
+      + 'harmonix-java-ecs, harmonix-serverless-api.']);
+  }, 60_000);
+
+  test('runner register: creates the runner, puts its glrt- token into the secret without printing it, and will not create a second unasked', async () => {
+    const secrets = new SecretsManagerClient({ endpoint: moto.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    const arn = (await secrets.send(new CreateSecretCommand({ Name: 'harmonix-runner-token', Description: 'the runner token' }))).ARN!;
+    const register = (...more: string[]) => harmonix({ GITLAB_TOKEN: 'glpat-runner' },
+      'runner', 'register', '--runner-secret', arn, '--tags', 'harmonix,arm64', '--gitlab-url', premium.url, ...more);
+
+    const run = await register('--group', GROUP);
+    expect([run.code, run.err]).toEqual([0, '']);
+    const token = (await secrets.send(new GetSecretValueCommand({ SecretId: arn }))).SecretString!;
+    expect(token).toMatch(/^glrt-/);
+    expect(premium.runners.at(-1)).toEqual(expect.objectContaining({ runner_type: 'group_type', group_id: expect.any(Number), tag_list: ['harmonix', 'arm64'], token }));
+    expect(run.out).toBe(`runner ${premium.runners.at(-1)!.id} created for ${GROUP} (tags harmonix, arm64); its token is in ${arn}: replace the fleet's instances to pick it up\n`);
+    expect(`${run.out}${run.err}`).not.toContain(token);
+
+    const again = await register('--group', GROUP);
+    expect([again.code, lastLine(again)]).toEqual([3, `harmonix: the secret ${arn} holds a runner token already, so no runner was created: pass --replace to create a new runner `
+      + '(then delete the old one in GitLab).']);
+    const replaced = await register('--project', `${GROUP}/orders`, '--replace', '--json');
+    expect(replaced.code).toBe(0);
+    expect(JSON.parse(replaced.out)).toEqual(expect.objectContaining({ runnerType: 'project_type', owner: `${GROUP}/orders` }));
+    expect((await secrets.send(new GetSecretValueCommand({ SecretId: arn }))).SecretString).toBe(premium.runners.at(-1)!.token);
+
+    const both = await register('--group', GROUP, '--project', `${GROUP}/orders`);
+    expect([both.code, lastLine(both)]).toEqual([2, 'harmonix: say whose runner it is with --group or --project, one of the two.']);
+    const noScope = await harmonix({ GITLAB_TOKEN: 'glpat-read' }, 'runner', 'register', '--runner-secret', arn, '--tags', 'a', '--group', GROUP,
+      '--gitlab-url', premium.url, '--replace');
+    expect([noScope.code, lastLine(noScope)]).toEqual([7, `harmonix: GitLab at ${premium.url} forbade it (403) to create a runner for ${GROUP}: the token needs the api scope `
+      + '(create_runner and read_api for runners), and its user the Maintainer role or more; GitLab said: insufficient_scope.']);
+  }, 120_000);
+});
+
+test('the test GitLab reports a request that GitLab\'s description refuses (the check every test above relies on)', async () => {
+  const gitlab = await startGitlab({ groups: [GROUP], tokens: { t: ['api'] }, tier: 'premium' });
+  try {
+    const post = (body: object) => fetch(`${gitlab.url}/api/v4/projects`, {
+      method: 'POST', headers: { 'PRIVATE-TOKEN': 't', 'content-type': 'application/json' }, body: JSON.stringify(body),
+    });
+    await post({ name: 'good', path: 'good', namespace_id: 101 });
+    expect(gitlab.violations()).toEqual([]);
+    await post({ name: 'bad', namespace_id: 'platform/apps', visibility: 'secret' });
+    expect(gitlab.violations().sort()).toEqual([
+      'POST /api/v4/projects: request.body.namespace_id Request body property namespace_id must be integer',
+      'POST /api/v4/projects: request.body.visibility Request body property visibility must be equal to one of the allowed values: private, internal, public',
+    ]);
+  } finally {
+    await gitlab.close();
+  }
+}, 60_000);
