@@ -17,7 +17,7 @@ export { HarmonixEnvironment } from './contract/harmonix-environment';
 export { HarmonixEnvironmentBase } from './environments/base/environment-base';
 export type { EnvironmentRuntimes, HarmonixEnvironmentBaseOptions, HarmonixEnvironmentBaseProps } from './environments/base/environment-base';
 export { FlowLogDestinationType, NatProviderType } from './common/vpc';
-export type { GithubCiTrust, GitlabCiTrust } from './environments/base/ci-trust';
+export type { GithubCiTrust, GitlabCiTrust } from './common/ci-trust';
 export type { EnvironmentGrant } from './environments/base/environment-roles';
 export { EcsEnvironment } from './environments/ecs/ecs-environment';
 export type { EcsEnvironmentProps } from './environments/ecs/ecs-environment';

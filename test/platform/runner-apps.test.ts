@@ -66,9 +66,44 @@ describe('GitlabRunner.registerApp: an app built on the runners', () => {
     expect(() => runner.registerApp({ appName: 'shop', maxImageCount: 0 })).toThrow(/invalid `maxImageCount`/);
   });
 
+  test('with gitlabCiTrust, an OIDC build role: trusted by the named project on main only, pushing to the app\'s repository only, named by /build-role-arn', () => {
+    const { stack, runner } = registered();
+    const shop = runner.registerApp({ appName: 'shop', gitlabCiTrust: { projectPaths: ['platform/apps/shop'], branches: ['main'] } });
+    const t = Template.fromStack(stack);
+    const roleId = stack.getLogicalId(shop.buildRole.node.defaultChild as any);
+    t.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: 'harmonix-shop-build',
+      MaxSessionDuration: 3600,
+      AssumeRolePolicyDocument: {
+        Statement: [{
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Effect: 'Allow',
+          Principal: { Federated: { Ref: Match.stringLikeRegexp('GitlabCiProvider') } },
+          Condition: { StringEquals: { 'gitlab.com:aud': 'https://gitlab.com', 'gitlab.com:sub': ['project_path:platform/apps/shop:ref_type:branch:ref:main'] } },
+        }],
+      },
+    });
+    const statements = roleStatements(t, roleId);
+    expect(statements.map(s => s.Sid).sort()).toEqual(['PushImages', 'SignInToEcr']);
+    expect(statements.find(s => s.Sid === 'PushImages')!.Resource).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(shop.repository.node.defaultChild as any), 'Arn'] });
+    t.hasResourceProperties('AWS::SSM::Parameter', { Name: '/harmonix/apps/shop/build-role-arn', Value: { 'Fn::GetAtt': [roleId, 'Arn'] } });
+    // The runner role may push to the runner-built app's repository, not to the OIDC-built one's.
+    const runnerPush = roleStatements(t, stack.getLogicalId(runner.runnerRole.node.defaultChild as any)).find(s => s.Sid === 'PushImages')!;
+    expect(JSON.stringify(runnerPush.Resource)).not.toContain(stack.getLogicalId(shop.repository.node.defaultChild as any));
+  });
+
+  test('refuses a CI trust that would let any pipeline push: a wildcard project, no ref', () => {
+    const { runner } = registered();
+    expect(() => runner.registerApp({ appName: 'shop', gitlabCiTrust: { projectPaths: ['platform/*'], branches: ['main'] } }))
+      .toThrow(/App-shop: invalid `gitlabCiTrust.projectPaths\[0\]`: "platform\/\*" holds a wildcard/);
+    expect(() => runner.registerApp({ appName: 'stock', gitlabCiTrust: { projectPaths: ['platform/apps/stock'] } }))
+      .toThrow(/App-stock: invalid `gitlabCiTrust.branches`: or `tags` must name the refs that may deploy/);
+  });
+
   test('cdk-nag AwsSolutions: no finding unaccepted', () => {
     const app = testApp();
-    registered(app);
+    const { runner } = registered(app);
+    runner.registerApp({ appName: 'shop', gitlabCiTrust: { projectPaths: ['platform/apps/shop'], branches: ['main'] } });
     expect(nagFindings(app)).toEqual([]);
   });
 });

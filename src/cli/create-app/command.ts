@@ -109,7 +109,7 @@ ${EXIT_CODES_HELP}`)
         if (options.dryRun) {
           log.add(`repo ${dir}`, 'planned', isGeneratedRepo(dir) ? 'use the repo generated there' : `generate ${options.blueprint} there with its descriptors`);
         } else {
-          generate();
+          await generate();
         }
         const project = await applyProjectPlan(conn, plan, state, () => repoFiles(dir), log, options.dryRun);
         const summary = {
@@ -203,7 +203,7 @@ function readDescriptorFolder(dir: string): FetchedDescriptor[] {
 }
 
 /** Generates the repo into `dir` (empty or new), its descriptors written first so that the blueprint reads them. */
-function prepareRepo(dir: string, o: CreateAppOptions, gitlabUrl: string, descriptors: FetchedDescriptor[], log: StepLog): void {
+async function prepareRepo(dir: string, o: CreateAppOptions, gitlabUrl: string, descriptors: FetchedDescriptor[], log: StepLog): Promise<void> {
   if (isGeneratedRepo(dir)) {
     log.add(`repo ${dir}`, 'exists', 'generated before; used as it is');
     return;
@@ -213,10 +213,14 @@ function prepareRepo(dir: string, o: CreateAppOptions, gitlabUrl: string, descri
   }
   writeDescriptors(descriptors, path.join(dir, DESCRIPTORS_DIR));
   const own = ownPackage();
-  generateRepo(dir, o.blueprint, o.blueprintPackage ?? `${own.name}@${own.version}`, [
-    '--name', o.name, '--gitlab-url', gitlabUrl, '--gitlab-project-path', `${o.group}/${o.name}`,
+  // The repo names its GitLab for the ID tokens' audience and its links, which must be HTTPS: a
+  // GitLab on this machine over http leaves the blueprint's default, and the step says so.
+  const https = gitlabUrl.startsWith('https://');
+  await generateRepo(dir, o.blueprint, o.blueprintPackage ?? `${own.name}@${own.version}`, [
+    '--name', o.name, ...(https ? ['--gitlab-url', gitlabUrl] : []), '--gitlab-project-path', `${o.group}/${o.name}`,
   ]);
-  log.add(`repo ${dir}`, 'created', `${o.blueprint} generated with ${descriptors.length} environment descriptor(s)`);
+  log.add(`repo ${dir}`, 'created', `${o.blueprint} generated with ${descriptors.length} environment descriptor(s)`
+    + (https ? '' : `; ${gitlabUrl} is not https, so the repo keeps the blueprint's GitLab URL (https://gitlab.com)`));
 }
 
 function splitList(text: string): string[] {

@@ -1,4 +1,4 @@
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -26,14 +26,23 @@ export function isGeneratedRepo(dir: string): boolean {
 /**
  * Generates the blueprint into `dir` with projen, as a developer would
  * (`npx projen new --from <package> <pjid>`), its options passed as projen's option flags.
+ * Asynchronous: a synchronous child would stall this process's connections to GitLab meanwhile,
+ * and the first write after it would go to a connection the server has closed.
  */
-export function generateRepo(dir: string, pjid: string, from: string, flags: string[]): void {
+export async function generateRepo(dir: string, pjid: string, from: string, flags: string[]): Promise<void> {
   const projen = `projen@${ownPackage().projen}`;
   const args = ['--yes', projen, 'new', '--from', from, pjid, '--no-git', ...flags];
-  const result = spawnSync('npx', args, { cwd: dir, encoding: 'utf8', timeout: 1_800_000, env: { ...process.env, CI: undefined } });
-  if (result.error || result.status !== 0) {
-    const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n').slice(-15).join('\n');
-    throw new CliError(`npx ${args.join(' ')} in ${dir} failed (${result.error?.message ?? `exit ${result.status}`}): fix what it says and run create-app again; its last lines:\n${output}`,
+  const { code, output, error } = await new Promise<{ code: number | null; output: string; error?: Error }>(resolve => {
+    let text = '';
+    const child = spawn('npx', args, { cwd: dir, env: { ...process.env, CI: undefined }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', d => { text += String(d); });
+    child.stderr.on('data', d => { text += String(d); });
+    child.on('error', e => resolve({ code: null, output: text, error: e }));
+    child.on('close', c => resolve({ code: c, output: text }));
+  });
+  if (error || code !== 0) {
+    const tail = output.trim().split('\n').slice(-15).join('\n');
+    throw new CliError(`npx ${args.join(' ')} in ${dir} failed (${error?.message ?? `exit ${code}`}): fix what it says and run create-app again; its last lines:\n${tail}`,
       ExitCode.INPUT);
   }
 }

@@ -35,18 +35,24 @@ export function openGitlab(o: GitlabOptions): GitlabConnection {
   } catch {
     throw new CliError(`--gitlab-url "${o.gitlabUrl}" is not a URL (such as https://gitlab.com).`, ExitCode.USAGE);
   }
-  const local = url.hostname === '127.0.0.1' || url.hostname === 'localhost';
-  if (url.protocol !== 'https:' && !(local && url.protocol === 'http:')) {
-    throw new CliError(`--gitlab-url "${o.gitlabUrl}" must be https: the token travels with every request.`, ExitCode.USAGE);
+  if (url.protocol !== 'https:' && !(isLoopback(url) && url.protocol === 'http:')) {
+    throw new CliError(`--gitlab-url "${o.gitlabUrl}" must be https (http only for a GitLab on this machine): the token travels with every request.`, ExitCode.USAGE);
   }
-  if (url.pathname !== '/' || url.search || url.hash) {
-    throw new CliError(`--gitlab-url "${o.gitlabUrl}" names a page; give the GitLab's address only, such as ${url.origin}.`, ExitCode.USAGE);
+  if (url.search || url.hash || url.username) {
+    throw new CliError(`--gitlab-url "${o.gitlabUrl}" is not a GitLab's address: give it without query, fragment or credentials, such as ${url.origin}.`, ExitCode.USAGE);
   }
   const token = process.env[o.tokenEnv];
   if (!token) {
     throw new CliError(`no GitLab token: set ${o.tokenEnv} to an access token with the api scope (or name another variable with --token-env).`, ExitCode.GITLAB);
   }
-  return { api: new Gitlab({ host: url.origin, token }), url: url.origin };
+  // A self-managed GitLab may live under a path (https://example.com/gitlab).
+  const base = `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+  return { api: new Gitlab({ host: base, token }), url: base };
+}
+
+/** Whether the URL names this machine: a GitLab started for a test or a demo. */
+export function isLoopback(url: URL): boolean {
+  return url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]';
 }
 
 /** The HTTP status of a failed GitLab call, if GitLab answered. */

@@ -2,7 +2,7 @@ import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { AUDIT_BY_ACTOR_INDEX } from './audit-table';
-import { webIdentityPrincipal, WebIdentityTrust } from './ci-trust';
+import { webIdentityPrincipal, WebIdentityTrust } from '../../common/ci-trust';
 import { addScopedStatements } from '../../common/iam';
 import { bootstrapRoleName, environmentRoleName } from '../../common/naming';
 import { ENVIRONMENT_TAG } from '../../common/tags';

@@ -20,6 +20,7 @@ import { scriptUserData, UserDataFile } from './user-data';
 import { createDataBucket } from '../../common/buckets';
 import { propError } from '../../common/errors';
 import { addScopedStatements } from '../../common/iam';
+import { ECR_PUSH_ACTIONS } from '../../common/image-repository';
 import { allowLogsToUseKey, allowServiceLinkedRoleToUseKey } from '../../common/key-policy';
 import { acceptFindings } from '../../common/nag';
 import { tagPlatform } from '../../common/tags';
@@ -37,11 +38,6 @@ const ROOT_DEVICE = '/dev/xvda';
 const SESSION_MANAGER_ACTIONS = [
   'ssm:UpdateInstanceInformation', 'ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel',
   'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel',
-];
-/** What pushing an image to one repository takes. */
-const ECR_PUSH_ACTIONS = [
-  'ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer',
-  'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:PutImage',
 ];
 
 /** One group of instances: its launch template and Auto Scaling group. */
@@ -323,7 +319,10 @@ export class GitlabRunner extends Construct {
     const app = new RunnerApp(this, `App-${appName}`, {
       ...options, appName, key: this.key, buildRole: this.runnerRole, removalPolicy: this.removalPolicy,
     });
-    this.allowPushTo(app.repository);
+    if (options.gitlabCiTrust === undefined) {
+      // Jobs push as the runner role; with an OIDC build role they push as that role only.
+      this.allowPushTo(app.repository);
+    }
     return app;
   }
 

@@ -1,8 +1,8 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
-import { propError } from '../../common/errors';
-import { GITHUB_REPOSITORY, GITLAB_PROJECT_PATH } from '../../common/validation';
+import { propError } from './errors';
+import { GITHUB_REPOSITORY, GITLAB_PROJECT_PATH } from './validation';
 
 /**
  * GitLab CI jobs that may assume the provisioning role with their OIDC token (`id_tokens`):
