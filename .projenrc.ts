@@ -68,6 +68,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-sts@^3', '@aws-sdk/client-ssm@^3',
     // `harmonix create-app` and `harmonix runner register` speak GitLab's REST API through gitbeaker.
     '@gitbeaker/rest@^43', '@aws-sdk/client-secrets-manager@^3',
+    // ... and GitHub's through Octokit (--git-host github); Actions secrets are sealed with libsodium, as GitHub requires.
+    '@octokit/rest@^22', 'libsodium-wrappers@^0.8',
     // GitlabRunner renders the runner's config.toml with a TOML library, never a string template.
     'smol-toml@^1.4.2'],
 

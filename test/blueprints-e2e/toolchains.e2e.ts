@@ -13,8 +13,9 @@ import { execFile, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { BLUEPRINTS, descriptorText, gitlabCiLocal, Pjid, PJIDS } from '../fixtures/blueprints';
+import { actionlint, BLUEPRINTS, descriptorText, gitlabCiLocal, Pjid, PJIDS } from '../fixtures/blueprints';
+import { descriptorFolder, registerApps } from '../fixtures/cli';
+import { FakeGithub, startGithub } from '../fixtures/github-server';
 import { FakeGitlab, startGitlab } from '../fixtures/gitlab-server';
 import { developerEnv, packLibrary, projenVersion, run } from '../fixtures/installed';
 import { MotoServer, startMoto } from '../fixtures/python-tools';
@@ -24,33 +25,31 @@ const IMAGE_REPOSITORY = '222222222222.dkr.ecr.eu-west-1.amazonaws.com/shop/orde
 let tarball: string;
 let moto: MotoServer;
 let gitlab: FakeGitlab;
+let github: FakeGithub;
 
 beforeAll(async () => {
   tarball = packLibrary();
-  [moto, gitlab] = await Promise.all([
+  [moto, gitlab, github] = await Promise.all([
     startMoto(),
     startGitlab({ groups: PJIDS.map(pjid => `shop/${pjid}`), tokens: { 'glpat-e2e': ['api'] }, tier: 'premium' }),
+    startGithub({ user: 'dev-user', organizations: ['shop'], teams: [], tokens: ['ghp-e2e'], plan: 'team' }),
   ]);
   // The platform registered the app (GitlabRunner.registerApp): its image repository and build role.
-  const ssm = new SSMClient({ endpoint: moto.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
-  await ssm.send(new PutParameterCommand({ Name: '/harmonix/apps/orders/image-repository', Value: IMAGE_REPOSITORY, Type: 'String' }));
-  await ssm.send(new PutParameterCommand({ Name: '/harmonix/apps/orders/build-role-arn', Value: 'arn:aws:iam::222222222222:role/harmonix-runner', Type: 'String' }));
+  await registerApps(moto.endpoint, ['orders'], () => IMAGE_REPOSITORY, 'arn:aws:iam::222222222222:role/harmonix-runner');
 }, 300_000);
 afterAll(async () => {
-  await gitlab?.close();
+  await Promise.all([gitlab?.close(), github?.close()]);
   moto?.stop();
 });
 afterEach(() => {
   expect(gitlab.violations()).toEqual([]);
+  expect(github.violations()).toEqual([]);
 });
 
 /** `harmonix create-app` for the blueprint, as built, with the packed library; resolves to the repo's folder. */
-function createApp(pjid: Pjid, descriptors: Record<string, string>): Promise<string> {
+function createApp(pjid: Pjid, descriptors: Record<string, string>, host: string[] = []): Promise<string> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'harmonix-create-app-'));
-  fs.mkdirSync(path.join(work, 'descriptors'));
-  for (const [name, text] of Object.entries(descriptors)) {
-    fs.writeFileSync(path.join(work, 'descriptors', `${name}.json`), text);
-  }
+  const folder = descriptorFolder(work, descriptors);
   const dir = path.join(work, 'orders');
   const env = {
     ...developerEnv(),
@@ -60,9 +59,10 @@ function createApp(pjid: Pjid, descriptors: Record<string, string>): Promise<str
     AWS_SECRET_ACCESS_KEY: 'testing',
     AWS_EC2_METADATA_DISABLED: 'true',
     GITLAB_TOKEN: 'glpat-e2e',
+    GITHUB_TOKEN: 'ghp-e2e',
   };
-  const args = ['create-app', '--blueprint', pjid, '--name', 'orders', '--group', `shop/${pjid}`, '--descriptors', path.join(work, 'descriptors'),
-    '--dir', dir, '--blueprint-package', tarball, '--gitlab-url', gitlab.url];
+  const args = ['create-app', '--blueprint', pjid, '--name', 'orders', '--descriptors', folder, '--dir', dir,
+    '--blueprint-package', tarball, ...(host.length > 0 ? host : ['--group', `shop/${pjid}`, '--gitlab-url', gitlab.url])];
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [path.join(ROOT, 'bin', 'harmonix'), ...args], { cwd: work, env, timeout: 1_200_000, maxBuffer: 16 * 1024 * 1024 }, (error, _out, err) => {
       if (error) reject(new Error(`harmonix ${args.join(' ')} failed:\n${err}`)); else resolve(dir);
@@ -151,6 +151,22 @@ describe.each(PJIDS)('%s, made by create-app from the packed library', pjid => {
     }, 300_000);
   }
 });
+
+test('create-app --git-host github: projen new generates the GitHub pipeline, and the repository GitHub received holds it, actionlint-clean', async () => {
+  const dir = await createApp('harmonix-node-ecs', { dev: descriptorText('ECS', 'dev', 1), prod: descriptorText('ECS', 'prod', 3, true) },
+    ['--git-host', 'github', '--group', 'shop', '--github-api-url', github.url]);
+  expect(fs.readFileSync(path.join(dir, '.projenrc.ts'), 'utf8')).toMatch(/gitHost: GitHost\.GITHUB,\s+githubRepository: 'shop\/orders'/);
+  const files = github.files('shop/orders', 'main');
+  const workflow = files.get('.github/workflows/pipeline.yml')!.content.toString('utf8');
+  expect(workflow).toBe(fs.readFileSync(path.join(dir, '.github', 'workflows', 'pipeline.yml'), 'utf8'));
+  expect(files.has('.gitlab-ci.yml')).toBe(false);
+  const received = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'harmonix-received-')), 'pipeline.yml');
+  fs.writeFileSync(received, workflow);
+  actionlint(received);
+  expect(github.repo('shop/orders')!.environments.get('prod')).toEqual(expect.objectContaining({
+    protection_rules: [expect.objectContaining({ type: 'required_reviewers' })],
+  }));
+}, 1_200_000);
 
 test('npx projen new --from <packed tarball> harmonix-node-ecs in an empty folder, with option flags, builds and tests', () => {
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'harmonix-new-'));

@@ -1,15 +1,13 @@
-import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import * as YAML from 'yaml';
 import { BLUEPRINT_FACTS } from '../../src/cli/create-app/blueprints';
-import { descriptorText, generate, PJIDS, BLUEPRINTS } from '../fixtures/blueprints';
+import { BLUEPRINTS, descriptorText, generate, PJIDS } from '../fixtures/blueprints';
+import { CliRun, descriptorFolder, motoEnv, registerApps, runHarmonix } from '../fixtures/cli';
 import { FakeGitlab, startGitlab } from '../fixtures/gitlab-server';
 import { MotoServer, startMoto } from '../fixtures/python-tools';
-import { ROOT } from '../fixtures/readme';
 
 const IMAGE_REPOSITORY = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders';
 const BUILD_ROLE = 'arn:aws:iam::123456789012:role/harmonix-runner-build';
@@ -27,22 +25,9 @@ describe('harmonix create-app and runner register, against moto and a GitLab val
   let work: string;
   let descriptors: string;
 
-  type Run = { code: number; out: string; err: string };
-  const harmonix = (env: Record<string, string | undefined>, ...args: string[]) => new Promise<Run>(resolve => {
-    const base: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: work,
-      AWS_ENDPOINT_URL: moto.endpoint,
-      AWS_REGION: 'eu-west-1',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_ACCESS_KEY_ID: 'testing',
-      AWS_SECRET_ACCESS_KEY: 'testing',
-      GITLAB_TOKEN: 'glpat-good',
-    };
-    const merged = Object.fromEntries(Object.entries({ ...base, ...env }).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv;
-    execFile(process.execPath, [path.join(ROOT, 'bin', 'harmonix'), ...args], { cwd: work, env: merged, timeout: 120_000 }, (error, out, err) =>
-      resolve({ code: error ? (error as any).code ?? 1 : 0, out: String(out), err: String(err) }));
-  });
+  type Run = CliRun;
+  const harmonix = (env: Record<string, string | undefined>, ...args: string[]) =>
+    runHarmonix(work, { ...motoEnv(moto.endpoint, work), GITLAB_TOKEN: 'glpat-good', ...env }, args);
   const lastLine = (run: Run) => run.err.trim().split('\n').at(-1);
   /** A repo generated before (create-app uses it as it is), in a folder of the work dir. */
   const generated = (name: string, pjid = 'harmonix-node-ecs' as const) => {
@@ -60,17 +45,9 @@ describe('harmonix create-app and runner register, against moto and a GitLab val
       startGitlab({ groups: [GROUP], tokens: { 'glpat-good': ['api'], 'glpat-read': ['read_api'], 'glpat-runner': ['create_runner', 'read_api'] }, tier: 'premium' }),
       startGitlab({ groups: [GROUP], tokens: { 'glpat-good': ['api'] }, tier: 'free' }),
     ]);
-    const aws = { endpoint: moto.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
-    const ssm = new SSMClient(aws);
-    for (const app of ['orders', 'billing', 'ledger', 'stock', 'quotes']) {
-      await ssm.send(new PutParameterCommand({ Name: `/harmonix/apps/${app}/image-repository`, Value: IMAGE_REPOSITORY.replace('orders', app), Type: 'String' }));
-      await ssm.send(new PutParameterCommand({ Name: `/harmonix/apps/${app}/build-role-arn`, Value: BUILD_ROLE, Type: 'String' }));
-    }
+    await registerApps(moto.endpoint, ['orders', 'billing', 'ledger', 'stock', 'quotes'], app => IMAGE_REPOSITORY.replace('orders', app), BUILD_ROLE);
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'harmonix-create-app-'));
-    descriptors = path.join(work, 'descriptors');
-    fs.mkdirSync(descriptors);
-    fs.writeFileSync(path.join(descriptors, 'dev.json'), descriptorText('ECS', 'dev', 1));
-    fs.writeFileSync(path.join(descriptors, 'qa.json'), descriptorText('ECS', 'qa', 2, true));
+    descriptors = descriptorFolder(work, { dev: descriptorText('ECS', 'dev', 1), qa: descriptorText('ECS', 'qa', 2, true) });
   }, 180_000);
   afterAll(async () => {
     await Promise.all([premium?.close(), free?.close()]);

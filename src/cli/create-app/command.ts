@@ -2,8 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Command, Option } from 'commander';
 import { BLUEPRINT_FACTS } from './blueprints';
+import { applyRepoPlan, readRepoState, readReviewer } from './github-repo';
 import { applyProjectPlan, projectPath, ProjectPlan, ProjectVariable, readProjectState } from './gitlab-project';
-import { generateRepo, isGeneratedRepo, ownPackage, repoFiles } from './repository';
+import { generateRepo, isGeneratedRepo, ownPackage, RepoFile, repoFiles } from './repository';
 import { StepLog } from './steps';
 import { appParameterName, DESCRIPTORS_DIR } from '../../common/naming';
 import { isAppName, isShortName } from '../../common/validation';
@@ -12,10 +13,15 @@ import { AwsOptions, openSession, parameterValue, whoAmI, withAwsOptions } from 
 import { CliIo, EXIT_CODES_HELP } from '../command';
 import { FetchedDescriptor, readDescriptors, writeDescriptors } from '../env/descriptors';
 import { CliError, ExitCode } from '../errors';
-import { GitlabOptions, openGitlab, withGitlabOptions } from '../gitlab/client';
+import { DEFAULT_GITHUB_TOKEN_ENV, GithubConnection, openGithub } from '../github/client';
+import { DEFAULT_TOKEN_ENV, GitlabConnection, GitlabOptions, openGitlab, withGitlabOptions } from '../gitlab/client';
 import { isVariableKey, unmaskableReason } from '../gitlab/variables';
 
-interface CreateAppOptions extends AwsOptions, GitlabOptions {
+interface CreateAppOptions extends AwsOptions, Omit<GitlabOptions, 'tokenEnv'> {
+  readonly tokenEnv?: string;
+  readonly gitHost: string;
+  readonly githubApiUrl: string;
+  readonly reviewerTeam?: string;
   readonly blueprint: string;
   readonly name: string;
   readonly group: string;
@@ -38,11 +44,14 @@ const GROUP_PATH = /^[A-Za-z0-9_.][A-Za-z0-9_.-]*(\/[A-Za-z0-9_.][A-Za-z0-9_.-]*
 /** `harmonix create-app`: from a blueprint to a GitLab project with its pipeline ready, in one command. */
 export function registerCreateApp(program: Command, io: CliIo): void {
   withGitlabOptions(withAwsOptions(program.command('create-app')
-    .description('Generate an app repository from a blueprint, with its environments\' descriptors, and create its GitLab project: first commit on main, '
-      + 'main protected, CI/CD variables, protected environments for gated stages. Runs again safely: what exists is reused.')
+    .description('Generate an app repository from a blueprint, with its environments\' descriptors, and create its GitLab project (or GitHub '
+      + 'repository): first commit on main, main protected, CI/CD variables, protected environments for gated stages. Runs again safely: what exists is reused.')
+    .addOption(new Option('--git-host <host>', 'where the repository lives').choices(['gitlab', 'github']).default('gitlab'))
+    .option('--github-api-url <url>', 'GitHub\'s REST API (an Enterprise Server\'s is https://<host>/api/v3)', 'https://api.github.com')
+    .option('--reviewer-team <slug>', 'GitHub: the organization\'s team that approves gated deployments (default: the token\'s user)')
     .requiredOption('--blueprint <pjid>', `the blueprint: ${Object.keys(BLUEPRINT_FACTS).join(', ')}`)
     .requiredOption('--name <app>', 'the app\'s name: its project\'s and its stacks\' name')
-    .requiredOption('--group <path>', 'the GitLab group, nested ones as a/b/c')
+    .requiredOption('--group <path>', 'the GitLab group, nested ones as a/b/c; on GitHub, the organization or the token\'s user')
     .option('--environments <names>', 'the environments to deploy to, comma-separated, read from SSM (/harmonix/environments/<name>) in the account of the credentials')
     .option('--descriptors <dir>', 'a folder of descriptors fetched already (harmonix env fetch, one account at a time), instead of --environments')
     .option('--dir <dir>', 'the folder of the repo (default: ./<app>); a repo generated there before is used as it is')
@@ -51,10 +60,12 @@ export function registerCreateApp(program: Command, io: CliIo): void {
     .option('--approvals <n>', 'approvals a gated environment\'s deployment needs', '1')
     .option('--secret <KEY>', 'a secret CI/CD variable, masked and protected, its value taken from the environment variable KEY (repeat it)', collect, [])
     .option('--dry-run', 'read GitLab and AWS, and print what would be done; change nothing')
-    .option('--json', 'print the steps as JSON, and no progress')))
+    .option('--json', 'print the steps as JSON, and no progress')), { tokenDefault: false })
     .addHelpText('after', `
 The token is read from GITLAB_TOKEN (or the variable --token-env names): an access token with the
-api scope, whose user may create projects in the group. AWS credentials read the descriptors and
+api scope, whose user may create projects in the group. On GitHub (--git-host github) it is read
+from GITHUB_TOKEN: a token that may create repositories and administer them (repo and workflow
+scopes). AWS credentials read the descriptors and
 the app's image repository and build role (/harmonix/apps/<app>/..., GitlabRunner.registerApp).
 No AWS keys go into CI/CD variables: the pipeline's jobs exchange GitLab ID tokens for roles.
 
@@ -62,11 +73,13 @@ Examples:
   harmonix create-app --blueprint harmonix-node-ecs --name orders --group platform/apps --environments dev,qa --region eu-west-1
   harmonix create-app --blueprint harmonix-serverless-api --name quotes --group acme/web --descriptors .harmonix/environments --dry-run
   SONAR_TOKEN=... harmonix create-app --blueprint harmonix-java-ecs --name ledger --group acme --environments dev --secret SONAR_TOKEN --gitlab-url https://gitlab.example.com
+  harmonix create-app --git-host github --blueprint harmonix-python-ecs --name stock --group acme --environments dev,prod --reviewer-team platform
 ${EXIT_CODES_HELP}`)
     .action(async (options: CreateAppOptions) => {
       const facts = checkOptions(options);
       const log = new StepLog(options.json ? undefined : io.err);
-      const conn = openGitlab(options);
+      const github = options.gitHost === 'github';
+      const tokenEnv = options.tokenEnv ?? (github ? DEFAULT_GITHUB_TOKEN_ENV : DEFAULT_TOKEN_ENV);
       const plan: ProjectPlan = {
         groupPath: options.group,
         name: options.name,
@@ -75,7 +88,8 @@ ${EXIT_CODES_HELP}`)
         gated: [],
         description: `${options.name}: a harmonix-cdk app (${options.blueprint}), made by harmonix create-app`,
       };
-      const state = await readProjectState(conn, plan);
+      const host = github ? await githubHost(openGithub(options.githubApiUrl, tokenEnv), plan, options.reviewerTeam)
+        : await gitlabHost(openGitlab({ gitlabUrl: options.gitlabUrl, tokenEnv }), plan);
       const session = openSession(options);
       const caller = await whoAmI(session);
       const descriptors = options.descriptors !== undefined
@@ -104,25 +118,25 @@ ${EXIT_CODES_HELP}`)
         .map(d => ({ name: d.name, approvals: Number(options.approvals) })));
 
       const dir = path.resolve(options.dir ?? options.name);
-      const generate = () => prepareRepo(dir, options, conn.url, descriptors, log);
+      const generate = () => prepareRepo(dir, options, host.generateFlags, descriptors, log);
       try {
         if (options.dryRun) {
           log.add(`repo ${dir}`, 'planned', isGeneratedRepo(dir) ? 'use the repo generated there' : `generate ${options.blueprint} there with its descriptors`);
         } else {
           await generate();
         }
-        const project = await applyProjectPlan(conn, plan, state, () => repoFiles(dir), log, options.dryRun);
+        const project = await host.apply(() => repoFiles(dir), log, Boolean(options.dryRun));
         const summary = {
           project: projectPath(plan),
-          webUrl: project?.web_url,
-          cloneUrl: project?.http_url_to_repo,
+          webUrl: project?.webUrl,
+          cloneUrl: project?.cloneUrl,
           dir,
           dryRun: Boolean(options.dryRun),
           steps: log.steps,
         };
         io.out(options.json ? JSON.stringify(summary, undefined, 2)
           : options.dryRun ? `nothing was changed (--dry-run): run it again without --dry-run to do the ${log.steps.filter(s => s.status === 'planned').length} planned steps`
-            : `${projectPath(plan)} is ready: ${project!.web_url}\nits pipeline runs on each push to main; work in a clone: git clone ${project!.http_url_to_repo}`);
+            : `${projectPath(plan)} is ready: ${project!.webUrl}\nits pipeline runs on each push to main; work in a clone: git clone ${project!.cloneUrl}`);
       } catch (e) {
         const error = e instanceof CliError ? e : new CliError((e as Error).message, ExitCode.INTERNAL);
         throw new CliError(`${error.message.replace(/\.$/, '')} (${log.changed()}; run the same command again to continue).`, error.exitCode);
@@ -203,7 +217,7 @@ function readDescriptorFolder(dir: string): FetchedDescriptor[] {
 }
 
 /** Generates the repo into `dir` (empty or new), its descriptors written first so that the blueprint reads them. */
-async function prepareRepo(dir: string, o: CreateAppOptions, gitlabUrl: string, descriptors: FetchedDescriptor[], log: StepLog): Promise<void> {
+async function prepareRepo(dir: string, o: CreateAppOptions, flags: GenerateFlags, descriptors: FetchedDescriptor[], log: StepLog): Promise<void> {
   if (isGeneratedRepo(dir)) {
     log.add(`repo ${dir}`, 'exists', 'generated before; used as it is');
     return;
@@ -213,14 +227,8 @@ async function prepareRepo(dir: string, o: CreateAppOptions, gitlabUrl: string, 
   }
   writeDescriptors(descriptors, path.join(dir, DESCRIPTORS_DIR));
   const own = ownPackage();
-  // The repo names its GitLab for the ID tokens' audience and its links, which must be HTTPS: a
-  // GitLab on this machine over http leaves the blueprint's default, and the step says so.
-  const https = gitlabUrl.startsWith('https://');
-  await generateRepo(dir, o.blueprint, o.blueprintPackage ?? `${own.name}@${own.version}`, [
-    '--name', o.name, ...(https ? ['--gitlab-url', gitlabUrl] : []), '--gitlab-project-path', `${o.group}/${o.name}`,
-  ]);
-  log.add(`repo ${dir}`, 'created', `${o.blueprint} generated with ${descriptors.length} environment descriptor(s)`
-    + (https ? '' : `; ${gitlabUrl} is not https, so the repo keeps the blueprint's GitLab URL (https://gitlab.com)`));
+  await generateRepo(dir, o.blueprint, o.blueprintPackage ?? `${own.name}@${own.version}`, ['--name', o.name, ...flags.flags]);
+  log.add(`repo ${dir}`, 'created', `${o.blueprint} generated with ${descriptors.length} environment descriptor(s)${flags.note}`);
 }
 
 function splitList(text: string): string[] {
@@ -229,4 +237,51 @@ function splitList(text: string): string[] {
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+/** The blueprint's options for the Git host, as projen flags, and what to say about them. */
+interface GenerateFlags {
+  readonly flags: string[];
+  readonly note: string;
+}
+
+/** A project or repository as the summary names it. */
+interface HostedRepo {
+  readonly webUrl: string;
+  readonly cloneUrl: string;
+}
+
+/** What create-app does with one Git host, once its state is read. */
+interface Host {
+  readonly generateFlags: GenerateFlags;
+  apply(files: () => RepoFile[], log: StepLog, dryRun: boolean): Promise<HostedRepo | undefined>;
+}
+
+async function gitlabHost(conn: GitlabConnection, plan: ProjectPlan): Promise<Host> {
+  const state = await readProjectState(conn, plan);
+  // The repo names its GitLab for the ID tokens' audience and its links, which must be HTTPS: a
+  // GitLab on this machine over http leaves the blueprint's default, and the step says so.
+  const https = conn.url.startsWith('https://');
+  return {
+    generateFlags: {
+      flags: [...(https ? ['--gitlab-url', conn.url] : []), '--gitlab-project-path', projectPath(plan)],
+      note: https ? '' : `; ${conn.url} is not https, so the repo keeps the blueprint's GitLab URL (https://gitlab.com)`,
+    },
+    apply: async (files, log, dryRun) => {
+      const project = await applyProjectPlan(conn, plan, state, files, log, dryRun);
+      return project && { webUrl: project.web_url, cloneUrl: project.http_url_to_repo };
+    },
+  };
+}
+
+async function githubHost(conn: GithubConnection, plan: ProjectPlan, reviewerTeam: string | undefined): Promise<Host> {
+  const state = await readRepoState(conn, plan);
+  const reviewer = await readReviewer(conn, plan, state, reviewerTeam);
+  return {
+    generateFlags: { flags: ['--git-host', 'GITHUB', '--github-repository', projectPath(plan)], note: '' },
+    apply: async (files, log, dryRun) => {
+      const repo = await applyRepoPlan(conn, plan, state, reviewer, files, log, dryRun);
+      return repo && { webUrl: repo.html_url, cloneUrl: repo.clone_url };
+    },
+  };
 }

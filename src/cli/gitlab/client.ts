@@ -21,10 +21,11 @@ export interface GitlabConnection {
 export const DEFAULT_TOKEN_ENV = 'GITLAB_TOKEN';
 
 /** Adds `--gitlab-url` and `--token-env` to a command. The token itself is never an option: shells keep history. */
-export function withGitlabOptions(command: Command): Command {
+export function withGitlabOptions(command: Command, o: { tokenDefault?: boolean } = {}): Command {
+  const tokenEnv = new Option('--token-env <name>', 'the environment variable that holds the access token');
   return command
     .addOption(new Option('--gitlab-url <url>', 'the GitLab (gitlab.com or self-managed)').default('https://gitlab.com'))
-    .addOption(new Option('--token-env <name>', 'the environment variable that holds a GitLab access token with the api scope').default(DEFAULT_TOKEN_ENV));
+    .addOption(o.tokenDefault === false ? tokenEnv : tokenEnv.default(DEFAULT_TOKEN_ENV));
 }
 
 /** Checks the GitLab options and opens a client; nothing is called yet. */
