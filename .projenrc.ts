@@ -66,8 +66,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   bundledDeps: ['commander@^14.0.3', 'cli-table3@^0.6.5', '@smithy/signature-v4@^5.7.5', '@smithy/hash-node@^4', '@aws-sdk/credential-provider-node@^3.972.98',
     // `harmonix env fetch` and `harmonix doctor`: who the caller is (STS) and the descriptors and bootstrap versions (SSM).
     '@aws-sdk/client-sts@^3', '@aws-sdk/client-ssm@^3',
-    // `harmonix create-app` and `harmonix runner register` speak GitLab's REST API through gitbeaker.
-    '@gitbeaker/rest@^43', '@aws-sdk/client-secrets-manager@^3',
+    // `harmonix create-app` and `harmonix runner register` speak GitLab's REST API through gitbeaker (and
+    // check the app's image repository in ECR, store runner tokens in Secrets Manager).
+    '@gitbeaker/rest@^43', '@aws-sdk/client-secrets-manager@^3', '@aws-sdk/client-ecr@^3',
     // ... and GitHub's through Octokit (--git-host github); Actions secrets are sealed with libsodium, as GitHub requires.
     '@octokit/rest@^22', 'libsodium-wrappers@^0.8',
     // GitlabRunner renders the runner's config.toml with a TOML library, never a string template.

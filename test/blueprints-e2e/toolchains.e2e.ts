@@ -35,7 +35,7 @@ beforeAll(async () => {
     startGithub({ user: 'dev-user', organizations: ['shop'], teams: [], tokens: ['ghp-e2e'], plan: 'team' }),
   ]);
   // The platform registered the app (GitlabRunner.registerApp): its image repository and build role.
-  await registerApps(moto.endpoint, ['orders'], () => IMAGE_REPOSITORY, 'arn:aws:iam::222222222222:role/harmonix-runner');
+  await registerApps(moto.endpoint, ['orders'], 'arn:aws:iam::123456789012:role/harmonix-runner');
 }, 300_000);
 afterAll(async () => {
   await Promise.all([gitlab?.close(), github?.close()]);

@@ -41,7 +41,7 @@ describe('harmonix create-app --git-host github, against moto and a GitHub valid
       startGithub({ user: 'dev-user', organizations: ['acme'], teams: ['acme/platform'], tokens: ['ghp-good'], plan: 'team' }),
       startGithub({ user: 'dev-user', organizations: ['acme'], teams: [], tokens: ['ghp-good'], plan: 'free' }),
     ]);
-    await registerApps(moto.endpoint, ['orders', 'stock', 'shop', 'taken'], () => IMAGE_REPOSITORY, BUILD_ROLE);
+    await registerApps(moto.endpoint, ['orders', 'stock', 'shop', 'taken'], BUILD_ROLE);
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'harmonix-create-app-github-'));
     descriptors = descriptorFolder(work, { dev: descriptorText('ECS', 'dev', 1), prod: descriptorText('ECS', 'prod', 3, true) });
   }, 180_000);

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import * as YAML from 'yaml';
 import { BLUEPRINT_FACTS } from '../../src/cli/create-app/blueprints';
 import { BLUEPRINTS, descriptorText, generate, PJIDS } from '../fixtures/blueprints';
@@ -45,7 +46,12 @@ describe('harmonix create-app and runner register, against moto and a GitLab val
       startGitlab({ groups: [GROUP], tokens: { 'glpat-good': ['api'], 'glpat-read': ['read_api'], 'glpat-runner': ['create_runner', 'read_api'] }, tier: 'premium' }),
       startGitlab({ groups: [GROUP], tokens: { 'glpat-good': ['api'] }, tier: 'free' }),
     ]);
-    await registerApps(moto.endpoint, ['orders', 'billing', 'ledger', 'stock', 'quotes'], app => IMAGE_REPOSITORY.replace('orders', app), BUILD_ROLE);
+    await registerApps(moto.endpoint, ['orders', 'billing', 'ledger', 'stock', 'quotes'], BUILD_ROLE);
+    // An app whose parameters outlived its repository.
+    const ssm = new SSMClient({ endpoint: moto.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    for (const [what, value] of [['image-repository', IMAGE_REPOSITORY.replace('orders', 'ghost')], ['build-role-arn', BUILD_ROLE]]) {
+      await ssm.send(new PutParameterCommand({ Name: `/harmonix/apps/ghost/${what}`, Value: value, Type: 'String' }));
+    }
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'harmonix-create-app-'));
     descriptors = descriptorFolder(work, { dev: descriptorText('ECS', 'dev', 1), qa: descriptorText('ECS', 'qa', 2, true) });
   }, 180_000);
@@ -194,6 +200,9 @@ describe('harmonix create-app and runner register, against moto and a GitLab val
     const unregistered = await harmonix({}, ...createApp(premium, 'unknown'));
     expect([unregistered.code, lastLine(unregistered)]).toEqual([3, 'harmonix: unknown is not registered with the platform: /harmonix/apps/unknown/image-repository is missing '
       + 'in account 123456789012, eu-west-1; register it (GitlabRunner.registerApp({ appName: \'unknown\' })), deploy the platform, and run create-app again.']);
+    const stale = await harmonix({}, ...createApp(premium, 'ghost'));
+    expect([stale.code, lastLine(stale)]).toEqual([3, 'harmonix: /harmonix/apps/ghost/image-repository names the image repository ghost, which does not exist '
+      + 'in account 123456789012, eu-west-1 (read as 123456789012): deploy the platform that registers the app, or remove the stale parameter.']);
     const usage = await harmonix({}, 'create-app', '--blueprint', 'harmonix-php', '--name', 'quotes', '--group', GROUP, '--environments', 'dev');
     expect([usage.code, lastLine(usage)]).toEqual([2, 'harmonix: --blueprint "harmonix-php" is not a blueprint: use one of harmonix-node-ecs, harmonix-python-ecs, '
       + 'harmonix-java-ecs, harmonix-serverless-api.']);

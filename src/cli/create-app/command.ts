@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { Command, Option } from 'commander';
 import { BLUEPRINT_FACTS } from './blueprints';
 import { applyRepoPlan, readRepoState, readReviewer } from './github-repo';
@@ -9,7 +10,7 @@ import { StepLog } from './steps';
 import { appParameterName, DESCRIPTORS_DIR } from '../../common/naming';
 import { isAppName, isShortName } from '../../common/validation';
 import { parseDescriptor } from '../../contract/descriptor';
-import { AwsOptions, openSession, parameterValue, whoAmI, withAwsOptions } from '../aws-session';
+import { AwsOptions, AwsSession, awsError, openSession, parameterValue, whoAmI, withAwsOptions } from '../aws-session';
 import { CliIo, EXIT_CODES_HELP } from '../command';
 import { FetchedDescriptor, readDescriptors, writeDescriptors } from '../env/descriptors';
 import { CliError, ExitCode } from '../errors';
@@ -112,6 +113,7 @@ ${EXIT_CODES_HELP}`)
           }
           variables.push({ key, value, secret: false });
         }
+        await checkImageRepository(session, caller.account, variables[0].value, appParameterName(options.name, 'image-repository'));
       }
       variables.push(...secretVariables(options.secret));
       plan.gated.push(...descriptors.filter(d => d.descriptor.requireApproval)
@@ -284,4 +286,24 @@ async function githubHost(conn: GithubConnection, plan: ProjectPlan, reviewerTea
       return repo && { webUrl: repo.html_url, cloneUrl: repo.clone_url };
     },
   };
+}
+
+/** The image repository the parameter names must exist: a stale parameter would fail the first build, far from its cause. */
+async function checkImageRepository(session: AwsSession, account: string, uri: string, parameter: string): Promise<void> {
+  const match = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/(.+)$/.exec(uri);
+  if (!match) {
+    throw new CliError(`${parameter} holds "${uri}", which is not an ECR repository URI (<account>.dkr.ecr.<region>.amazonaws.com/<name>): `
+      + 'deploy the platform again.', ExitCode.INPUT);
+  }
+  const [, registry, region, name] = match;
+  try {
+    const ecr = new ECRClient({ region, credentials: session.credentials });
+    await ecr.send(new DescribeRepositoriesCommand({ registryId: registry, repositoryNames: [name] }));
+  } catch (e) {
+    if ((e as Error).name === 'RepositoryNotFoundException') {
+      throw new CliError(`${parameter} names the image repository ${name}, which does not exist in account ${registry}, ${region} (read as ${account}): `
+        + 'deploy the platform that registers the app, or remove the stale parameter.', ExitCode.INPUT);
+    }
+    throw awsError(e, `describe the image repository ${name}`);
+  }
 }
