@@ -16,7 +16,7 @@ Exit codes:
   4  the price table does not carry the region (cost)
   5  AWS could not be reached or refused (audit, env, doctor)
   6  a check found something to fix (doctor)
-  7  GitLab could not be reached or refused (create-app, runner register)`;
+  7  GitLab or GitHub could not be reached or refused (create-app, runner register)`;
 
 /**
  * One command of the `harmonix` command line: adds itself (arguments, options, help with

@@ -13,7 +13,7 @@ export enum ExitCode {
   AWS = 5,
   /** A check found something to fix (doctor). */
   CHECKS = 6,
-  /** GitLab could not be reached, or refused: no token, a token without the scope, a name taken. */
+  /** GitLab or GitHub could not be reached, or refused: no token, a token without the scope, a name taken. */
   GITLAB = 7,
 }
 
