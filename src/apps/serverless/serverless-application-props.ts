@@ -24,7 +24,8 @@ export interface AppFunctionOptions {
   readonly artifactKey?: string;
   /**
    * Runtime: a Node.js or Python runtime.
-   * @default lambda.Runtime.NODEJS_24_X
+   * @default - the newest Node.js runtime the app's aws-cdk-lib knows (what cdk-nag's AwsSolutions-L1 asks for;
+   *   `nodejs24.x` with aws-cdk-lib 2.263)
    */
   readonly runtime?: lambda.Runtime;
   /**

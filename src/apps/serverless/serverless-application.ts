@@ -13,6 +13,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { AppCustomDomainOptions, AppFunctionOptions, ServerlessApplicationProps } from './serverless-application-props';
 import { propError } from '../../common/errors';
+import { latestRuntime } from '../../common/lambda-runtime';
 import { acceptFindings } from '../../common/nag';
 import { validateAppName, validateIntegerRange, validateSeconds, validateVariableName } from '../../common/validation';
 import { validateDomainName } from '../../common/web-names';
@@ -149,7 +150,7 @@ export class ServerlessApplication extends Construct implements IApplication {
     if (this.functionsByName.has(options.name)) {
       throw propError(this, `${where}.name`, `"${options.name}" is used twice; function names are unique within an app.`);
     }
-    const runtime = options.runtime ?? lambda.Runtime.NODEJS_24_X;
+    const runtime = options.runtime ?? latestRuntime('nodejs');
     if (runtime.family !== lambda.RuntimeFamily.NODEJS && runtime.family !== lambda.RuntimeFamily.PYTHON) {
       throw propError(this, `${where}.runtime`, `${runtime.name} is not a Node.js or Python runtime.`);
     }

@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ENVIRONMENT_KEY_ACTIONS } from './environment-roles';
+import { latestRuntime } from '../../common/lambda-runtime';
 
 /** How the audit writer is built. */
 export interface AuditWriterOptions {
@@ -55,7 +56,7 @@ export class AuditWriter extends Construct {
 
     this.function = new lambda.Function(this, 'Function', {
       description: 'harmonix-cdk audit writer: adds audit records stamped with the caller identity',
-      runtime: lambda.Runtime.NODEJS_24_X,
+      runtime: latestRuntime('nodejs'),
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
       code: lambda.Code.fromAsset(HANDLER_DIR),
