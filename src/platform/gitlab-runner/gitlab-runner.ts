@@ -20,7 +20,7 @@ import { scriptUserData, UserDataFile } from './user-data';
 import { createDataBucket } from '../../common/buckets';
 import { propError } from '../../common/errors';
 import { addScopedStatements } from '../../common/iam';
-import { ECR_PUSH_ACTIONS } from '../../common/image-repository';
+import { allowEcrSignIn, ECR_PUSH_ACTIONS } from '../../common/image-repository';
 import { allowLogsToUseKey, allowServiceLinkedRoleToUseKey } from '../../common/key-policy';
 import { acceptFindings } from '../../common/nag';
 import { tagPlatform } from '../../common/tags';
@@ -294,12 +294,7 @@ export class GitlabRunner extends Construct {
   public allowPushTo(repository: ecr.IRepository): void {
     const first = this.repositories.size === 0;
     if (this.addResourceOnce(this.repositories, this.pushStatement, repository.repositoryArn) && first) {
-      addScopedStatements(this, this.runnerRole, {
-        sid: 'SignInToEcr',
-        actions: ['ecr:GetAuthorizationToken'],
-        resources: ['*'],
-        wildcardReason: 'ecr:GetAuthorizationToken, the sign-in before a push, has no resource-level permissions; pushes are limited to the repositories given to allowPushTo.',
-      });
+      allowEcrSignIn(this, this.runnerRole);
       this.runnerRole.addToPrincipalPolicy(this.pushStatement);
     }
   }

@@ -5,8 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { ciTrusts, GitlabCiTrust, webIdentityPrincipal } from '../../common/ci-trust';
-import { addScopedStatements } from '../../common/iam';
-import { createImageRepository, ECR_PUSH_ACTIONS } from '../../common/image-repository';
+import { allowEcrSignIn, createImageRepository, ECR_PUSH_ACTIONS } from '../../common/image-repository';
 import { appParameterName } from '../../common/naming';
 import { checkIamName } from '../../common/validation';
 import { IHarmonixEnvironment } from '../../contract/environment';
@@ -95,12 +94,7 @@ export class RunnerApp extends Construct {
       maxSessionDuration: Duration.hours(1),
       description: `Assumed by the GitLab CI jobs of ${appName} with their ID token, to push its image to ${appName}'s repository`,
     });
-    addScopedStatements(this, role, {
-      sid: 'SignInToEcr',
-      actions: ['ecr:GetAuthorizationToken'],
-      resources: ['*'],
-      wildcardReason: 'ecr:GetAuthorizationToken, the sign-in before a push, has no resource-level permissions; pushes are limited to the app\'s repository.',
-    });
+    allowEcrSignIn(this, role);
     role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'PushImages', actions: ECR_PUSH_ACTIONS, resources: [this.repository.repositoryArn] }));
     return role;
   }
