@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
 import { BindOptions, IApplication, IAppResource } from './application';
@@ -153,6 +154,18 @@ export class AppBindings {
     }
     this.variables.set(name, what);
   }
+}
+
+/**
+ * Hands a secret to an app that reads it at run time (a function, a pod): `<name>_SECRET_ARN`
+ * (and `<name>_SECRET_FIELD` for one JSON field) as variables, and read access for the app.
+ */
+export function handSecretReference(app: IApplication, name: string, secret: secretsmanager.ISecret, field?: string): void {
+  app.addEnvironment(`${name}_SECRET_ARN`, secret.secretArn);
+  if (field !== undefined) {
+    app.addEnvironment(`${name}_SECRET_FIELD`, field);
+  }
+  secret.grantRead(app);
 }
 
 /** Days access logs of apps are kept. */

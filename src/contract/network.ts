@@ -17,6 +17,11 @@ export interface NetworkDescriptor {
    * @default - unknown (descriptors of schema 1.0)
    */
   readonly publicSubnetRouteTableIds?: string[];
+  /**
+   * IPv4 CIDR blocks of the public subnets, in subnet order (where their load balancers live).
+   * @default - unknown (older descriptors, or subnets imported without them)
+   */
+  readonly publicSubnetCidrs?: string[];
   /** Private subnet ids (with egress), one or more per availability zone (may be empty). */
   readonly privateSubnetIds: string[];
   /**
@@ -49,11 +54,21 @@ export function describeNetwork(vpc: ec2.IVpc): NetworkDescriptor {
     availabilityZones: vpc.availabilityZones,
     publicSubnetIds: ids(vpc.publicSubnets),
     publicSubnetRouteTableIds: routeTables(vpc.publicSubnets),
+    publicSubnetCidrs: subnetCidrs(vpc.publicSubnets),
     privateSubnetIds: ids(vpc.privateSubnets),
     privateSubnetRouteTableIds: routeTables(vpc.privateSubnets),
     isolatedSubnetIds: vpc.isolatedSubnets.length > 0 ? ids(vpc.isolatedSubnets) : undefined,
     isolatedSubnetRouteTableIds: routeTables(vpc.isolatedSubnets),
   };
+}
+
+/** The IPv4 CIDR blocks of subnets, when every one of them knows its own (imported subnets may not). */
+export function subnetCidrs(subnets: ec2.ISubnet[]): string[] | undefined {
+  try {
+    return subnets.length > 0 ? subnets.map(s => s.ipv4CidrBlock) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Reads and checks the network slice: every subnet list spreads evenly over the zones. */
@@ -74,6 +89,10 @@ export function readNetwork(r: DescriptorReader): NetworkDescriptor {
     return [list, tables] as const;
   };
   const [publicIds, publicTables] = subnets('publicSubnetIds', 'publicSubnetRouteTableIds', true);
+  const publicCidrs = r.optStrs('publicSubnetCidrs');
+  if (publicCidrs && publicCidrs.length !== publicIds!.length) {
+    r.fail('publicSubnetCidrs', 'a list of one CIDR block per subnet of `publicSubnetIds`');
+  }
   const [privateIds, privateTables] = subnets('privateSubnetIds', 'privateSubnetRouteTableIds', true);
   const [isolatedIds, isolatedTables] = subnets('isolatedSubnetIds', 'isolatedSubnetRouteTableIds', false);
   return {
@@ -82,6 +101,7 @@ export function readNetwork(r: DescriptorReader): NetworkDescriptor {
     availabilityZones: azs,
     publicSubnetIds: publicIds!,
     publicSubnetRouteTableIds: publicTables,
+    publicSubnetCidrs: publicCidrs,
     privateSubnetIds: privateIds!,
     privateSubnetRouteTableIds: privateTables,
     isolatedSubnetIds: isolatedIds,
@@ -98,6 +118,7 @@ export function importNetwork(scope: Construct, network: NetworkDescriptor): ec2
     availabilityZones: network.availabilityZones,
     publicSubnetIds: orNone(network.publicSubnetIds),
     publicSubnetRouteTableIds: orNone(network.publicSubnetRouteTableIds),
+    publicSubnetIpv4CidrBlocks: orNone(network.publicSubnetCidrs),
     privateSubnetIds: orNone(network.privateSubnetIds),
     privateSubnetRouteTableIds: orNone(network.privateSubnetRouteTableIds),
     isolatedSubnetIds: orNone(network.isolatedSubnetIds),

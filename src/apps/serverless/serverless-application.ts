@@ -19,7 +19,7 @@ import { validateAppName, validateIntegerRange, validateSeconds, validateVariabl
 import { validateDomainName } from '../../common/web-names';
 import { EnvironmentKind, IHarmonixEnvironment } from '../../contract/environment';
 import {
-  AppBindings, checkAppPlacement, createAppLogGroup, environmentKey, prepareAppStack, publishAppUrl, tagApp,
+  AppBindings, checkAppPlacement, createAppLogGroup, environmentKey, handSecretReference, prepareAppStack, publishAppUrl, tagApp,
 } from '../app-commons';
 import { BindOptions, IApplication, IAppResource } from '../application';
 
@@ -133,11 +133,7 @@ export class ServerlessApplication extends Construct implements IApplication {
   }
 
   public addSecret(name: string, secret: secretsmanager.ISecret, field?: string): void {
-    this.addEnvironment(`${name}_SECRET_ARN`, secret.secretArn);
-    if (field !== undefined) {
-      this.addEnvironment(`${name}_SECRET_FIELD`, field);
-    }
-    secret.grantRead(this.role);
+    handSecretReference(this, name, secret, field);
   }
 
   public bind(resource: IAppResource, options?: BindOptions): void {

@@ -30,6 +30,13 @@ export interface EksRuntimeDescriptor {
   readonly oidcIssuer: string;
   /** The application namespaces, with the role of each. */
   readonly namespaces: EksNamespaceDescriptor[];
+  /**
+   * Service token of the kubectl handler that applies the objects of apps, with edit rights in
+   * the application namespaces only (absent from descriptors written before apps ran on EKS).
+   */
+  readonly appKubectlServiceToken?: string;
+  /** CPU architectures of the nodes pods can be scheduled on (`arm64`, `amd64`), when recorded. */
+  readonly nodeArchitectures?: string[];
 }
 
 /** One application namespace, the same for an owned and an imported environment. */
@@ -54,6 +61,18 @@ export interface IEksRuntime {
   readonly oidcIssuer: string;
   /** The application namespaces (for an owned environment: those added so far). */
   readonly namespaces: IEksNamespace[];
+  /**
+   * The kubectl handler that applies the objects of apps: its access entry gives it edit rights
+   * in the application namespaces only (never cluster admin).
+   * @default - none: the environment predates apps on EKS; update it to deploy apps
+   */
+  readonly appKubectlProvider?: eks.IKubectlProvider;
+  /**
+   * CPU architectures of the nodes pods can be scheduled on, as Kubernetes names them
+   * (`kubernetes.io/arch`: `arm64`, `amd64`).
+   * @default - not recorded: any architecture is assumed
+   */
+  readonly nodeArchitectures?: string[];
 }
 
 /** The namespace entries of a descriptor, from the runtime view's namespaces. */
@@ -74,6 +93,8 @@ export function describeEksRuntime(runtime: IEksRuntime, namespaces?: EksNamespa
     kubernetesVersion: runtime.kubernetesVersion,
     oidcIssuer: runtime.oidcIssuer,
     namespaces: namespaces ?? describeEksNamespaces(runtime.namespaces),
+    appKubectlServiceToken: runtime.appKubectlProvider?.serviceToken,
+    nodeArchitectures: runtime.nodeArchitectures,
   };
 }
 
@@ -91,6 +112,8 @@ export function readEksRuntime(r: DescriptorReader): EksRuntimeDescriptor {
       serviceAccountName: n.str('serviceAccountName'),
       roleArn: n.str('roleArn'),
     })),
+    appKubectlServiceToken: r.optStr('appKubectlServiceToken'),
+    nodeArchitectures: r.optStrs('nodeArchitectures'),
   };
 }
 
@@ -101,13 +124,18 @@ export interface EksImportContext {
 
 /** The EKS runtime a descriptor slice describes, as references in `scope`. */
 export function importEksRuntime(scope: Construct, slice: EksRuntimeDescriptor, context: EksImportContext): IEksRuntime {
+  const appKubectlProvider = slice.appKubectlServiceToken === undefined ? undefined
+    : eks.KubectlProvider.fromKubectlProviderAttributes(scope, 'AppKubectlProvider', { serviceToken: slice.appKubectlServiceToken });
   return {
     cluster: eks.Cluster.fromClusterAttributes(scope, 'Cluster', {
       clusterName: slice.clusterName,
       clusterEndpoint: slice.clusterEndpoint,
       clusterSecurityGroupId: slice.clusterSecurityGroupId,
       vpc: context.vpc,
+      kubectlProvider: appKubectlProvider,
     }),
+    appKubectlProvider,
+    nodeArchitectures: slice.nodeArchitectures,
     clusterArn: slice.clusterArn,
     kubernetesVersion: slice.kubernetesVersion,
     oidcIssuer: slice.oidcIssuer,

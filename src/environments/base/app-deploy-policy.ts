@@ -6,6 +6,7 @@ import { acceptWildcardResources, checkExactActions } from '../../common/iam';
 import { appBoundaryName, appBucketNamePattern, appDeployPolicyName, appRolePath } from '../../common/naming';
 import { ENVIRONMENT_TAG } from '../../common/tags';
 import { IEcsRuntime } from '../../contract/runtimes/ecs';
+import { IEksRuntime } from '../../contract/runtimes/eks';
 import { IServerlessRuntime } from '../../contract/runtimes/serverless';
 
 /** What the app-deploy policies and the boundary of an environment refer to. */
@@ -17,6 +18,7 @@ export interface AppDeployTargets {
   readonly vpcId?: string;
   readonly ecs?: IEcsRuntime;
   readonly serverless?: IServerlessRuntime;
+  readonly eks?: IEksRuntime;
 }
 
 /** The policies CloudFormation deploys app stacks with, and the boundary of every app role. */
@@ -126,7 +128,7 @@ export function createAppDeployPolicies(scope: Construct, t: AppDeployTargets): 
   ];
 
   const parts: Array<[string, Rule[]]> = [
-    ['', computeRules(t, arn, env)],
+    ['', [...computeRules(t, arn, env), ...kubernetesRules(t)]],
     ['network', networkRules(t, arn, env)],
     ['functions', functionRules(env, arn, stack)],
     ['data', dataRules(t, arn, env, stack)],
@@ -251,6 +253,33 @@ function computeRules(t: AppDeployTargets, arn: ArnOf, env: string): Rule[] {
         reason: 'Rules of the environment\'s own HTTPS listener only (rule ids are random).',
       });
     }
+  }
+  return rules;
+}
+
+/**
+ * Kubernetes objects of apps: CloudFormation applies them through the environment's app kubectl
+ * handler (edit rights in the application namespaces), never through aws-eks-v2's own handler,
+ * which is cluster admin and is tagged with the environment like every function of it.
+ */
+function kubernetesRules(t: AppDeployTargets): Rule[] {
+  const app = t.eks?.appKubectlProvider?.serviceToken;
+  const admin = t.eks?.cluster.kubectlProvider?.serviceToken;
+  const rules: Rule[] = [];
+  if (app) {
+    rules.push({
+      sid: 'ApplyAppObjectsThroughTheAppKubectlHandler',
+      actions: ['lambda:InvokeFunction'],
+      resources: [app],
+    });
+  }
+  if (admin) {
+    rules.push({
+      sid: 'NeverThroughTheClusterAdminHandler',
+      deny: true,
+      actions: ['lambda:InvokeFunction'],
+      resources: [admin],
+    });
   }
   return rules;
 }

@@ -365,6 +365,7 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
       vpcId: this.vpc?.vpcId,
       ecs: runtimes.ecs,
       serverless: runtimes.serverless,
+      eks: runtimes.eks,
     });
     // An EKS environment's namespaces are added after its constructor: the published list is
     // read at synthesis, so it holds every one of them.

@@ -21,7 +21,7 @@ const CLUSTER_ROLE_POLICIES: Record<string, string> = {
  * kubectl handler: AWS managed policies that EKS and Lambda document as required, kept current
  * by AWS with the service. Each is accepted on its role, by its exact policy.
  */
-export function acceptClusterFindings(cluster: eks.Cluster, autoMode: boolean): void {
+export function acceptClusterFindings(cluster: eks.Cluster, autoMode: boolean, appKubectlProvider: eks.KubectlProvider): void {
   const required = (policies: Record<string, string>, why: string): NagAcceptance[] =>
     Object.entries(policies).map(([name, what]) => ({ id: managed(name), reason: `${why}: ${what}.` }));
   const clusterPolicies = autoMode ? CLUSTER_ROLE_POLICIES : { AmazonEKSClusterPolicy: CLUSTER_ROLE_POLICIES.AmazonEKSClusterPolicy };
@@ -44,7 +44,11 @@ export function acceptClusterFindings(cluster: eks.Cluster, autoMode: boolean): 
   if (cluster.albController) {
     acceptAlbControllerFindings(cluster.albController);
   }
-  acceptKubectlHandlerFindings(cluster);
+  const provider = cluster.kubectlProvider as unknown as IConstruct | undefined;
+  if (provider) {
+    acceptKubectlHandlerFindings(provider, 'aws-eks-v2\'s kubectl handler, which applies the environment\'s namespaces and ingress classes');
+  }
+  acceptKubectlHandlerFindings(appKubectlProvider, 'the kubectl handler of app objects (edit rights in the application namespaces only)');
 }
 
 /**
@@ -74,17 +78,12 @@ function acceptAlbControllerFindings(controller: IConstruct): void {
   });
 }
 
-/** The kubectl handler aws-eks-v2 runs to apply Kubernetes objects (namespaces, ingress classes). */
-function acceptKubectlHandlerFindings(cluster: eks.Cluster): void {
-  const provider = cluster.kubectlProvider as unknown as IConstruct | undefined;
-  if (!provider) {
-    return;
-  }
+/** A kubectl handler of aws-eks-v2's making, which applies Kubernetes objects: `why` says which. */
+function acceptKubectlHandlerFindings(provider: IConstruct, why: string): void {
   const handler = provider.node.findChild('Handler') as lambda.Function;
   const condition = handler.node.findChild('HasEcrPublic') as CfnCondition;
   const ecrPublic = `{"Fn::If":["${Stack.of(condition).resolve(condition.logicalId)}",{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},`
     + '":iam::aws:policy/AmazonElasticContainerRegistryPublicReadOnly"]]},{"Ref":"AWS::NoValue"}]}';
-  const why = 'aws-eks-v2\'s kubectl handler, which applies the environment\'s namespaces and ingress classes';
   acceptFindings(handler.role!,
     { id: managed('service-role/AWSLambdaBasicExecutionRole'), reason: `${why}, writes its own logs only.` },
     { id: managed('service-role/AWSLambdaVPCAccessExecutionRole'), reason: `${why}, runs in the private subnets to reach a private endpoint.` },
@@ -97,8 +96,8 @@ function acceptKubectlHandlerFindings(cluster: eks.Cluster): void {
   });
   const framework = provider.node.findChild('Provider').node.findChild('framework-onEvent') as lambda.Function;
   acceptFindings(framework.role!,
-    { id: managed('service-role/AWSLambdaBasicExecutionRole'), reason: 'The custom resource provider of the kubectl handler writes its own logs only.' },
-    { id: managed('service-role/AWSLambdaVPCAccessExecutionRole'), reason: 'The custom resource provider of the kubectl handler runs in the private subnets beside it.' },
+    { id: managed('service-role/AWSLambdaBasicExecutionRole'), reason: `The custom resource provider of ${why} writes its own logs only.` },
+    { id: managed('service-role/AWSLambdaVPCAccessExecutionRole'), reason: `The custom resource provider of ${why} runs in the private subnets beside it.` },
     {
       id: `AwsSolutions-IAM5[Resource::<${Stack.of(handler).resolve((handler.node.defaultChild as lambda.CfnFunction).logicalId)}.Arn>:*]`,
       reason: 'The provider invokes the versions of the kubectl handler function only (its ARN followed by a version).',

@@ -65,6 +65,10 @@ export interface ComputeSettings {
   readonly type: EksComputeType;
   readonly autoModeNodePools?: string[];
   readonly nodeGroup?: NodeGroupSettings;
+  /** Whether Auto Mode gets a Graviton node pool beside its built-in ones. */
+  readonly gravitonNodePool: boolean;
+  /** CPU architectures pods can be scheduled on (`kubernetes.io/arch`). */
+  readonly nodeArchitectures: string[];
 }
 
 /** The compute props of an EksEnvironment. */
@@ -72,6 +76,7 @@ export interface ComputeProps {
   readonly computeType?: EksComputeType;
   readonly autoModeNodePools?: string[];
   readonly nodeGroup?: EksNodeGroupOptions;
+  readonly gravitonNodePool?: boolean;
 }
 
 /** The node pools Auto Mode has built in. */
@@ -91,7 +96,13 @@ export function computeSettings(scope: IConstruct, props: ComputeProps): Compute
         throw propError(scope, 'autoModeNodePools', `"${pool}" is not a built-in Auto Mode node pool (${BUILT_IN_NODE_POOLS.join(', ')}); add your own pools as Kubernetes NodePool objects.`);
       }
     }
-    return { type, autoModeNodePools: pools };
+    const graviton = props.gravitonNodePool ?? true;
+    // The built-in general-purpose pool launches amd64 nodes only (its system pool is tainted for add-ons).
+    const nodeArchitectures = [...(graviton ? ['arm64'] : []), ...(pools.includes('general-purpose') ? ['amd64'] : [])];
+    return { type, autoModeNodePools: pools, gravitonNodePool: graviton, nodeArchitectures };
+  }
+  if (props.gravitonNodePool !== undefined) {
+    throw propError(scope, 'gravitonNodePool', 'applies to computeType AUTO_MODE only: a managed node group runs the instance types of `nodeGroup`.');
   }
   if (props.autoModeNodePools) {
     throw propError(scope, 'autoModeNodePools', 'conflicts with computeType MANAGED_NODE_GROUP: node pools belong to Auto Mode; size the node group with `nodeGroup`.');
@@ -109,6 +120,8 @@ export function computeSettings(scope: IConstruct, props: ComputeProps): Compute
   const arm = architecture === ec2.InstanceArchitecture.ARM_64;
   return {
     type,
+    gravitonNodePool: false,
+    nodeArchitectures: [arm ? 'arm64' : 'amd64'],
     nodeGroup: {
       instanceTypes,
       minSize,

@@ -1,5 +1,5 @@
 import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
-import { ArnFormat, Aws, CfnResource, Lazy, Stack, Tags, Token } from 'aws-cdk-lib';
+import { ArnFormat, Aws, CfnResource, Lazy, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eksl1 from 'aws-cdk-lib/aws-eks';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -8,6 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { createContainerLogging } from './container-logging';
+import { enforceNetworkPolicies } from './network-policies';
 import { acceptClusterFindings } from './eks-acceptances';
 import { ComputeSettings, computeSettings, EksComputeType, EksNodeGroupOptions } from './eks-compute';
 import { podIdentityPrincipal } from './pod-identity';
@@ -58,6 +59,13 @@ export interface EksEnvironmentProps extends HarmonixEnvironmentBaseProps {
    */
   readonly autoModeNodePools?: string[];
   /**
+   * Add a Graviton (arm64) node pool to Auto Mode, whose built-in general-purpose pool launches
+   * amd64 nodes only: on-demand C, M and R instances of generation 6 or newer on the default
+   * node class. Apps built for arm64 (the default of `EksApplication`) run there. AUTO_MODE only.
+   * @default true
+   */
+  readonly gravitonNodePool?: boolean;
+  /**
    * The managed node group. MANAGED_NODE_GROUP only.
    * @default - m7g.large (Graviton), 1 to 3 nodes, on demand
    */
@@ -104,6 +112,12 @@ export class EksEnvironment extends HarmonixEnvironmentBase {
   public readonly kubernetesVersion: string;
   /** Log group of the control plane (`/aws/eks/<cluster>/cluster`). */
   public readonly controlPlaneLogGroup: logs.LogGroup;
+  /**
+   * The kubectl handler that applies the objects of apps (`EksApplication`): edit rights in the
+   * application namespaces only. aws-eks-v2's own handler, cluster admin, applies the
+   * environment's objects and is out of app stacks' reach.
+   */
+  public readonly appKubectlProvider: eks.KubectlProvider;
   private readonly appNamespaces = new Map<string, IEksNamespace>();
   private readonly compute: ComputeSettings;
 
@@ -124,6 +138,7 @@ export class EksEnvironment extends HarmonixEnvironmentBase {
     });
 
     const autoMode = this.compute.type === EksComputeType.AUTO_MODE;
+    const kubectlLayer = props.kubectlLayer ?? new KubectlV35Layer(this, 'KubectlLayer');
     this.cluster = new eks.Cluster(this, 'Cluster', {
       clusterName: name,
       version: eks.KubernetesVersion.of(this.kubernetesVersion),
@@ -140,7 +155,7 @@ export class EksEnvironment extends HarmonixEnvironmentBase {
       compute: autoMode ? { nodePools: this.compute.autoModeNodePools } : undefined,
       // Nobody gets cluster admin for having created the cluster: access is by access entries only.
       bootstrapClusterCreatorAdminPermissions: false,
-      kubectlProviderOptions: { kubectlLayer: props.kubectlLayer ?? new KubectlV35Layer(this, 'KubectlLayer') },
+      kubectlProviderOptions: { kubectlLayer },
       albController: autoMode ? undefined : { version: eks.AlbControllerVersion.V3_2_2 },
       tags: { [ENVIRONMENT_TAG]: this.environmentName },
     });
@@ -168,11 +183,28 @@ export class EksEnvironment extends HarmonixEnvironmentBase {
         subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       });
     }
-    acceptClusterFindings(this.cluster, autoMode);
+    this.appKubectlProvider = new eks.KubectlProvider(this, 'AppKubectlProvider', {
+      cluster: this.cluster,
+      kubectlLayer,
+      // Beside aws-eks-v2's own handler: in the private subnets, through the cluster's security group.
+      privateSubnets: vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnets,
+    });
+    // Each kubectl provider of aws-eks-v2 adds the same partition condition (ECR Public exists in aws only).
+    Validations.of(this.appKubectlProvider).acknowledge({
+      id: 'CloudFormation-Validate::W9053',
+      reason: 'aws-eks-v2 writes one ECR Public partition condition per kubectl provider; the two providers\' conditions are equal by design.',
+    });
+    acceptClusterFindings(this.cluster, autoMode, this.appKubectlProvider);
     this.tagSubnetsForLoadBalancers(vpc);
     if (autoMode) {
       this.addAutoModeIngressClass();
     }
+    if (this.compute.gravitonNodePool) {
+      this.addGravitonNodePool();
+    }
+    enforceNetworkPolicies(this.cluster, autoMode);
+    // HorizontalPodAutoscalers of apps read CPU use from the metrics API.
+    new eks.Addon(this, 'MetricsServer', { cluster: this.cluster, addonName: 'metrics-server' });
     createContainerLogging(this, {
       cluster: this.cluster,
       clusterName: name,
@@ -285,6 +317,31 @@ export class EksEnvironment extends HarmonixEnvironmentBase {
     });
   }
 
+  /** Auto Mode's Graviton pool: arm64, on demand, C/M/R generation 6 or newer, on the default node class. */
+  private addGravitonNodePool(): void {
+    this.cluster.addManifest('GravitonNodePool', {
+      apiVersion: 'karpenter.sh/v1',
+      kind: 'NodePool',
+      metadata: { name: 'graviton', labels: { 'app.kubernetes.io/managed-by': 'harmonix-cdk' } },
+      spec: {
+        template: {
+          spec: {
+            nodeClassRef: { group: 'eks.amazonaws.com', kind: 'NodeClass', name: 'default' },
+            requirements: [
+              { key: 'kubernetes.io/arch', operator: 'In', values: ['arm64'] },
+              { key: 'karpenter.sh/capacity-type', operator: 'In', values: ['on-demand'] },
+              { key: 'eks.amazonaws.com/instance-category', operator: 'In', values: ['c', 'm', 'r'] },
+              { key: 'eks.amazonaws.com/instance-generation', operator: 'Gt', values: ['5'] },
+            ],
+            expireAfter: '336h',
+          },
+        },
+        disruption: { consolidationPolicy: 'WhenEmptyOrUnderutilized', consolidateAfter: '30s' },
+        limits: { cpu: '1000' },
+      },
+    });
+  }
+
   /**
    * Access entries, the only way in (no aws-auth ConfigMap, no creator admin): the provisioning
    * role may edit the application namespaces only; the operations role may view the cluster and
@@ -305,6 +362,7 @@ export class EksEnvironment extends HarmonixEnvironmentBase {
       accessPolicies: Lazy.any({ produce: policies }),
     });
     entry('ProvisioningAccess', this.provisioningRole.roleArn, () => inNamespaces('AmazonEKSEditPolicy'));
+    entry('AppKubectlAccess', this.appKubectlProvider.role!.roleArn, () => inNamespaces('AmazonEKSEditPolicy'));
     entry('OperationsAccess', this.operationsRole.roleArn, () => [inCluster('AmazonEKSViewPolicy'), ...inNamespaces('AmazonEKSEditPolicy')]);
     adminRoleArns.forEach((arn, i) => entry(`AdminAccess${i}`, arn, () => [inCluster('AmazonEKSClusterAdminPolicy')]));
   }
@@ -344,6 +402,8 @@ export class EksEnvironment extends HarmonixEnvironmentBase {
       clusterArn: this.cluster.clusterArn,
       kubernetesVersion: this.kubernetesVersion,
       oidcIssuer: this.cluster.clusterOpenIdConnectIssuerUrl,
+      appKubectlProvider: this.appKubectlProvider,
+      nodeArchitectures: this.compute.nodeArchitectures,
       get namespaces() {
         return [...namespaces.values()];
       },
