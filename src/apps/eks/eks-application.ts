@@ -139,6 +139,12 @@ export class EksApplication extends Construct implements IApplication {
                   nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/arch', operator: 'In', values: [architecture] }] }],
                 },
               },
+              // Replicas on different nodes where there is room, so one node's loss takes one replica.
+              podAntiAffinity: {
+                preferredDuringSchedulingIgnoredDuringExecution: [{
+                  weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: selector } },
+                }],
+              },
             },
             topologySpreadConstraints: [{
               maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector },
@@ -151,8 +157,8 @@ export class EksApplication extends Construct implements IApplication {
               ports: [{ name: PORT_NAME, containerPort, protocol: 'TCP' }],
               env: Lazy.any({ produce: () => [...this.variables] }) as unknown as EnvVar[],
               resources: {
-                requests: { cpu: `${cpu}m`, memory: `${memory}Mi` },
-                limits: { cpu: `${cpuLimit}m`, memory: `${memory}Mi` },
+                requests: { 'cpu': `${cpu}m`, 'memory': `${memory}Mi`, 'ephemeral-storage': '512Mi' },
+                limits: { 'cpu': `${cpuLimit}m`, 'memory': `${memory}Mi`, 'ephemeral-storage': '1Gi' },
               },
               securityContext: {
                 allowPrivilegeEscalation: false,
@@ -163,9 +169,12 @@ export class EksApplication extends Construct implements IApplication {
                 runAsGroup,
                 capabilities: { drop: ['ALL'] },
               },
-              startupProbe: probe(healthCheckPath, { periodSeconds: 5, failureThreshold: 24 }),
-              livenessProbe: probe(healthCheckPath, { periodSeconds: 15, failureThreshold: 3 }),
-              readinessProbe: probe(healthCheckPath, { periodSeconds: 5, failureThreshold: 3 }),
+              // Started and ready when the health path answers; alive while the port takes
+              // connections, so a dependency's outage takes pods out of the load balancer
+              // without restarting them.
+              startupProbe: { httpGet: { path: healthCheckPath, port: PORT_NAME }, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 24 },
+              readinessProbe: { httpGet: { path: healthCheckPath, port: PORT_NAME }, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
+              livenessProbe: { tcpSocket: { port: PORT_NAME }, periodSeconds: 15, timeoutSeconds: 3, failureThreshold: 3 },
               volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
             }],
             volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }],
@@ -387,11 +396,6 @@ export class EksApplication extends Construct implements IApplication {
     const vpc = this.environment.vpc!;
     return subnetCidrs(vpc.publicSubnets) ?? [vpc.vpcCidrBlock];
   }
-}
-
-/** An HTTP probe of the health path on the app's port. */
-function probe(path: string, timing: { periodSeconds: number; failureThreshold: number }) {
-  return { httpGet: { path, port: PORT_NAME }, periodSeconds: timing.periodSeconds, timeoutSeconds: 3, failureThreshold: timing.failureThreshold };
 }
 
 /** A numeric user or group id that is not root. */

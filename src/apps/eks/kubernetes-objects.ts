@@ -22,8 +22,9 @@ export interface EnvVar {
   readonly value: string;
 }
 
-export interface HttpProbe {
-  readonly httpGet: { readonly path: string; readonly port: string };
+export interface Probe {
+  readonly httpGet?: { readonly path: string; readonly port: string };
+  readonly tcpSocket?: { readonly port: string };
   readonly initialDelaySeconds?: number;
   readonly periodSeconds: number;
   readonly timeoutSeconds: number;
@@ -37,8 +38,8 @@ export interface Container {
   readonly ports: Array<{ readonly name: string; readonly containerPort: number; readonly protocol: 'TCP' }>;
   readonly env: EnvVar[];
   readonly resources: {
-    readonly requests: { readonly cpu: string; readonly memory: string };
-    readonly limits: { readonly cpu: string; readonly memory: string };
+    readonly requests: { readonly 'cpu': string; readonly 'memory': string; readonly 'ephemeral-storage': string };
+    readonly limits: { readonly 'cpu': string; readonly 'memory': string; readonly 'ephemeral-storage': string };
   };
   readonly securityContext: {
     readonly allowPrivilegeEscalation: false;
@@ -49,9 +50,9 @@ export interface Container {
     readonly runAsGroup: number;
     readonly capabilities: { readonly drop: ['ALL'] };
   };
-  readonly startupProbe: HttpProbe;
-  readonly livenessProbe: HttpProbe;
-  readonly readinessProbe: HttpProbe;
+  readonly startupProbe: Probe;
+  readonly livenessProbe: Probe;
+  readonly readinessProbe: Probe;
   readonly volumeMounts: Array<{ readonly name: string; readonly mountPath: string }>;
 }
 
@@ -73,6 +74,12 @@ export interface PodSpec {
           readonly matchExpressions: Array<{ readonly key: string; readonly operator: 'In'; readonly values: string[] }>;
         }>;
       };
+    };
+    readonly podAntiAffinity: {
+      readonly preferredDuringSchedulingIgnoredDuringExecution: Array<{
+        readonly weight: number;
+        readonly podAffinityTerm: { readonly topologyKey: string; readonly labelSelector: { readonly matchLabels: Record<string, string> } };
+      }>;
     };
   };
   readonly topologySpreadConstraints: Array<{

@@ -9,6 +9,8 @@ import { actionsOf, allIdentityStatements, renderValue } from '../../fixtures/ia
 const props = (overrides: Partial<EksEnvironmentProps> = {}) => baseProps<EksEnvironmentProps>(overrides as EksEnvironmentProps);
 const policy = (name: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:eks::aws:cluster-access-policy/${name}`]] });
 
+const published = (template: Template) => JSON.parse(deployedDescriptorJson(template, 'Env'));
+
 function build(overrides: Partial<EksEnvironmentProps> = {}, namespaces: string[] = []) {
   const stack = testStack(testApp());
   const env = new EksEnvironment(stack, 'Env', props(overrides));
@@ -46,10 +48,14 @@ describe('EksEnvironment, Auto Mode (default)', () => {
     expect(key.map((s: any) => s.Sid)).toEqual(expect.arrayContaining(['AllowCloudWatchLogsForControlPlane', 'AllowCloudWatchLogsForContainers']));
   });
 
-  test('access entries: provisioning edits the app namespaces only, operations views the cluster and operates them, kubectl handler; nobody else', () => {
+  test('access entries: provisioning and the apps\' kubectl handler edit the app namespaces only, operations views the cluster and operates them, aws-eks-v2\'s handler; nobody else', () => {
     const entries = Object.values(template.findResources('AWS::EKS::AccessEntry')).map(r => r.Properties);
     const byPrincipal = (prefix: string) => entries.filter(e => renderValue(e.PrincipalArn).startsWith(`<${prefix}`));
-    expect(entries).toHaveLength(3);
+    expect(entries).toHaveLength(4);
+    expect(byPrincipal('EnvAppKubectlProviderHandlerServiceRole')[0]).toMatchObject({
+      Type: 'STANDARD',
+      AccessPolicies: [{ PolicyArn: policy('AmazonEKSEditPolicy'), AccessScope: { Type: 'namespace', Namespaces: ['orders', 'shop'] } }],
+    });
     expect(byPrincipal('EnvProvisioningRole')[0]).toMatchObject({
       Type: 'STANDARD',
       AccessPolicies: [{ PolicyArn: policy('AmazonEKSEditPolicy'), AccessScope: { Type: 'namespace', Namespaces: ['orders', 'shop'] } }],
@@ -109,7 +115,7 @@ describe('EksEnvironment, Auto Mode (default)', () => {
       AddonName: 'amazon-cloudwatch-observability',
       PodIdentityAssociations: [{ ServiceAccount: 'cloudwatch-agent', RoleArn: { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::IAM::Role', 'EnvContainerLoggingRole'), 'Arn'] } }],
     });
-    const addon = Object.values(template.findResources('AWS::EKS::Addon'))[0];
+    const addon = Object.values(template.findResources('AWS::EKS::Addon')).find(a => a.Properties.AddonName === 'amazon-cloudwatch-observability')!;
     expect(JSON.parse(addon.Properties.ConfigurationValues).containerLogs).toEqual({ enabled: true });
     for (const name of ['application', 'dataplane', 'host', 'performance']) {
       template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: `/aws/containerinsights/harmonix-dev/${name}`, RetentionInDays: 30, KmsKeyId: keyArn });
@@ -137,11 +143,13 @@ describe('EksEnvironment, Auto Mode (default)', () => {
         { name: 'orders', serviceAccountName: 'app', roleArn: expect.stringMatching(/^arn:aws:iam::111111111111:role\/harmonix\/dev\//) },
         { name: 'shop', serviceAccountName: 'app', roleArn: expect.stringMatching(/^arn:aws:iam::111111111111:role\/harmonix\/dev\//) },
       ],
+      appKubectlServiceToken: expect.stringMatching(/^arn:aws:lambda:eu-west-1:111111111111:function:/),
+      nodeArchitectures: ['arm64', 'amd64'],
     });
     const outputs = template.toJSON().Outputs;
     const namespacesOutput = Object.entries<any>(outputs).find(([id]) => id.startsWith('EnvEksNamespaces'))![1];
     expect(renderValue(namespacesOutput.Value)).toContain('"name":"shop"');
-    expect(Object.keys(outputs).filter(id => id.startsWith('EnvEks')).length).toBe(7);
+    expect(Object.keys(outputs).filter(id => id.startsWith('EnvEks')).length).toBe(9);
     expect(env.descriptor.eks!.namespaces.map(n => n.name)).toEqual(['orders', 'shop']);
     void stack;
   });
@@ -156,6 +164,39 @@ describe('EksEnvironment, Auto Mode (default)', () => {
     expect(imported.eks!.namespaces.map(n => n.name)).toEqual(['orders', 'shop']);
     expect(imported.eks!.namespaces[0].role.roleArn).toMatch(/^arn:aws:iam::111111111111:role\/harmonix\/dev\//);
     expect(imported.ecs).toBeUndefined();
+    expect(imported.eks!.appKubectlProvider!.serviceToken).toBe(published(template).eks.appKubectlServiceToken);
+    expect(imported.eks!.nodeArchitectures).toEqual(['arm64', 'amd64']);
+  });
+
+  test('Auto Mode gets a Graviton node pool (its general-purpose pool is amd64 only), network policies enforced, the metrics server for autoscalers', () => {
+    const manifests = Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource')).map(r => JSON.parse(renderValue(r.Properties.Manifest))[0]);
+    const pool = manifests.find(m => m.kind === 'NodePool');
+    expect(pool).toMatchObject({
+      apiVersion: 'karpenter.sh/v1',
+      metadata: { name: 'graviton' },
+      spec: {
+        template: {
+          spec: {
+            nodeClassRef: { group: 'eks.amazonaws.com', kind: 'NodeClass', name: 'default' },
+            requirements: expect.arrayContaining([{ key: 'kubernetes.io/arch', operator: 'In', values: ['arm64'] }]),
+          },
+        },
+      },
+    });
+    expect(manifests.find(m => m.kind === 'ConfigMap')).toMatchObject({
+      metadata: { name: 'amazon-vpc-cni', namespace: 'kube-system' }, data: { 'enable-network-policy-controller': 'true' },
+    });
+    template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'metrics-server' });
+  });
+
+  test('app stacks apply objects through the apps\' kubectl handler only: the execution policy allows it and denies aws-eks-v2\'s', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::ManagedPolicy'))
+      .flatMap(p => p.Properties.PolicyDocument.Statement as Array<Record<string, any>>);
+    const sid = (id: string) => statements.find(st => st.Sid === id)!;
+    expect(sid('ApplyAppObjectsThroughTheAppKubectlHandler')).toMatchObject({ Effect: 'Allow', Action: 'lambda:InvokeFunction' });
+    expect(renderValue(sid('ApplyAppObjectsThroughTheAppKubectlHandler').Resource)).toContain('EnvAppKubectlProviderframeworkonEvent');
+    expect(sid('NeverThroughTheClusterAdminHandler')).toMatchObject({ Effect: 'Deny', Action: 'lambda:InvokeFunction' });
+    expect(renderValue(sid('NeverThroughTheClusterAdminHandler').Resource)).toContain('EnvClusterKubectlProviderframeworkonEvent');
   });
 });
 
@@ -195,7 +236,14 @@ describe('EksEnvironment, managed node group', () => {
       PrincipalArn: 'arn:aws:iam::111111111111:role/platform-admin',
       AccessPolicies: [{ PolicyArn: policy('AmazonEKSClusterAdminPolicy'), AccessScope: { Type: 'cluster' } }],
     });
-    template.resourceCountIs('AWS::EKS::AccessEntry', 4);
+    template.resourceCountIs('AWS::EKS::AccessEntry', 5);
+  });
+
+  test('network policies enforced by the VPC CNI add-on; Graviton nodes recorded; no Auto Mode node pool', () => {
+    template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'vpc-cni', ConfigurationValues: JSON.stringify({ enableNetworkPolicy: 'true' }) });
+    const manifests = Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource')).map(r => renderValue(r.Properties.Manifest));
+    expect(manifests.filter(m => m.includes('NodePool'))).toEqual([]);
+    expect(published(template).eks.nodeArchitectures).toEqual(['arm64']);
   });
 
   test('no wildcard action, the load balancer controller\'s policy included', () => {
@@ -231,6 +279,7 @@ describe('bad input is refused with the construct path and the prop', () => {
     }, /invalid `nodeGroup.instanceTypes`: mixes architectures/],
     ['a node group in Auto Mode', { nodeGroup: { minSize: 2 } }, /invalid `nodeGroup`: conflicts with computeType AUTO_MODE/],
     ['node pools for a node group', { computeType: EksComputeType.MANAGED_NODE_GROUP, autoModeNodePools: ['system'] }, /invalid `autoModeNodePools`: conflicts with computeType MANAGED_NODE_GROUP/],
+    ['a Graviton pool for a node group', { computeType: EksComputeType.MANAGED_NODE_GROUP, gravitonNodePool: true }, /invalid `gravitonNodePool`: applies to computeType AUTO_MODE only/],
     ['an unknown node pool', { autoModeNodePools: ['gpu'] }, /invalid `autoModeNodePools`: "gpu" is not a built-in Auto Mode node pool/],
     ['min above max', { computeType: EksComputeType.MANAGED_NODE_GROUP, nodeGroup: { minSize: 4, maxSize: 2 } }, /invalid `nodeGroup.maxSize`/],
     ['a private endpoint with public CIDRs', { endpointPrivateOnly: true, endpointPublicCidrs: ['203.0.113.0/24'] }, /invalid `endpointPublicCidrs`: conflicts with endpointPrivateOnly/],
