@@ -256,13 +256,21 @@ describe.each(APP_SCENARIOS)('app stack: $name', ({ environment, build }) => {
   const template = Template.fromStack(stack).toJSON();
   const byType = resourcesByType([template]);
 
-  test('every role carries the boundary and lives under the environment path', () => {
+  test('every role carries the boundary and lives under the environment path; policies attach to roles of the environment\'s path', () => {
     const roles = (byType.get('AWS::IAM::Role') ?? []).map(r => r.Properties);
-    expect(roles.length).toBeGreaterThan(0);
+    // An EKS app's grants go to its namespace's Pod Identity role (under the path, with the boundary).
+    expect(roles.length + (byType.get('AWS::IAM::Policy') ?? []).length).toBeGreaterThan(0);
     for (const role of roles) {
       expect([role.Path, stack.resolve(role.PermissionsBoundary)]).toEqual(['/harmonix/dev/', deployed.descriptor.appBoundaryArn]);
     }
     expect(stack.tags.tagValues()).toEqual({ 'harmonix:environment': 'dev' });
+    // A policy attaches to a role of the stack, or by name to an environment role under the path.
+    const pathRoles = (deployed.descriptor.eks?.namespaces ?? []).filter(n => n.roleArn.includes(':role/harmonix/dev/')).map(n => n.roleArn.split('/').pop());
+    for (const policy of byType.get('AWS::IAM::Policy') ?? []) {
+      for (const role of policy.Properties.Roles) {
+        expect(typeof role === 'string' ? pathRoles : [role]).toContainEqual(role);
+      }
+    }
   });
 
   test('every create, update and delete handler permission of every resource type is allowed, on this environment\'s resources', async () => {
@@ -271,13 +279,17 @@ describe.each(APP_SCENARIOS)('app stack: $name', ({ environment, build }) => {
     let allowed = 0;
     for (const [type, resources] of byType) {
       if (type.startsWith('Custom::')) {
-        // CloudFormation invokes the custom resource's provider function, tagged by the stack.
-        const decision = await decide({
-          action: 'lambda:InvokeFunction',
-          resource: 'arn:aws:lambda:eu-west-1:111111111111:function:AppStack-CustomProvider-1A2B',
-          context: { 'aws:ResourceTag/harmonix:environment': 'dev' },
-        }, deployed.descriptor.account, deployed.executionPolicies);
-        if (decision !== 'Allowed') refused.push(`${type} lambda:InvokeFunction: ${decision}`);
+        // CloudFormation invokes the custom resource's provider function: one of the stack (tagged
+        // by it), or the environment's (a literal ARN from the descriptor: EKS's app kubectl handler).
+        for (const resource of resources) {
+          const token = resource.Properties.ServiceToken;
+          const decision = await decide({
+            action: 'lambda:InvokeFunction',
+            resource: typeof token === 'string' ? token : 'arn:aws:lambda:eu-west-1:111111111111:function:AppStack-CustomProvider-1A2B',
+            context: { 'aws:ResourceTag/harmonix:environment': 'dev' },
+          }, deployed.descriptor.account, deployed.executionPolicies);
+          if (decision !== 'Allowed') refused.push(`${type} lambda:InvokeFunction on ${JSON.stringify(token)}: ${decision}`);
+        }
         continue;
       }
       const permissions = handlerPermissions(type, 'eu-west-1');

@@ -156,6 +156,20 @@ const PARLIAMENT_ACCEPTED: Array<[string, RegExp, string]> = [
 /** IAM's limit on a managed policy document: 6,144 characters, whitespace not counted. */
 const MANAGED_POLICY_LIMIT = 6144;
 
+describe('EKS: app stacks apply Kubernetes objects through the apps\' kubectl handler, never through aws-eks-v2\'s cluster admin', () => {
+  test('invoking the apps\' handler is allowed, invoking the cluster admin handler is denied though it carries the environment tag', async () => {
+    const e = ENVIRONMENTS.eks();
+    const statements = e.executionPolicies.flatMap(p => p.Statement as Array<Record<string, any>>);
+    const admin = statements.find(st => st.Sid === 'NeverThroughTheClusterAdminHandler')!.Resource as string;
+    const appHandler = e.descriptor.eks!.appKubectlServiceToken!;
+    expect(admin).toMatch(/^arn:aws:lambda:eu-west-1:111111111111:function:/);
+    expect(admin).not.toBe(appHandler);
+    const invoke = (resource: string) => decide({ action: 'lambda:InvokeFunction', resource, context: DEV_TAG }, '111111111111', e.executionPolicies);
+    expect(await invoke(appHandler)).toBe('Allowed');
+    expect(await invoke(admin)).toBe('ExplicitlyDenied');
+  });
+});
+
 describe('the policies as AWS takes them', () => {
   const stack = testStack();
   new EcsEnvironment(stack, 'Dev', baseProps({ sharedLoadBalancer: { certificateArn: CERTIFICATE_ARN } }));

@@ -5,8 +5,8 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import {
-  AppBucket, AppDatabase, AppQueue, AppSecret, DescriptorDocument, EcsApplication, EcsEnvironment, EnvironmentDescriptor, HarmonixEnvironment,
-  IApplication, ServerlessApplication, ServerlessEnvironment,
+  AppBucket, AppDatabase, AppQueue, AppSecret, DescriptorDocument, EcsApplication, EcsEnvironment, EksApplication, EksEnvironment, EnvironmentDescriptor,
+  HarmonixEnvironment, IApplication, ServerlessApplication, ServerlessEnvironment,
 } from '../../src';
 import { baseProps, CERTIFICATE_ARN, testApp, testStack, TEST_ENV } from '../fixtures/app';
 import { deployedDescriptorJson, deployedValues } from '../fixtures/deployed';
@@ -69,6 +69,7 @@ export const ENVIRONMENTS = {
   ecsShared: () => deployEnvironment('ECS, shared load balancer', s => new EcsEnvironment(s, 'Env', baseProps({ sharedLoadBalancer: { certificateArn: CERTIFICATE_ARN } }))),
   ecsPlain: () => deployEnvironment('ECS, no shared load balancer, retainData: false', s => new EcsEnvironment(s, 'Env', baseProps({ retainData: false }))),
   serverless: () => deployEnvironment('serverless with a VPC', s => new ServerlessEnvironment(s, 'Env', baseProps({ createVpc: true }))),
+  eks: () => deployEnvironment('EKS, Auto Mode', s => new EksEnvironment(s, 'Env', baseProps({ appNamespaces: ['orders'] }))),
 };
 
 /** Binds one of every kind of app data. */
@@ -123,5 +124,16 @@ export const APP_SCENARIOS: Array<{ name: string; environment: keyof typeof ENVI
         hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z123EXAMPLE', zoneName: 'example.com' }),
       },
     }), stack, env),
+  },
+  {
+    name: 'EKS app with HTTPS on the environment\'s load balancer, the URL read from the Ingress, every kind of data',
+    environment: 'eks',
+    build: (stack, env) => {
+      bindAll(new EksApplication(stack, 'Orders', {
+        environment: env, appName: 'orders', namespace: 'orders', image: 'public.ecr.aws/nginx/nginx:1.27', hosts: ['orders.example.com'],
+        certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', CERTIFICATE_ARN),
+      }), stack, env);
+      new EksApplication(stack, 'Admin', { environment: env, appName: 'orders-admin', namespace: 'orders', image: 'public.ecr.aws/nginx/nginx:1.27', paths: ['/admin'] });
+    },
   },
 ];
