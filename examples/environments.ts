@@ -3,9 +3,9 @@
  * one serverless environment and one EKS environment (Auto Mode, an app namespace), all
  * trusting a pipeline role and a Backstage role; and two
  * apps' stacks that know their environment only by its deployed descriptor
- * (examples/descriptors/dev.json and qa.json, the values of /harmonix/environments/<name>), as
- * an app's own repository would: a container app with a database and a bucket on ECS, and
- * Lambda functions behind an HTTP API with a bucket.
+ * (examples/descriptors/dev.json, staging.json and qa.json, the values of
+ * /harmonix/environments/<name>), as an app's own repository would: a container app with a
+ * database and a bucket on ECS and on EKS, and Lambda functions behind an HTTP API with a bucket.
  *
  *   cdk synth            (cdk.json runs this file)
  *
@@ -15,11 +15,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
-  AccessLevel, AppBucket, AppDatabase, DescriptorDocument, EcsApplication, EcsEnvironment, EksEnvironment, HarmonixEnvironment,
+  AccessLevel, AppBucket, AppDatabase, DescriptorDocument, EcsApplication, EcsEnvironment, EksApplication, EksEnvironment, HarmonixEnvironment,
   NatProviderType, ServerlessApplication, ServerlessEnvironment,
 } from '../src';
 import { createPlatform } from './platform';
@@ -110,6 +111,27 @@ const orders = new EcsApplication(ordersStack, 'Orders', {
 });
 orders.bind(new AppDatabase(ordersStack, 'OrdersDb', { environment: dev }));
 orders.bind(new AppBucket(ordersStack, 'Invoices', { environment: dev }));
+
+// The same orders app on Kubernetes in the EKS environment "staging" (its namespace "orders"),
+// on the environment's load balancer over HTTPS, with a database and a bucket of its own there.
+const stagingDescriptor = readDescriptor('staging.json');
+const ordersStagingStack = new Stack(app, 'HarmonixOrdersStaging', {
+  env: { account: stagingDescriptor.account, region: stagingDescriptor.region },
+  description: 'harmonix-cdk example: the orders app in the imported EKS environment "staging"',
+});
+const staging = HarmonixEnvironment.fromDescriptor(ordersStagingStack, 'Staging', stagingDescriptor);
+const ordersOnEks = new EksApplication(ordersStagingStack, 'Orders', {
+  environment: staging,
+  appName: 'orders',
+  namespace: 'orders',
+  image: 'public.ecr.aws/nginx/nginx:1.27',
+  containerPort: 8080,
+  hosts: ['orders.staging.example.com'],
+  certificate: acm.Certificate.fromCertificateArn(ordersStagingStack, 'Certificate', certificateArn),
+  healthCheckPath: '/health',
+});
+ordersOnEks.bind(new AppDatabase(ordersStagingStack, 'OrdersDb', { environment: staging }));
+ordersOnEks.bind(new AppBucket(ordersStagingStack, 'Invoices', { environment: staging }));
 
 // Lambda functions behind an HTTP API in the serverless environment "qa", reading a bucket.
 const qaDescriptor = readDescriptor('qa.json');

@@ -33,7 +33,7 @@ describe('the harmonix bin on the example app', () => {
     expect([run.code, run.err]).toEqual([0, '']);
     const report = JSON.parse(run.out);
     expect(report.stacks.map((s: any) => s.stack).sort())
-      .toEqual(['HarmonixEcsDev', 'HarmonixEksStaging', 'HarmonixOrdersDev', 'HarmonixPlatform', 'HarmonixServerlessQa', 'HarmonixShopQa']);
+      .toEqual(['HarmonixEcsDev', 'HarmonixEksStaging', 'HarmonixOrdersDev', 'HarmonixOrdersStaging', 'HarmonixPlatform', 'HarmonixServerlessQa', 'HarmonixShopQa']);
     const sum = report.stacks.reduce((total: number, s: any) => total + s.monthlyUsd, 0);
     expect(report.totalMonthlyUsd).toBeCloseTo(sum, 2);
     const ofStack = (name: string) => report.stacks.find((s: any) => s.stack === name);

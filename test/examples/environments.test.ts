@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { renderValue } from '../fixtures/iam';
 import { pythonTool } from '../fixtures/python-tools';
 
 const root = path.join(__dirname, '..', '..');
@@ -26,7 +27,7 @@ describe('examples/environments.ts', () => {
   test('synthesizes an ECS, a serverless and an EKS environment stack, an app stack on two, imported, and the platform stack', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
     const stacks = Object.entries<any>(manifest.artifacts).filter(([, a]) => a.type === 'aws:cloudformation:stack').map(([n]) => n);
-    expect(stacks.sort()).toEqual(['HarmonixEcsDev', 'HarmonixEksStaging', 'HarmonixOrdersDev', 'HarmonixPlatform', 'HarmonixServerlessQa', 'HarmonixShopQa']);
+    expect(stacks.sort()).toEqual(['HarmonixEcsDev', 'HarmonixEksStaging', 'HarmonixOrdersDev', 'HarmonixOrdersStaging', 'HarmonixPlatform', 'HarmonixServerlessQa', 'HarmonixShopQa']);
     const ecs = JSON.parse(fs.readFileSync(path.join(outdir, 'HarmonixEcsDev.template.json'), 'utf8'));
     const types = Object.values<any>(ecs.Resources).map(r => r.Type);
     expect(types).toEqual(expect.arrayContaining(['AWS::ECS::Cluster', 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::SSM::Parameter']));
@@ -80,6 +81,21 @@ describe('examples/environments.ts', () => {
     expect(of('AWS::SSM::Parameter').map(p => p.Name)).toEqual(['/harmonix/apps/orders/dev/url']);
   });
 
+  test('the orders app on Kubernetes in staging: its objects in its namespace through the environment\'s app kubectl handler, its database open to the cluster', () => {
+    const { descriptor, ofType } = read('staging');
+    const of = (type: string) => ofType('HarmonixOrdersStaging', type);
+    const manifests = of('Custom::AWSCDK-EKS-KubernetesResource');
+    expect(manifests.map(p => p.ServiceToken)).toEqual(manifests.map(() => descriptor.eks.appKubectlServiceToken));
+    const objects = manifests.map(p => JSON.parse(renderValue(p.Manifest))[0]);
+    expect(objects.map(o => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`).sort()).toEqual([
+      'Deployment orders/orders', 'HorizontalPodAutoscaler orders/orders', 'Ingress orders/orders', 'NetworkPolicy orders/orders',
+      'PodDisruptionBudget orders/orders', 'Service orders/orders',
+    ]);
+    expect(of('AWS::EC2::SecurityGroupIngress').filter(p => p.FromPort === 5432).map(p => p.SourceSecurityGroupId)).toEqual([descriptor.eks.clusterSecurityGroupId]);
+    expect(of('AWS::IAM::Policy').map(p => p.Roles)).toEqual([[descriptor.eks.namespaces[0].roleArn.split('/').pop()]]);
+    expect(of('AWS::SSM::Parameter').map(p => [p.Name, p.Value])).toEqual([['/harmonix/apps/orders/staging/url', 'https://orders.staging.example.com']]);
+  });
+
   test('the shop app serves its routes from a function that reads its bucket, all under the qa key', () => {
     const { descriptor, ofType } = read('qa');
     const of = (type: string) => ofType('HarmonixShopQa', type);
@@ -107,7 +123,7 @@ describe('examples/environments.ts', () => {
     const templates = fs.readdirSync(outdir).filter(f => f.endsWith('.template.json')).map(f => path.join(outdir, f));
     const lint = spawnSync(pythonTool('cfn-lint'), ['--format', 'json', ...templates], { encoding: 'utf8' });
     const findings: Array<{ Rule: { Id: string }; Message: string; Location: { Path: Array<string | number> } }> = JSON.parse(lint.stdout || '[]');
-    expect(templates.length).toBe(6);
+    expect(templates.length).toBe(7);
     const accepted = (f: typeof findings[number]) =>
       // aws-cdk-lib adds a DependsOn on a Lambda function's or a pipeline's role that its GetAtt already implies.
       (f.Rule.Id === 'W3005' && /dependency already enforced by a 'GetAtt' at 'Resources\/.*\/Properties\/Role(Arn)?'/.test(f.Message))
@@ -137,11 +153,11 @@ describe('examples/environments.ts', () => {
         'the log group of aws-cdk-lib\'s function that writes the catalog files at deployment; it logs the S3 calls, no data'],
       ['CKV_AWS_111', /AWS::IAM::ManagedPolicy\.(Dev|Qa|Staging)AppBoundary/,
         'a permissions boundary grants nothing: it caps app roles, whose own policies name their resources (the calls it leaves open on * have no resource-level permissions)'],
-      // aws-eks-v2's kubectl handler and its provider, which apply the namespaces and ingress class.
-      ...(['CKV_AWS_116', 'CKV_AWS_115', 'CKV_AWS_173'].map(id => [id, /AWS::Lambda::Function\.StagingClusterKubectlProvider(Handler|frameworkonEvent)/,
-        'aws-eks-v2\'s kubectl handler: called synchronously by CloudFormation (no queue to dead-letter), rarely and one at a time, with no secret in its variables (cluster name and role)'] as [string, RegExp, string])),
-      ['CKV_AWS_158', /AWS::Logs::LogGroup\.StagingClusterKubectlProvider(Handler|frameworkonEvent)LogGroup/,
-        'aws-eks-v2\'s log groups of its kubectl handler and provider (with their retention): they log kubectl calls, no application data'],
+      // aws-eks-v2's kubectl handlers and their providers: the cluster's (namespaces, ingress class) and the apps'.
+      ...(['CKV_AWS_116', 'CKV_AWS_115', 'CKV_AWS_173'].map(id => [id, /AWS::Lambda::Function\.Staging(Cluster|App)KubectlProvider(Handler|frameworkonEvent)/,
+        'aws-eks-v2\'s kubectl handlers: called synchronously by CloudFormation (no queue to dead-letter), rarely and one at a time, with no secret in their variables (cluster name and role)'] as [string, RegExp, string])),
+      ['CKV_AWS_158', /AWS::Logs::LogGroup\.Staging(Cluster|App)KubectlProvider(Handler|frameworkonEvent)LogGroup/,
+        'aws-eks-v2\'s log groups of its kubectl handlers and providers (with their retention): they log kubectl calls, no application data'],
       ['CKV_AWS_33', /AWS::KMS::Key\.GitlabRunnerKey/,
         'the "*" principal is narrowed by aws:PrincipalArn to EC2 Auto Scaling\'s service-linked role of this account, which may not exist yet when the key is created (naming it as principal would then fail)'],
       ['CKV_AWS_18', /AWS::S3::Bucket\.GitlabRunnerCache/, 'the runner\'s cache archives, signed for jobs by gitlab-runner and expiring after days; CloudTrail data events can record access'],

@@ -345,7 +345,7 @@ describe('the example app\'s app stacks', () => {
     });
     const proven = new Set(APP_SCENARIOS.flatMap(({ environment, build }) =>
       [...resourcesByType([Template.fromStack(appStack(ENVIRONMENTS[environment](), build)).toJSON()]).keys()]));
-    for (const [stack, env] of [['HarmonixOrdersDev', 'dev'], ['HarmonixShopQa', 'qa']]) {
+    for (const [stack, env] of [['HarmonixOrdersDev', 'dev'], ['HarmonixOrdersStaging', 'staging'], ['HarmonixShopQa', 'qa']]) {
       const template = JSON.parse(fs.readFileSync(path.join(outdir, `${stack}.template.json`), 'utf8'));
       const types = [...resourcesByType([template]).keys()];
       expect([stack, types.filter(t => !proven.has(t))]).toEqual([stack, []]);
