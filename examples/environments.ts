@@ -123,7 +123,7 @@ const staging = HarmonixEnvironment.fromDescriptor(ordersStagingStack, 'Staging'
 const ordersOnEks = new EksApplication(ordersStagingStack, 'Orders', {
   environment: staging,
   appName: 'orders',
-  namespace: 'orders',
+  namespaceName: 'orders',
   image: 'public.ecr.aws/nginx/nginx:1.27',
   containerPort: 8080,
   hosts: ['orders.staging.example.com'],

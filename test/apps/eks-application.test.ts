@@ -14,7 +14,7 @@ import { nagFindings } from '../fixtures/nag';
 const IMAGE = 'public.ecr.aws/nginx/nginx:1.27';
 
 function orders(target: AppTarget, props: Partial<EksApplicationProps> = {}, id = 'Orders'): EksApplication {
-  return new EksApplication(target.stack, id, { environment: target.env, appName: 'orders', namespace: 'orders', image: IMAGE, ...props });
+  return new EksApplication(target.stack, id, { environment: target.env, appName: 'orders', namespaceName: 'orders', image: IMAGE, ...props });
 }
 
 /**
@@ -236,7 +236,7 @@ describe('EksApplication choices', () => {
 
 describe('bad input is refused with the construct path and the prop', () => {
   test.each([
-    ['a namespace the environment does not have', { namespace: 'billing' }, /AppStack\/Orders: invalid `namespace`: "billing" is not an application namespace of environment dev \(it has orders, shop\)/],
+    ['a namespace the environment does not have', { namespaceName: 'billing' }, /AppStack\/Orders: invalid `namespaceName`: "billing" is not an application namespace of environment dev \(it has orders, shop\)/],
     ['root as user', { runAsUser: 0 }, /invalid `runAsUser`: is 0, which runs the container as root/],
     ['root as group', { runAsGroup: 0 }, /invalid `runAsGroup`: is 0/],
     ['a CPU limit below the request', { cpuMillicores: 500, cpuLimitMillicores: 250 }, /invalid `cpuLimitMillicores`/],
@@ -265,7 +265,7 @@ describe('bad input is refused with the construct path and the prop', () => {
   test('a route another app of the environment has', () => {
     const t = importedEks();
     orders(t, { hosts: ['shop.example.com'], paths: ['/'] });
-    expect(() => new EksApplication(t.stack, 'Shop', { environment: t.env, appName: 'shop', namespace: 'shop', image: IMAGE, hosts: ['shop.example.com'] }))
+    expect(() => new EksApplication(t.stack, 'Shop', { environment: t.env, appName: 'shop', namespaceName: 'shop', image: IMAGE, hosts: ['shop.example.com'] }))
       .toThrow(/AppStack\/Shop: invalid `paths`: route shop.example.com \/ is taken in environment dev by AppStack\/Orders/);
   });
 
@@ -284,7 +284,7 @@ describe('bad input is refused with the construct path and the prop', () => {
     delete old.eks.appKubectlServiceToken;
     const stack = new Stack(t.app, 'OldStack', { env: { account: t.env.account, region: t.env.region } });
     const env = HarmonixEnvironment.fromDescriptorJson(stack, 'Env', JSON.stringify(old));
-    expect(() => new EksApplication(stack, 'Orders', { environment: env, appName: 'orders', namespace: 'orders', image: IMAGE }))
+    expect(() => new EksApplication(stack, 'Orders', { environment: env, appName: 'orders', namespaceName: 'orders', image: IMAGE }))
       .toThrow(/OldStack\/Orders: invalid `environment`: environment dev has no kubectl handler for apps/);
   });
 });

@@ -150,4 +150,25 @@ describe('harmonix cost: the estimator', () => {
       .toEqual([['eu-west-1', cents(month(PRICES['eu-west-1'].natGatewayHourly))], ['us-east-1', cents(month(p.natGatewayHourly))]]);
     expect(estimateCost(readAssembly(both), 'eu-central-1').stacks.map(s => s.region)).toEqual(['eu-central-1', 'eu-central-1']);
   });
+
+  test('an Ingress costs the load balancer its controller creates: once per group across stacks, once per Ingress without a group', () => {
+    const ingress = (group?: string) => ({
+      Type: 'Custom::AWSCDK-EKS-KubernetesResource',
+      Properties: {
+        Manifest: { 'Fn::Join': ['', [`[{"apiVersion":"networking.k8s.io/v1","kind":"Ingress","metadata":{"annotations":{${group ? `"alb.ingress.kubernetes.io/group.name":"${group}",` : ''}"alb.ingress.kubernetes.io/certificate-arn":"`, { Ref: 'Cert' }, '"}}}]']] },
+      },
+    });
+    const deployment = { Type: 'Custom::AWSCDK-EKS-KubernetesResource', Properties: { Manifest: '[{"apiVersion":"apps/v1","kind":"Deployment"}]' } };
+    const dir = writeAssembly([
+      { name: 'OrdersStaging', region: 'us-east-1', template: { Resources: { OrdersIngress: ingress('harmonix-staging'), OrdersDeployment: deployment } } },
+      { name: 'ShopStaging', region: 'us-east-1', template: { Resources: { ShopIngress: ingress('harmonix-staging'), Lone: ingress() } } },
+    ]);
+    const [orders, shop] = estimateCost(readAssembly(dir)).stacks;
+    const balancer = month(p.albHourly) + 2 * month(p.publicIpv4Hourly);
+    expect(orders.monthlyUsd).toBeCloseTo(cents(balancer), 2);
+    expect(orders.lines.find(l => l.logicalId === 'OrdersIngress')!.detail).toMatch(/application load balancer the cluster creates for group harmonix-staging/);
+    expect(orders.lines.find(l => l.logicalId === 'OrdersDeployment')).toMatchObject({ kind: CostKind.FREE });
+    expect(shop.lines.find(l => l.logicalId === 'ShopIngress')).toMatchObject({ kind: CostKind.FREE, detail: 'Ingress: shares the load balancer of group harmonix-staging (priced with OrdersStaging)' });
+    expect(shop.monthlyUsd).toBeCloseTo(cents(balancer), 2);
+  });
 });

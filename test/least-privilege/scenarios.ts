@@ -130,10 +130,10 @@ export const APP_SCENARIOS: Array<{ name: string; environment: keyof typeof ENVI
     environment: 'eks',
     build: (stack, env) => {
       bindAll(new EksApplication(stack, 'Orders', {
-        environment: env, appName: 'orders', namespace: 'orders', image: 'public.ecr.aws/nginx/nginx:1.27', hosts: ['orders.example.com'],
+        environment: env, appName: 'orders', namespaceName: 'orders', image: 'public.ecr.aws/nginx/nginx:1.27', hosts: ['orders.example.com'],
         certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', CERTIFICATE_ARN),
       }), stack, env);
-      new EksApplication(stack, 'Admin', { environment: env, appName: 'orders-admin', namespace: 'orders', image: 'public.ecr.aws/nginx/nginx:1.27', paths: ['/admin'] });
+      new EksApplication(stack, 'Admin', { environment: env, appName: 'orders-admin', namespaceName: 'orders', image: 'public.ecr.aws/nginx/nginx:1.27', paths: ['/admin'] });
     },
   },
 ];

@@ -17,7 +17,7 @@ export interface EksApplicationProps {
   /** App name, a DNS label: it names the Kubernetes objects, the SSM URL and tags. */
   readonly appName: string;
   /** The application namespace of the environment to run in (one the environment has). */
-  readonly namespace: string;
+  readonly namespaceName: string;
   /**
    * The image, as a full reference pinned to a tag or digest (`<registry>/<repository>:<tag>`
    * or `...@sha256:<digest>`).

@@ -53,7 +53,7 @@ export class EksApplication extends Construct implements IApplication {
   /** The pods' network connections: the cluster security group, which EKS gives its nodes. */
   public readonly connections?: ec2.Connections;
   /** The namespace the app runs in. */
-  public readonly namespace: string;
+  public readonly namespaceName: string;
   /** One manifest per Kubernetes object, by kind (`Deployment`, `Service`, `Ingress`, ...). */
   public readonly manifests: { [kind: string]: eks.KubernetesManifest };
   /** The SSM parameter `/harmonix/apps/<app>/<environment>/url`. */
@@ -69,8 +69,8 @@ export class EksApplication extends Construct implements IApplication {
     this.appName = props.appName;
     this.environment = env;
     this.bindings = new AppBindings(this);
-    const namespace = this.findNamespace(runtime, props.namespace);
-    this.namespace = namespace.name;
+    const namespace = this.findNamespace(runtime, props.namespaceName);
+    this.namespaceName = namespace.name;
     if (!runtime.appKubectlProvider) {
       throw propError(this, 'environment', `environment ${env.environmentName} has no kubectl handler for apps (its descriptor predates EksApplication); update the environment stack and read its descriptor again.`);
     }
@@ -111,7 +111,7 @@ export class EksApplication extends Construct implements IApplication {
       'harmonix.dev/environment': env.environmentName,
     };
     const selector = { 'app.kubernetes.io/name': this.appName };
-    const meta = (annotations?: Record<string, string>): ObjectMeta => ({ name: this.appName, namespace: this.namespace, labels, annotations });
+    const meta = (annotations?: Record<string, string>): ObjectMeta => ({ name: this.appName, namespace: this.namespaceName, labels, annotations });
     const image = containerImage(this, props);
 
     const objects: AppObject[] = [];
@@ -272,7 +272,7 @@ export class EksApplication extends Construct implements IApplication {
         cluster,
         objectType: 'ingress',
         objectName: this.appName,
-        objectNamespace: this.namespace,
+        objectNamespace: this.namespaceName,
         jsonPath: '.status.loadBalancer.ingress[0].hostname',
         timeout: Duration.minutes(10),
       });
@@ -308,7 +308,7 @@ export class EksApplication extends Construct implements IApplication {
     const namespace = runtime.namespaces.find(n => n.name === name);
     if (!namespace) {
       const known = runtime.namespaces.map(n => n.name);
-      throw propError(this, 'namespace', `"${name}" is not an application namespace of environment ${this.environment.environmentName} (${known.length > 0 ? `it has ${known.join(', ')}` : 'it has none'}); add it with addAppNamespace or appNamespaces.`);
+      throw propError(this, 'namespaceName', `"${name}" is not an application namespace of environment ${this.environment.environmentName} (${known.length > 0 ? `it has ${known.join(', ')}` : 'it has none'}); add it with addAppNamespace or appNamespaces.`);
     }
     return namespace;
   }

@@ -79,7 +79,12 @@ const monthly = (hourly: number) => hourly * HOURS_PER_MONTH;
 class TemplatePricer {
   private readonly resources: Record<string, TemplateResource>;
 
-  constructor(private readonly template: Template, private readonly p: RegionPrices) {
+  /**
+   * @param ingressGroups the load balancer groups of Kubernetes Ingresses priced so far in the
+   * report, with the stack that pays for each (apps of one environment share one load balancer)
+   */
+  constructor(private readonly template: Template, private readonly p: RegionPrices,
+    private readonly stackName: string, private readonly ingressGroups: Map<string, string>) {
     this.resources = template.Resources ?? {};
   }
 
@@ -173,11 +178,42 @@ class TemplatePricer {
         return str(props.PipelineType) === 'V2'
           ? [line(CostKind.USAGE, 0, 'V2 pipeline: action execution minutes, by usage')]
           : [line(CostKind.PRICED, this.p.codePipelineV1Monthly, 'V1 pipeline: monthly charge of an active pipeline')];
+      case 'Custom::AWSCDK-EKS-KubernetesResource':
+        return this.kubernetesObjects(id, r, line);
       default:
         if (USAGE_TYPES.has(r.Type)) return [line(CostKind.USAGE, 0, 'by usage')];
         if (FREE_TYPES.has(r.Type) || r.Type.startsWith('Custom::')) return [line(CostKind.FREE, 0, 'no charge of its own')];
         return [line(CostKind.UNKNOWN, 0, 'not in the price table')];
     }
+  }
+
+  /**
+   * Kubernetes objects cost nothing themselves, but an Ingress makes the cluster's load balancer
+   * controller create an application load balancer, outside the template: one per Ingress, or
+   * one per group (`alb.ingress.kubernetes.io/group.name`) shared by the group's Ingresses.
+   */
+  private kubernetesObjects(id: string, r: TemplateResource, line: LineMaker): CostLine[] {
+    const manifest = r.Properties?.Manifest;
+    // The manifest is JSON text; values known only at deployment (ARNs) are joined into it.
+    const text = typeof manifest === 'string' ? manifest
+      : (manifest?.['Fn::Join']?.[1] ?? []).map((part: unknown) => (typeof part === 'string' ? part : '?')).join('');
+    if (!/"kind":"Ingress"/.test(text)) return [line(CostKind.FREE, 0, 'Kubernetes objects: no charge of their own')];
+    const group = /"alb\.ingress\.kubernetes\.io\/group\.name":"([^"]+)"/.exec(text)?.[1];
+    const internal = /"alb\.ingress\.kubernetes\.io\/scheme":"internal"/.test(text);
+    if (group !== undefined) {
+      const payer = this.ingressGroups.get(group);
+      if (payer !== undefined) {
+        return [line(CostKind.FREE, 0, `Ingress: shares the load balancer of group ${group} (priced with ${payer})`)];
+      }
+      this.ingressGroups.set(group, this.stackName);
+    }
+    const lines = [line(CostKind.PRICED, monthly(this.p.albHourly),
+      `Ingress: the application load balancer the cluster creates${group ? ` for group ${group}` : ''} (capacity units: by usage)`)];
+    if (!internal) {
+      // An application load balancer spans two zones at least, with a public address in each.
+      lines.push(line(CostKind.PRICED, 2 * monthly(this.p.publicIpv4Hourly), '2 public IPv4 addresses at least (one per zone)', `${id} (addresses)`));
+    }
+    return lines;
   }
 
   private ebs(mappings: any[] | undefined, count: number, id: string, line: LineMaker): CostLine[] {
@@ -318,19 +354,20 @@ export function pricesFor(region: string): RegionPrices {
   return prices;
 }
 
-function stackLines(stack: AssemblyStack, prices: RegionPrices, prefix: string): CostLine[] {
-  const pricer = new TemplatePricer(stack.template, prices);
+function stackLines(stack: AssemblyStack, prices: RegionPrices, prefix: string, ingressGroups: Map<string, string>): CostLine[] {
+  const pricer = new TemplatePricer(stack.template, prices, stack.name, ingressGroups);
   const own = Object.entries(stack.template.Resources ?? {}).flatMap(([id, r]) =>
     pricer.price(id, r).map(l => ({ ...l, logicalId: `${prefix}${l.logicalId}` })));
-  const nested = stack.nested.flatMap(n => stackLines(n, prices, `${prefix}${n.name.split('/').pop()}/`));
+  const nested = stack.nested.flatMap(n => stackLines(n, prices, `${prefix}${n.name.split('/').pop()}/`, ingressGroups));
   return [...own, ...nested];
 }
 
 /** The idle monthly cost of each stack and in total, from the templates alone. */
 export function estimateCost(stacks: AssemblyStack[], regionOverride?: string): CostReport {
+  const ingressGroups = new Map<string, string>();
   const costs = stacks.map(stack => {
     const region = regionOverride ?? stack.region ?? 'us-east-1';
-    const lines = stackLines(stack, pricesFor(region), '');
+    const lines = stackLines(stack, pricesFor(region), '', ingressGroups);
     const monthlyUsd = round(lines.reduce((sum, l) => sum + l.monthlyUsd, 0));
     return { stack: stack.name, region, monthlyUsd, lines };
   });
