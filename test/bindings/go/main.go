@@ -163,6 +163,25 @@ func main() {
 	orders.Bind(harmonixcdk.NewAppDatabase(ordersStack, jsii.String("OrdersDb"), &harmonixcdk.AppDatabaseProps{Environment: dev}), nil)
 	orders.Bind(harmonixcdk.NewAppBucket(ordersStack, jsii.String("Invoices"), &harmonixcdk.AppBucketProps{Environment: dev}), nil)
 
+	stagingDescriptor := readDescriptor("staging.json")
+	ordersStagingStack := awscdk.NewStack(app, jsii.String("HarmonixOrdersStaging"), &awscdk.StackProps{
+		Env:         &awscdk.Environment{Account: stagingDescriptor.Account, Region: stagingDescriptor.Region},
+		Description: jsii.String(`harmonix-cdk example: the orders app in the imported EKS environment "staging"`),
+	})
+	staging := harmonixcdk.HarmonixEnvironment_FromDescriptor(ordersStagingStack, jsii.String("Staging"), stagingDescriptor)
+	ordersOnEks := harmonixcdk.NewEksApplication(ordersStagingStack, jsii.String("Orders"), &harmonixcdk.EksApplicationProps{
+		Environment:     staging,
+		AppName:         jsii.String("orders"),
+		NamespaceName:   jsii.String("orders"),
+		Image:           jsii.String("public.ecr.aws/nginx/nginx:1.27"),
+		ContainerPort:   jsii.Number(8080),
+		Hosts:           jsii.Strings("orders.staging.example.com"),
+		Certificate:     awscertificatemanager.Certificate_FromCertificateArn(ordersStagingStack, jsii.String("Certificate"), jsii.String(certificateArn)),
+		HealthCheckPath: jsii.String("/health"),
+	})
+	ordersOnEks.Bind(harmonixcdk.NewAppDatabase(ordersStagingStack, jsii.String("OrdersDb"), &harmonixcdk.AppDatabaseProps{Environment: staging}), nil)
+	ordersOnEks.Bind(harmonixcdk.NewAppBucket(ordersStagingStack, jsii.String("Invoices"), &harmonixcdk.AppBucketProps{Environment: staging}), nil)
+
 	qaDescriptor := readDescriptor("qa.json")
 	shopStack := awscdk.NewStack(app, jsii.String("HarmonixShopQa"), &awscdk.StackProps{
 		Env:         &awscdk.Environment{Account: qaDescriptor.Account, Region: qaDescriptor.Region},

@@ -19,6 +19,7 @@ from harmonix_cdk import (
     DescriptorDocument,
     EcsApplication,
     EcsEnvironment,
+    EksApplication,
     EksEnvironment,
     GitlabRunner,
     HarmonixPythonEcsProject,
@@ -176,6 +177,30 @@ orders = EcsApplication(
 )
 orders.bind(AppDatabase(orders_stack, "OrdersDb", environment=dev))
 orders.bind(AppBucket(orders_stack, "Invoices", environment=dev))
+
+staging_json = read_descriptor("staging.json")
+staging_descriptor = DescriptorDocument.parse(staging_json, "staging.json")
+orders_staging_stack = Stack(
+    app,
+    "HarmonixOrdersStaging",
+    env=Environment(account=staging_descriptor.account, region=staging_descriptor.region),
+    description='harmonix-cdk example: the orders app in the imported EKS environment "staging"',
+)
+staging = HarmonixEnvironment.from_descriptor_json(orders_staging_stack, "Staging", staging_json)
+orders_on_eks = EksApplication(
+    orders_staging_stack,
+    "Orders",
+    environment=staging,
+    app_name="orders",
+    namespace_name="orders",
+    image="public.ecr.aws/nginx/nginx:1.27",
+    container_port=8080,
+    hosts=["orders.staging.example.com"],
+    certificate=acm.Certificate.from_certificate_arn(orders_staging_stack, "Certificate", certificate_arn),
+    health_check_path="/health",
+)
+orders_on_eks.bind(AppDatabase(orders_staging_stack, "OrdersDb", environment=staging))
+orders_on_eks.bind(AppBucket(orders_staging_stack, "Invoices", environment=staging))
 
 qa_json = read_descriptor("qa.json")
 qa_descriptor = DescriptorDocument.parse(qa_json, "qa.json")

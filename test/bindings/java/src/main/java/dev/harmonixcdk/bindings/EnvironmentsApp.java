@@ -19,6 +19,7 @@ import dev.harmonixcdk.ConnectionSourceOptions;
 import dev.harmonixcdk.DescriptorDocument;
 import dev.harmonixcdk.EcsApplication;
 import dev.harmonixcdk.EcsEnvironment;
+import dev.harmonixcdk.EksApplication;
 import dev.harmonixcdk.EksEnvironment;
 import dev.harmonixcdk.EnvironmentDescriptor;
 import dev.harmonixcdk.GitlabRunner;
@@ -188,6 +189,25 @@ public final class EnvironmentsApp {
                 .build();
         orders.bind(AppDatabase.Builder.create(ordersStack, "OrdersDb").environment(dev).build());
         orders.bind(AppBucket.Builder.create(ordersStack, "Invoices").environment(dev).build());
+
+        EnvironmentDescriptor stagingDescriptor = readDescriptor("staging.json");
+        Stack ordersStagingStack = new Stack(app, "HarmonixOrdersStaging", StackProps.builder()
+                .env(Environment.builder().account(stagingDescriptor.getAccount()).region(stagingDescriptor.getRegion()).build())
+                .description("harmonix-cdk example: the orders app in the imported EKS environment \"staging\"")
+                .build());
+        IHarmonixEnvironment staging = HarmonixEnvironment.fromDescriptor(ordersStagingStack, "Staging", stagingDescriptor);
+        EksApplication ordersOnEks = EksApplication.Builder.create(ordersStagingStack, "Orders")
+                .environment(staging)
+                .appName("orders")
+                .namespaceName("orders")
+                .image("public.ecr.aws/nginx/nginx:1.27")
+                .containerPort(8080)
+                .hosts(List.of("orders.staging.example.com"))
+                .certificate(Certificate.fromCertificateArn(ordersStagingStack, "Certificate", certificateArn))
+                .healthCheckPath("/health")
+                .build();
+        ordersOnEks.bind(AppDatabase.Builder.create(ordersStagingStack, "OrdersDb").environment(staging).build());
+        ordersOnEks.bind(AppBucket.Builder.create(ordersStagingStack, "Invoices").environment(staging).build());
 
         EnvironmentDescriptor qaDescriptor = readDescriptor("qa.json");
         Stack shopStack = new Stack(app, "HarmonixShopQa", StackProps.builder()
