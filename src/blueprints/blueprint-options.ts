@@ -81,6 +81,12 @@ export interface HarmonixAppOptions {
    */
   readonly containerPort?: number;
   /**
+   * Kubernetes namespace the app runs in on EKS environments: one of each EKS environment's
+   * application namespaces (container blueprints only).
+   * @default - the app name
+   */
+  readonly eksNamespace?: string;
+  /**
    * Tags of the runners that run the jobs: GitLab runner tags, or labels of self-hosted GitHub runners.
    * @default - none (any GitLab runner; GitHub-hosted `ubuntu-latest`)
    */

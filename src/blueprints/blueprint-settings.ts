@@ -28,6 +28,8 @@ export interface AppSettings {
   readonly buildRoleArn?: string;
   /** Priority of the app's rule on a shared load balancer, stable for the app name. */
   readonly listenerPriority: number;
+  /** The app's namespace on EKS environments. */
+  readonly eksNamespace: string;
 }
 
 /** The app's settings and the environments it deploys to. */
@@ -92,6 +94,10 @@ export function readAppSettings(options: BlueprintInput): AppSettings {
   if (options.oidcAudience !== undefined && !/^\S{1,255}$/.test(options.oidcAudience)) {
     throw new Error(`${where}: OIDC audience "${options.oidcAudience}" must be 1 to 255 characters without spaces.`);
   }
+  const eksNamespace = options.eksNamespace ?? appName;
+  if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(eksNamespace)) {
+    throw new Error(`${where}: EKS namespace "${eksNamespace}" is not a Kubernetes namespace name; use 1 to 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit.`);
+  }
   const hash = parseInt(createHash('sha256').update(appName).digest('hex').slice(0, 8), 16);
   return {
     appName,
@@ -109,12 +115,23 @@ export function readAppSettings(options: BlueprintInput): AppSettings {
     imageRepositoryUri: options.imageRepositoryUri,
     buildRoleArn: options.buildRoleArn,
     listenerPriority: 1000 + (hash % 49000),
+    eksNamespace,
   };
 }
 
 /** The app's settings and the environments it deploys to, read from the project's descriptor files. */
 export function readBlueprintSettings(project: Project, options: BlueprintInput, kinds: EnvironmentKind[]): BlueprintSettings {
-  return { ...readAppSettings(options), targets: readDeployTargets(blueprintWhere(options), project.outdir, kinds, options.environments) };
+  const where = blueprintWhere(options);
+  const settings = readAppSettings(options);
+  const targets = readDeployTargets(where, project.outdir, kinds, options.environments);
+  // On EKS the app runs in an application namespace the environment already has (with its Pod Identity role).
+  for (const target of targets.filter(t => t.kind === EnvironmentKind.EKS)) {
+    const namespaces = (target.eks?.namespaces ?? []).map(n => n.name);
+    if (!namespaces.includes(settings.eksNamespace)) {
+      throw new Error(`${where}: EKS environment "${target.name}" has no application namespace "${settings.eksNamespace}" (it has ${namespaces.join(', ') || 'none'}); set \`eksNamespace\` to one of them, or add the namespace to the environment and fetch its descriptor again.`);
+    }
+  }
+  return { ...settings, targets };
 }
 
 /** The region of an ECR repository URI. */

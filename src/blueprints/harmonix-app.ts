@@ -99,7 +99,7 @@ export function setUpHarmonixApp(project: typescript.TypeScriptProject, options:
   }
   // What infra/main.ts reads (it stays right when the options change).
   new JsonFile(project, '.harmonix/app.json', {
-    obj: { appName: s.appName, containerPort: s.containerPort, listenerPriority: s.listenerPriority },
+    obj: { appName: s.appName, containerPort: s.containerPort, listenerPriority: s.listenerPriority, eksNamespace: s.eksNamespace },
   });
   new JsonFile(project, 'cdk.json', { obj: { app: INFRA_APP, output: 'cdk.out' } });
   if (project.srcdir !== 'infra') {

@@ -70,12 +70,22 @@ function createApp(pjid: Pjid, descriptors: Record<string, string>, host: string
   });
 }
 
-/** The template of the one stack in cdk.out (checking it is the only one). */
-function synthesized(dir: string): any {
+/** The template of the one stack in cdk.out (checking it is the only one), the app's stack for `environment`. */
+function synthesized(dir: string, environment = 'dev'): any {
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.out', 'manifest.json'), 'utf8'));
   const stacks = Object.entries<any>(manifest.artifacts).filter(([, a]) => a.type === 'aws:cloudformation:stack');
-  expect(stacks.map(([id]) => id)).toEqual(['orders-dev']);
-  return JSON.parse(fs.readFileSync(path.join(dir, 'cdk.out', 'orders-dev.template.json'), 'utf8'));
+  expect(stacks.map(([id]) => id)).toEqual([`orders-${environment}`]);
+  return JSON.parse(fs.readFileSync(path.join(dir, 'cdk.out', `orders-${environment}.template.json`), 'utf8'));
+}
+
+/** dev and a gated prod of the blueprint's kind; container blueprints deploy to an EKS staging between them. */
+function targets(pjid: Pjid): Record<string, string> {
+  const kind = BLUEPRINTS[pjid].kind;
+  return {
+    dev: descriptorText(kind, 'dev', 1),
+    ...(kind === 'ECS' ? { staging: descriptorText('EKS', 'staging', 2) } : {}),
+    prod: descriptorText(kind, 'prod', 3, true),
+  };
 }
 
 describe.each(PJIDS)('%s, made by create-app from the packed library', pjid => {
@@ -84,7 +94,7 @@ describe.each(PJIDS)('%s, made by create-app from the packed library', pjid => {
   let received: string;
 
   beforeAll(async () => {
-    dir = await createApp(pjid, { dev: descriptorText(BLUEPRINTS[pjid].kind, 'dev', 1), prod: descriptorText(BLUEPRINTS[pjid].kind, 'prod', 3, true) });
+    dir = await createApp(pjid, targets(pjid));
     received = fs.mkdtempSync(path.join(os.tmpdir(), 'harmonix-received-'));
     gitlab.checkout(`shop/${pjid}/orders`, 'main', received);
   }, 1_200_000);
@@ -95,6 +105,10 @@ describe.each(PJIDS)('%s, made by create-app from the packed library', pjid => {
     expect(fs.existsSync(path.join(received, 'node_modules'))).toBe(false);
     expect([...project.protectedEnvironments.keys()]).toEqual(['prod']);
     expect([...project.variables.keys()]).toEqual(serverless ? [] : ['HARMONIX_IMAGE_REPOSITORY', 'HARMONIX_BUILD_ROLE_ARN']);
+    // The pipeline GitLab received lists (and validates) a deploy job per environment, the EKS one included.
+    const list = gitlabCiLocal(received, ['--list']);
+    const jobs = list.split('\n').map(l => l.split(/\s+/)[0]).filter(n => /^(test|build|deploy-)/.test(n));
+    expect(jobs).toEqual(['test', 'build', ...Object.keys(targets(pjid)).map(n => `deploy-${n}`)]);
   });
 
   test('the pipeline\'s test job runs green for real under gitlab-ci-local (shell executor) on the repo GitLab received: the app\'s own toolchain', () => {
@@ -138,6 +152,19 @@ describe.each(PJIDS)('%s, made by create-app from the packed library', pjid => {
   }, 600_000);
 
   if (pjid === 'harmonix-node-ecs') {
+    test('infra/ synthesizes an EksApplication for the EKS environment, nag-clean in strict mode: the image of the commit, in the app\'s namespace', () => {
+      run(dir, 'npx', ['cdk', 'synth', '--strict', '--quiet', '--context', 'environment=staging',
+        '--context', `imageRepository=${IMAGE_REPOSITORY}`, '--context', 'imageTag=4f2a9c1']);
+      const template = synthesized(dir, 'staging');
+      expect(template.Outputs.AppUrl).toBeDefined();
+      const manifests = Object.values<any>(template.Resources).filter(r => r.Type === 'Custom::AWSCDK-EKS-KubernetesResource');
+      const text = manifests.map(m => JSON.stringify(m.Properties.Manifest)).join('\n');
+      expect(text).toContain('shop/orders:4f2a9c1');
+      expect(text).toMatch(/\\"kind\\":\\"Deployment\\"/);
+      expect(text).toMatch(/\\"namespace\\":\\"orders\\"/);
+      expect(Object.values<any>(template.Resources).map(r => r.Type)).not.toContain('AWS::ECS::Service');
+    }, 600_000);
+
     test('cdk-nag is wired into infra/: a finding it does not accept fails the synthesis', () => {
       const main = fs.readFileSync(path.join(dir, 'infra', 'main.ts'), 'utf8');
       const unsafe = main.replace('app.synth();', "new (require('aws-cdk-lib/aws-s3').Bucket)(stack, 'Unsafe');\napp.synth();");
@@ -153,7 +180,7 @@ describe.each(PJIDS)('%s, made by create-app from the packed library', pjid => {
 });
 
 test('create-app --git-host github: projen new generates the GitHub pipeline, and the repository GitHub received holds it, actionlint-clean', async () => {
-  const dir = await createApp('harmonix-node-ecs', { dev: descriptorText('ECS', 'dev', 1), prod: descriptorText('ECS', 'prod', 3, true) },
+  const dir = await createApp('harmonix-node-ecs', targets('harmonix-node-ecs'),
     ['--git-host', 'github', '--group', 'shop', '--github-api-url', github.url]);
   expect(fs.readFileSync(path.join(dir, '.projenrc.ts'), 'utf8')).toMatch(/gitHost: GitHost\.GITHUB,\s+githubRepository: 'shop\/orders'/);
   const files = github.files('shop/orders', 'main');
@@ -163,6 +190,7 @@ test('create-app --git-host github: projen new generates the GitHub pipeline, an
   const received = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'harmonix-received-')), 'pipeline.yml');
   fs.writeFileSync(received, workflow);
   actionlint(received);
+  expect(workflow).toMatch(/deploy-staging:/);
   expect(github.repo('shop/orders')!.environments.get('prod')).toEqual(expect.objectContaining({
     protection_rules: [expect.objectContaining({ type: 'required_reviewers' })],
   }));

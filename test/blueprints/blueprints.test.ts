@@ -292,6 +292,27 @@ describe.each(PJIDS)('%s', pjid => {
     expect(readText(dir, own)).toBe(edited);
   });
 
+  if (isImage) {
+    test('an EKS environment among the targets: the same build, a deploy job like the others\', and infra/ deploys an EksApplication in the app\'s namespace', () => {
+      const dir = generate(pjid, { dev: descriptorText('ECS', 'dev', 1), staging: descriptorText('EKS', 'staging', 2) });
+      const ci = readYaml(dir, '.gitlab-ci.yml');
+      expect(ci.stages).toEqual(['test', 'build', 'deploy-dev', 'deploy-staging']);
+      const staging = ci['deploy-staging'];
+      expect(staging.needs).toEqual([{ job: 'deploy-dev', artifacts: false }]);
+      expect(staging.variables.HARMONIX_ROLE_ARN).toBe(JSON.parse(descriptorText('EKS', 'staging', 2)).provisioningRoleArn);
+      expect(staging.script.find((l: string) => l.startsWith('npx cdk deploy')))
+        .toBe(ci['deploy-dev'].script.find((l: string) => l.startsWith('npx cdk deploy')).replace('environment=dev', 'environment=staging'));
+      expect(JSON.parse(readText(dir, '.harmonix/app.json')).eksNamespace).toBe('orders');
+      const main = readText(dir, 'infra/main.ts');
+      expect(main).toMatch(/environment\.kind === EnvironmentKind\.EKS/);
+      expect(main).toMatch(/new EksApplication\(stack, 'App', \{[^}]*namespaceName: settings\.eksNamespace/s);
+      // A namespace the EKS environment does not have is refused when projen runs, not at deployment.
+      expect(() => generate(pjid, { staging: descriptorText('EKS', 'staging', 2) }, { eksNamespace: 'billing' })).toThrow(
+        'harmonix blueprint "orders": EKS environment "staging" has no application namespace "billing" (it has orders); set `eksNamespace` to one of them, or add the namespace to the environment and fetch its descriptor again.');
+      expect(() => generate(pjid, {}, { eksNamespace: 'Billing' })).toThrow(/EKS namespace "Billing" is not a Kubernetes namespace name/);
+    });
+  }
+
   test('bad options fail with one sentence', () => {
     const other = kind === 'ECS' ? 'SERVERLESS' : 'ECS';
     const dev = { dev: descriptorText(kind, 'dev', 1) };
@@ -304,7 +325,11 @@ describe.each(PJIDS)('%s', pjid => {
       `${where}environment "dev" has no descriptor file .harmonix/environments/dev.json; fetch it with `
       + '`aws ssm get-parameter --name /harmonix/environments/dev --query Parameter.Value --output text > .harmonix/environments/dev.json`.');
     expect(() => generate(pjid, { live: descriptorText(other, 'live', 1) })).toThrow(
-      `${where}environment "live" is a ${other} environment, and this blueprint deploys to ${kind} environments only`);
+      `${where}environment "live" is a ${other} environment, and this blueprint deploys to ${isImage ? 'ECS or EKS' : kind} environments only`);
+    if (!isImage) {
+      expect(() => generate(pjid, { staging: descriptorText('EKS', 'staging', 2) })).toThrow(
+        `${where}environment "staging" is a EKS environment, and this blueprint deploys to SERVERLESS environments only`);
+    }
     expect(() => generate(pjid, { prod: descriptorText(kind, 'dev', 1) })).toThrow(
       /\.harmonix\/environments\/prod\.json holds the descriptor of environment "dev"; name the file dev\.json/);
     expect(() => generate(pjid, { dev: '{"name": "dev"}' })).toThrow(/\.harmonix\/environments\/dev\.json/);

@@ -26,10 +26,10 @@ function javaEcs(options: HarmonixJavaEcsProjectOptions): BlueprintSpec {
     throw new Error(`harmonix blueprint "${options.name}": Java package "${javaPackage}" must be lower-case names joined by dots, such as "com.example.orders".`);
   }
   return {
-    kinds: [EnvironmentKind.ECS],
+    kinds: [EnvironmentKind.ECS, EnvironmentKind.EKS],
     componentType: 'service',
     pjid: 'harmonix-java-ecs',
-    samples: ['common', 'ecs-infra', 'java-ecs'],
+    samples: ['common', 'container-infra', 'java-ecs'],
     tokens: { javaPackage, javaPackagePath: javaPackage.replace(/\./g, '/'), javaGroupId: javaPackage },
     develop: [
       'npm install                      # once: projen and the CDK app',

@@ -10,10 +10,10 @@ export interface HarmonixNodeEcsProjectOptions extends typescript.TypeScriptProj
 
 /** What makes this blueprint. */
 const NODE_ECS: BlueprintSpec = {
-  kinds: [EnvironmentKind.ECS],
+  kinds: [EnvironmentKind.ECS, EnvironmentKind.EKS],
   componentType: 'service',
   pjid: 'harmonix-node-ecs',
-  samples: ['common', 'ecs-infra', 'node-ecs'],
+  samples: ['common', 'container-infra', 'node-ecs'],
   develop: [
     'npm install                                # once',
     'npx projen test                            # jest and eslint',

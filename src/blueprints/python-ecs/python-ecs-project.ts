@@ -18,10 +18,10 @@ const PYTEST = [
 
 /** What makes this blueprint. */
 const PYTHON_ECS: BlueprintSpec = {
-  kinds: [EnvironmentKind.ECS],
+  kinds: [EnvironmentKind.ECS, EnvironmentKind.EKS],
   componentType: 'service',
   pjid: 'harmonix-python-ecs',
-  samples: ['common', 'ecs-infra', 'python-ecs'],
+  samples: ['common', 'container-infra', 'python-ecs'],
   develop: [
     'npm install                 # once: projen and the CDK app',
     'npx projen test             # pytest in .venv, and eslint on infra/',

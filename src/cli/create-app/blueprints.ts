@@ -10,8 +10,8 @@ export interface BlueprintFacts {
 }
 
 export const BLUEPRINT_FACTS: Record<string, BlueprintFacts> = {
-  'harmonix-node-ecs': { kinds: ['ECS'], image: true },
-  'harmonix-python-ecs': { kinds: ['ECS'], image: true },
-  'harmonix-java-ecs': { kinds: ['ECS'], image: true },
+  'harmonix-node-ecs': { kinds: ['ECS', 'EKS'], image: true },
+  'harmonix-python-ecs': { kinds: ['ECS', 'EKS'], image: true },
+  'harmonix-java-ecs': { kinds: ['ECS', 'EKS'], image: true },
   'harmonix-serverless-api': { kinds: ['SERVERLESS'], image: false },
 };

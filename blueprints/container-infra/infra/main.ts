@@ -1,7 +1,8 @@
 /**
  * Deploys {{appName}} into one environment, named at deploy time and known only by its
  * descriptor (.harmonix/environments/<name>.json, the value of its SSM parameter), with the
- * image the pipeline built once:
+ * image the pipeline built once: on ECS Fargate in an ECS environment, on Kubernetes in an EKS
+ * environment.
  *
  *   npx cdk deploy --context environment=dev --context imageRepository=<ecr uri> --context imageTag=<commit>
  */
@@ -9,7 +10,7 @@ import * as fs from 'fs';
 import { App, CfnOutput, DefaultStackSynthesizer, Stack, Validations } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { DescriptorDocument, EcsApplication, HarmonixEnvironment } from 'harmonix-cdk';
+import { DescriptorDocument, EcsApplication, EksApplication, EnvironmentKind, HarmonixEnvironment, IApplication } from 'harmonix-cdk';
 
 /** The app's settings, written by projen from .projenrc.ts. */
 const settings = JSON.parse(fs.readFileSync('.harmonix/app.json', 'utf8'));
@@ -48,19 +49,34 @@ const repository = ecr.Repository.fromRepositoryAttributes(stack, 'Repository', 
   repositoryName,
 });
 
-// Behind the environment's shared load balancer on the path /{{appName}} when it has one,
-// else behind a load balancer of its own.
-const shared = environment.ecs?.sharedLoadBalancer !== undefined;
-const service = new EcsApplication(stack, 'App', {
-  environment,
-  appName: settings.appName,
-  repository,
-  imageTag,
-  containerPort: settings.containerPort,
-  healthCheckPath: '/health',
-  priority: shared ? settings.listenerPriority : undefined,
-  pathPatterns: shared ? [`/${settings.appName}`, `/${settings.appName}/*`] : undefined,
-});
+// Routed on the path /{{appName}}: on an ECS environment, from its shared load balancer when it
+// has one (else from a load balancer of its own); on an EKS environment, from the load balancer
+// its Ingresses share, in the app's namespace.
+let service: IApplication;
+if (environment.kind === EnvironmentKind.EKS) {
+  service = new EksApplication(stack, 'App', {
+    environment,
+    appName: settings.appName,
+    namespaceName: settings.eksNamespace,
+    repository,
+    imageTag,
+    containerPort: settings.containerPort,
+    healthCheckPath: '/health',
+    paths: [`/${settings.appName}`],
+  });
+} else {
+  const shared = environment.ecs?.sharedLoadBalancer !== undefined;
+  service = new EcsApplication(stack, 'App', {
+    environment,
+    appName: settings.appName,
+    repository,
+    imageTag,
+    containerPort: settings.containerPort,
+    healthCheckPath: '/health',
+    priority: shared ? settings.listenerPriority : undefined,
+    pathPatterns: shared ? [`/${settings.appName}`, `/${settings.appName}/*`] : undefined,
+  });
+}
 new CfnOutput(stack, 'AppUrl', { value: service.url, description: `URL of ${settings.appName} in ${environmentName}` });
 
 app.synth();
