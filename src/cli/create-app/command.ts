@@ -32,6 +32,7 @@ interface CreateAppOptions extends AwsOptions, Omit<GitlabOptions, 'tokenEnv'> {
   readonly blueprintPackage?: string;
   readonly visibility: string;
   readonly approvals: string;
+  readonly generateTimeout: string;
   readonly secret: string[];
   readonly dryRun?: boolean;
   readonly json?: boolean;
@@ -59,6 +60,7 @@ export function registerCreateApp(program: Command, io: CliIo): void {
     .option('--blueprint-package <spec>', 'the package projen takes the blueprint from (default: this harmonix-cdk)')
     .addOption(new Option('--visibility <visibility>', 'the project\'s visibility').choices(['private', 'internal', 'public']).default('private'))
     .option('--approvals <n>', 'approvals a gated environment\'s deployment needs', '1')
+    .option('--generate-timeout <minutes>', 'how long generating the repo (projen new, with its npm install) may take', '20')
     .option('--secret <KEY>', 'a secret CI/CD variable, masked and protected, its value taken from the environment variable KEY (repeat it)', collect, [])
     .option('--dry-run', 'read GitLab and AWS, and print what would be done; change nothing')
     .option('--json', 'print the steps as JSON, and no progress')), { tokenDefault: false })
@@ -172,6 +174,10 @@ function checkOptions(o: CreateAppOptions): typeof BLUEPRINT_FACTS[string] {
   if (!Number.isInteger(approvals) || approvals < 1 || approvals > 5) {
     throw new CliError(`--approvals "${o.approvals}" is not a number of approvals from 1 to 5.`, ExitCode.USAGE);
   }
+  const minutes = Number(o.generateTimeout);
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 120) {
+    throw new CliError(`--generate-timeout "${o.generateTimeout}" is not a number of minutes from 1 to 120.`, ExitCode.USAGE);
+  }
   secretVariables(o.secret);
   return facts;
 }
@@ -229,7 +235,8 @@ async function prepareRepo(dir: string, o: CreateAppOptions, flags: GenerateFlag
   }
   writeDescriptors(descriptors, path.join(dir, DESCRIPTORS_DIR));
   const own = ownPackage();
-  await generateRepo(dir, o.blueprint, o.blueprintPackage ?? `${own.name}@${own.version}`, ['--name', o.name, ...flags.flags]);
+  await generateRepo(dir, o.blueprint, o.blueprintPackage ?? `${own.name}@${own.version}`, ['--name', o.name, ...flags.flags],
+    Number(o.generateTimeout) * 60_000);
   log.add(`repo ${dir}`, 'created', `${o.blueprint} generated with ${descriptors.length} environment descriptor(s)${flags.note}`);
 }
 
