@@ -65,12 +65,12 @@ export type {
 // Blueprints: projen project types that generate application repositories.
 export { CiCredentials, GitHost } from './blueprints/blueprint-options';
 export type { HarmonixAppOptions } from './blueprints/blueprint-options';
-export { HarmonixNodeEcsProject } from './blueprints/node-ecs/node-ecs-project';
-export type { HarmonixNodeEcsProjectOptions } from './blueprints/node-ecs/node-ecs-project';
-export { HarmonixPythonEcsProject } from './blueprints/python-ecs/python-ecs-project';
-export type { HarmonixPythonEcsProjectOptions } from './blueprints/python-ecs/python-ecs-project';
-export { HarmonixJavaEcsProject } from './blueprints/java-ecs/java-ecs-project';
-export type { HarmonixJavaEcsProjectOptions } from './blueprints/java-ecs/java-ecs-project';
+export { HarmonixNodeEcsProject, HarmonixNodeServiceProject } from './blueprints/node-service/node-service-project';
+export type { HarmonixNodeEcsProjectOptions, HarmonixNodeServiceProjectOptions } from './blueprints/node-service/node-service-project';
+export { HarmonixPythonEcsProject, HarmonixPythonServiceProject } from './blueprints/python-service/python-service-project';
+export type { HarmonixPythonEcsProjectOptions, HarmonixPythonServiceProjectOptions } from './blueprints/python-service/python-service-project';
+export { HarmonixJavaEcsProject, HarmonixJavaServiceProject } from './blueprints/java-service/java-service-project';
+export type { HarmonixJavaEcsProjectOptions, HarmonixJavaServiceProjectOptions } from './blueprints/java-service/java-service-project';
 export { HarmonixServerlessApiProject } from './blueprints/serverless-api/serverless-api-project';
 export type { HarmonixServerlessApiProjectOptions } from './blueprints/serverless-api/serverless-api-project';
 

@@ -217,8 +217,19 @@ describe('EksApplication choices', () => {
     const t = importedEksAmd64();
     const repository = ecr.Repository.fromRepositoryName(t.stack, 'Repo', 'harmonix/orders');
     orders(t, {
-      image: undefined, repository, imageTag: '4f2a9c1', architecture: EksArchitecture.AMD64, cpuMillicores: 500, cpuLimitMillicores: 1000,
-      memoryMiB: 1024, minCount: 2, maxCount: 2, runAsUser: 2000, runAsGroup: 3000, containerPort: 3000, healthCheckPath: '/health',
+      image: undefined,
+      repository,
+      imageTag: '4f2a9c1',
+      architecture: EksArchitecture.AMD64,
+      cpuMillicores: 500,
+      cpuLimitMillicores: 1000,
+      memoryMiB: 1024,
+      minCount: 2,
+      maxCount: 2,
+      runAsUser: 2000,
+      runAsGroup: 3000,
+      containerPort: 3000,
+      healthCheckPath: '/health',
     });
     const template = Template.fromStack(t.stack);
     const deployment = objectOf(template, 'Deployment');

@@ -115,9 +115,9 @@ describe.each(PJIDS)('%s, made by create-app from the packed library', pjid => {
     const output = gitlabCiLocal(received, ['test', '--force-shell-executor'], 900_000);
     expect(output).toMatch(/PASS\s+test/);
     const ran: Record<Pjid, RegExp> = {
-      'harmonix-node-ecs': /Tests:\s+2 passed, 2 total/,
-      'harmonix-python-ecs': /2 passed/,
-      'harmonix-java-ecs': /Tests run: 2, Failures: 0, Errors: 0, Skipped: 0/,
+      'harmonix-node-service': /Tests:\s+2 passed, 2 total/,
+      'harmonix-python-service': /2 passed/,
+      'harmonix-java-service': /Tests run: 2, Failures: 0, Errors: 0, Skipped: 0/,
       'harmonix-serverless-api': /Tests:\s+2 passed, 2 total/,
     };
     expect(output).toMatch(ran[pjid]);
@@ -151,7 +151,7 @@ describe.each(PJIDS)('%s, made by create-app from the packed library', pjid => {
     expect(`${bare.stdout}${bare.stderr}`).toContain('infra: give --context');
   }, 600_000);
 
-  if (pjid === 'harmonix-node-ecs') {
+  if (pjid === 'harmonix-node-service') {
     test('infra/ synthesizes an EksApplication for the EKS environment, nag-clean in strict mode: the image of the commit, in the app\'s namespace', () => {
       run(dir, 'npx', ['cdk', 'synth', '--strict', '--quiet', '--context', 'environment=staging',
         '--context', `imageRepository=${IMAGE_REPOSITORY}`, '--context', 'imageTag=4f2a9c1']);
@@ -180,7 +180,7 @@ describe.each(PJIDS)('%s, made by create-app from the packed library', pjid => {
 });
 
 test('create-app --git-host github: projen new generates the GitHub pipeline, and the repository GitHub received holds it, actionlint-clean', async () => {
-  const dir = await createApp('harmonix-node-ecs', targets('harmonix-node-ecs'),
+  const dir = await createApp('harmonix-node-service', targets('harmonix-node-service'),
     ['--git-host', 'github', '--group', 'shop', '--github-api-url', github.url]);
   expect(fs.readFileSync(path.join(dir, '.projenrc.ts'), 'utf8')).toMatch(/gitHost: GitHost\.GITHUB,\s+githubRepository: 'shop\/orders'/);
   const files = github.files('shop/orders', 'main');
@@ -196,7 +196,7 @@ test('create-app --git-host github: projen new generates the GitHub pipeline, an
   }));
 }, 1_200_000);
 
-test('npx projen new --from <packed tarball> harmonix-node-ecs in an empty folder, with option flags, builds and tests', () => {
+test('npx projen new --from <packed tarball> harmonix-node-ecs (the former name of harmonix-node-service) in an empty folder, with option flags, builds and tests', () => {
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'harmonix-new-'));
   const dir = path.join(parent, 'shop');
   fs.mkdirSync(dir);

@@ -2,9 +2,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { componentEntityV1alpha1Validator, Entity } from '@backstage/catalog-model';
 import { Logger } from 'projen';
-import { CiCredentials, GitHost } from '../../src';
 import {
-  actionlint, BLUEPRINTS, commitAll, descriptorText, generate, gitlabCiLocal, Pjid, PJIDS, readText, readYaml, repoFiles, synthBlueprint,
+  CiCredentials, GitHost, HarmonixJavaEcsProject, HarmonixJavaServiceProject, HarmonixNodeEcsProject, HarmonixNodeServiceProject,
+  HarmonixPythonEcsProject, HarmonixPythonServiceProject,
+} from '../../src';
+import {
+  actionlint, BLUEPRINTS, commitAll, descriptorText, generate, gitlabCiLocal, newRepo, Pjid, PJIDS, readText, readYaml, repoFiles, synthBlueprint,
 } from '../fixtures/blueprints';
 import { catalogAccepts } from '../fixtures/catalog';
 
@@ -24,11 +27,11 @@ const COMMON_FILES = [
   'catalog-info.yaml', 'cdk.json', 'docs/index.md', 'infra/main.ts', 'mkdocs.yml', 'package.json', 'tsconfig.dev.json', 'tsconfig.json',
 ];
 const OWN_FILES: Record<Pjid, string[]> = {
-  'harmonix-node-ecs': ['.dockerignore', 'Dockerfile', 'src/server.ts', 'test/server.test.ts'],
-  'harmonix-python-ecs': [
+  'harmonix-node-service': ['.dockerignore', 'Dockerfile', 'src/server.ts', 'test/server.test.ts'],
+  'harmonix-python-service': [
     '.dockerignore', 'Dockerfile', 'app/__init__.py', 'app/main.py', 'pytest.ini', 'requirements-dev.txt', 'requirements.txt', 'tests/test_main.py',
   ],
-  'harmonix-java-ecs': [
+  'harmonix-java-service': [
     '.dockerignore', 'Dockerfile', 'pom.xml', 'src/main/java/com/example/orders/Application.java',
     'src/main/java/com/example/orders/HealthController.java', 'src/main/resources/application.properties',
     'src/test/java/com/example/orders/HealthControllerTest.java',
@@ -36,16 +39,16 @@ const OWN_FILES: Record<Pjid, string[]> = {
   'harmonix-serverless-api': ['src/handlers/api.ts', 'test/api.test.ts'],
 };
 const TEST_COMMANDS: Record<Pjid, string[]> = {
-  'harmonix-node-ecs': ['npm ci', 'npx projen test'],
-  'harmonix-python-ecs': ['python3 -m venv .venv', '.venv/bin/pip install --quiet --requirement requirements-dev.txt', '.venv/bin/python -m pytest'],
-  'harmonix-java-ecs': ['mvn --batch-mode --no-transfer-progress test'],
+  'harmonix-node-service': ['npm ci', 'npx projen test'],
+  'harmonix-python-service': ['python3 -m venv .venv', '.venv/bin/pip install --quiet --requirement requirements-dev.txt', '.venv/bin/python -m pytest'],
+  'harmonix-java-service': ['mvn --batch-mode --no-transfer-progress test'],
   'harmonix-serverless-api': ['npm ci', 'npx projen test'],
 };
 /** A line a developer adds to a file, as a comment of its language. */
 const COMMENT: Record<Pjid, string> = {
-  'harmonix-node-ecs': '\n// edited by its developer\n',
-  'harmonix-python-ecs': '\n# edited by its developer\n',
-  'harmonix-java-ecs': '\n<!-- edited by its developer -->\n',
+  'harmonix-node-service': '\n// edited by its developer\n',
+  'harmonix-python-service': '\n# edited by its developer\n',
+  'harmonix-java-service': '\n<!-- edited by its developer -->\n',
   'harmonix-serverless-api': '\n// edited by its developer\n',
 };
 const ON_DEFAULT_BRANCH = '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH';
@@ -347,19 +350,43 @@ describe.each(PJIDS)('%s', pjid => {
 
 test('projen new --from a tarball path: the path becomes a harmonix-cdk file dependency, for npm pack\'s and jsii-pacmak\'s names', () => {
   for (const tarball of ['/packages/harmonix-cdk-1.2.3.tgz', '../dist/js/harmonix-cdk@1.2.3.jsii.tgz']) {
-    const pkg = JSON.parse(readText(generate('harmonix-node-ecs', {}, { devDeps: [tarball] }), 'package.json'));
+    const pkg = JSON.parse(readText(generate('harmonix-node-service', {}, { devDeps: [tarball] }), 'package.json'));
     expect(pkg.devDependencies['harmonix-cdk']).toBe(`file:${tarball}`);
     expect(Object.keys(pkg.devDependencies).filter(d => d.includes('.tgz'))).toEqual([]);
   }
   // From the registry, the library is a dev dependency by name.
-  expect(JSON.parse(readText(generate('harmonix-node-ecs'), 'package.json')).devDependencies['harmonix-cdk']).toBeDefined();
+  expect(JSON.parse(readText(generate('harmonix-node-service'), 'package.json')).devDependencies['harmonix-cdk']).toBeDefined();
+});
+
+test('the former names (harmonix-node-ecs, -python-ecs, -java-ecs) are the same blueprints: the same repo, files and pipeline', () => {
+  const descriptors = { dev: descriptorText('ECS', 'dev', 1), staging: descriptorText('EKS', 'staging', 2) };
+  const pairs: Array<[new (o: any) => { synth(): void }, new (o: any) => { synth(): void }]> = [
+    [HarmonixNodeEcsProject, HarmonixNodeServiceProject], [HarmonixPythonEcsProject, HarmonixPythonServiceProject],
+    [HarmonixJavaEcsProject, HarmonixJavaServiceProject],
+  ];
+  for (const [Former, Current] of pairs) {
+    const dirs = [Former, Current].map(Type => {
+      const dir = newRepo(descriptors);
+      process.env.PROJEN_DISABLE_POST = 'true';
+      try {
+        new Type({ name: 'orders', defaultReleaseBranch: 'main', outdir: dir }).synth();
+      } finally {
+        delete process.env.PROJEN_DISABLE_POST;
+      }
+      return dir;
+    });
+    expect(repoFiles(dirs[0])).toEqual(repoFiles(dirs[1]));
+    for (const file of repoFiles(dirs[1]).filter(f => !f.startsWith('.projen/'))) {
+      expect([file, readText(dirs[0], file)]).toEqual([file, readText(dirs[1], file)]);
+    }
+  }
 });
 
 test('java: the package option names the classes\' package and folders, and a bad one is refused', () => {
-  const dir = generate('harmonix-java-ecs', {}, { javaPackage: 'com.acme.shop' });
+  const dir = generate('harmonix-java-service', {}, { javaPackage: 'com.acme.shop' });
   expect(readText(dir, 'src/main/java/com/acme/shop/Application.java')).toContain('package com.acme.shop;');
   expect(readText(dir, 'pom.xml')).toContain('<groupId>com.acme.shop</groupId>');
-  expect(() => generate('harmonix-java-ecs', {}, { javaPackage: 'Com.Acme' })).toThrow(
+  expect(() => generate('harmonix-java-service', {}, { javaPackage: 'Com.Acme' })).toThrow(
     'harmonix blueprint "orders": Java package "Com.Acme" must be lower-case names joined by dots, such as "com.example.orders".');
 });
 
@@ -367,12 +394,12 @@ test('a repo without descriptors says how to add one', () => {
   // projen's logger is quiet under jest: watch what the project tells it.
   const warn = jest.spyOn(Logger.prototype, 'warn');
   try {
-    generate('harmonix-node-ecs');
+    generate('harmonix-node-service');
     expect(warn.mock.calls.flat().join('\n')).toContain('No environment descriptor in .harmonix/environments/: the pipeline tests and builds only. '
       + 'Add one with `aws ssm get-parameter --name /harmonix/environments/<name> --query Parameter.Value --output text > '
       + '.harmonix/environments/<name>.json` and run `npx projen`.');
     warn.mockClear();
-    generate('harmonix-node-ecs', { dev: descriptorText('ECS', 'dev', 1) });
+    generate('harmonix-node-service', { dev: descriptorText('ECS', 'dev', 1) });
     expect(warn).not.toHaveBeenCalled();
   } finally {
     warn.mockRestore();

@@ -159,11 +159,11 @@ describe('harmonix cost: the estimator', () => {
       },
     });
     const deployment = { Type: 'Custom::AWSCDK-EKS-KubernetesResource', Properties: { Manifest: '[{"apiVersion":"apps/v1","kind":"Deployment"}]' } };
-    const dir = writeAssembly([
+    const staging = writeAssembly([
       { name: 'OrdersStaging', region: 'us-east-1', template: { Resources: { OrdersIngress: ingress('harmonix-staging'), OrdersDeployment: deployment } } },
       { name: 'ShopStaging', region: 'us-east-1', template: { Resources: { ShopIngress: ingress('harmonix-staging'), Lone: ingress() } } },
     ]);
-    const [orders, shop] = estimateCost(readAssembly(dir)).stacks;
+    const [orders, shop] = estimateCost(readAssembly(staging)).stacks;
     const balancer = month(p.albHourly) + 2 * month(p.publicIpv4Hourly);
     expect(orders.monthlyUsd).toBeCloseTo(cents(balancer), 2);
     expect(orders.lines.find(l => l.logicalId === 'OrdersIngress')!.detail).toMatch(/application load balancer the cluster creates for group harmonix-staging/);

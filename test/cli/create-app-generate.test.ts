@@ -17,8 +17,8 @@ test('a projen new that hangs is stopped, its children too, with a sentence that
   process.env.PATH = `${bin}${path.delimiter}${saved}`;
   try {
     const started = Date.now();
-    await expect(generateRepo(dir, 'harmonix-node-ecs', 'harmonix-cdk', ['--name', 'orders'], 1500)).rejects.toThrow(
-      new RegExp(`^npx --yes projen@\\S+ new --from harmonix-cdk harmonix-node-ecs --no-git --name orders in ${dir} did not finish in 0 minute\\(s\\) and was stopped: `
+    await expect(generateRepo(dir, 'harmonix-node-service', 'harmonix-cdk', ['--name', 'orders'], 1500)).rejects.toThrow(
+      new RegExp(`^npx --yes projen@\\S+ new --from harmonix-cdk harmonix-node-service --no-git --name orders in ${dir} did not finish in 0 minute\\(s\\) and was stopped: `
         + 'an npm install waiting on the registry is the usual cause; .*its last lines:\\ninstalling\\.\\.\\.$', 's'));
     expect(Date.now() - started).toBeLessThan(10_000);
     const child = Number(fs.readFileSync(pidFile, 'utf8'));

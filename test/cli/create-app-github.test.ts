@@ -26,14 +26,14 @@ describe('harmonix create-app --git-host github, against moto and a GitHub valid
     runHarmonix(work, { ...motoEnv(moto.endpoint, work), GITHUB_TOKEN: 'ghp-good', ...env }, args);
   const lastLine = (run: CliRun) => run.err.trim().split('\n').at(-1);
   const generated = (owner: string, name: string) => {
-    const dir = generate('harmonix-node-ecs', { dev: descriptorText('ECS', 'dev', 1), prod: descriptorText('ECS', 'prod', 3, true) },
+    const dir = generate('harmonix-node-service', { dev: descriptorText('ECS', 'dev', 1), prod: descriptorText('ECS', 'prod', 3, true) },
       { gitHost: GitHost.GITHUB, githubRepository: `${owner}/${name}` });
     const target = path.join(work, `${owner}-${name}`);
     fs.renameSync(dir, target);
     return target;
   };
   const createApp = (github: FakeGithub, owner: string, name: string, dir: string, ...more: string[]) => ['create-app', '--git-host', 'github',
-    '--blueprint', 'harmonix-node-ecs', '--name', name, '--group', owner, '--descriptors', descriptors, '--dir', dir, '--github-api-url', github.url, ...more];
+    '--blueprint', 'harmonix-node-service', '--name', name, '--group', owner, '--descriptors', descriptors, '--dir', dir, '--github-api-url', github.url, ...more];
 
   beforeAll(async () => {
     [moto, team, free] = await Promise.all([
@@ -136,7 +136,7 @@ describe('harmonix create-app --git-host github, against moto and a GitHub valid
     team.addRepo('acme/taken', 'somebody else\'s repository');
     const taken = await harmonix({}, ...createApp(team, 'acme', 'taken', dir));
     expect([taken.code, lastLine(taken)]).toEqual([7, `harmonix: the name taken is taken in acme: ${team.url}/acme/taken exists and create-app did not make it `
-      + 'for this app (its description is not "taken: a harmonix-cdk app (harmonix-node-ecs), made by harmonix create-app"); pick another --name, or another --group.']);
+      + 'for this app (its description is not "taken: a harmonix-cdk app (harmonix-node-service), made by harmonix create-app"); pick another --name, or another --group.']);
     const refused = await harmonix({ GITHUB_TOKEN: 'ghp-revoked' }, ...createApp(team, 'acme', 'orders', dir));
     expect([refused.code, lastLine(refused)]).toEqual([7, `harmonix: GitHub at ${team.url} refused the token (401) to read the token's user: it is unknown, expired `
       + 'or revoked; create a new one.']);

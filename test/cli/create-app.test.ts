@@ -4,7 +4,7 @@ import * as path from 'path';
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import * as YAML from 'yaml';
-import { BLUEPRINT_FACTS } from '../../src/cli/create-app/blueprints';
+import { BLUEPRINT_FACTS, blueprintFacts, FORMER_BLUEPRINT_NAMES } from '../../src/cli/create-app/blueprints';
 import { BLUEPRINTS, descriptorText, generate, PJIDS } from '../fixtures/blueprints';
 import { CliRun, descriptorFolder, motoEnv, registerApps, runHarmonix } from '../fixtures/cli';
 import { FakeGitlab, startGitlab } from '../fixtures/gitlab-server';
@@ -31,14 +31,14 @@ describe('harmonix create-app and runner register, against moto and a GitLab val
     runHarmonix(work, { ...motoEnv(moto.endpoint, work), GITLAB_TOKEN: 'glpat-good', ...env }, args);
   const lastLine = (run: Run) => run.err.trim().split('\n').at(-1);
   /** A repo generated before (create-app uses it as it is), in a folder of the work dir. */
-  const generated = (name: string, pjid = 'harmonix-node-ecs' as const) => {
+  const generated = (name: string, pjid = 'harmonix-node-service' as const) => {
     const dir = generate(pjid, { dev: descriptorText('ECS', 'dev', 1), qa: descriptorText('ECS', 'qa', 2, true) });
     const target = path.join(work, name);
     fs.renameSync(dir, target);
     return target;
   };
   const createApp = (gitlab: FakeGitlab, name: string, ...more: string[]) =>
-    ['create-app', '--blueprint', 'harmonix-node-ecs', '--name', name, '--group', GROUP, '--descriptors', descriptors, '--gitlab-url', gitlab.url, ...more];
+    ['create-app', '--blueprint', 'harmonix-node-service', '--name', name, '--group', GROUP, '--descriptors', descriptors, '--gitlab-url', gitlab.url, ...more];
 
   beforeAll(async () => {
     [moto, premium, free] = await Promise.all([
@@ -70,6 +70,10 @@ describe('harmonix create-app and runner register, against moto and a GitLab val
       expect([pjid, BLUEPRINT_FACTS[pjid].kinds]).toEqual([pjid, BLUEPRINTS[pjid].kinds]);
     }
     expect(Object.keys(BLUEPRINT_FACTS).sort()).toEqual([...PJIDS].sort());
+    // Former names are taken too, with the facts of the blueprint they name.
+    for (const [former, pjid] of Object.entries(FORMER_BLUEPRINT_NAMES)) {
+      expect(blueprintFacts(former)).toBe(BLUEPRINT_FACTS[pjid]);
+    }
   });
 
   test('creates the project, commits every file once on main, protects it, sets the variables and protects the gated environment; a second run changes nothing', async () => {
@@ -161,7 +165,7 @@ describe('harmonix create-app and runner register, against moto and a GitLab val
     premium.addProject(`${GROUP}/taken`, 'somebody else\'s project');
     const taken = await harmonix({}, ...createApp(premium, 'taken'));
     expect([taken.code, lastLine(taken)]).toEqual([7, `harmonix: the name taken is taken in ${GROUP}: ${premium.url}/${GROUP}/taken exists and create-app did not make it `
-      + 'for this app (its description is not "taken: a harmonix-cdk app (harmonix-node-ecs), made by harmonix create-app"); pick another --name, or another --group.']);
+      + 'for this app (its description is not "taken: a harmonix-cdk app (harmonix-node-service), made by harmonix create-app"); pick another --name, or another --group.']);
 
     const refused = await harmonix({ GITLAB_TOKEN: 'glpat-revoked' }, ...createApp(premium, 'quotes'));
     expect([refused.code, lastLine(refused)]).toEqual([7, `harmonix: GitLab at ${premium.url} refused the token (401) to read the group ${GROUP}: `
@@ -194,8 +198,8 @@ describe('harmonix create-app and runner register, against moto and a GitLab val
     const mixed = path.join(work, 'mixed');
     fs.mkdirSync(mixed);
     fs.writeFileSync(path.join(mixed, 'dev.json'), descriptorText('SERVERLESS', 'dev', 1));
-    const wrongKind = await harmonix({}, 'create-app', '--blueprint', 'harmonix-node-ecs', '--name', 'quotes', '--group', GROUP, '--descriptors', mixed, '--gitlab-url', premium.url);
-    expect([wrongKind.code, lastLine(wrongKind)]).toEqual([3, 'harmonix: environment "dev" is a SERVERLESS environment, and harmonix-node-ecs deploys to ECS environments only: '
+    const wrongKind = await harmonix({}, 'create-app', '--blueprint', 'harmonix-node-service', '--name', 'quotes', '--group', GROUP, '--descriptors', mixed, '--gitlab-url', premium.url);
+    expect([wrongKind.code, lastLine(wrongKind)]).toEqual([3, 'harmonix: environment "dev" is a SERVERLESS environment, and harmonix-node-service deploys to ECS or EKS environments only: '
       + 'leave it out, or pick the blueprint for it.']);
     const unregistered = await harmonix({}, ...createApp(premium, 'unknown'));
     expect([unregistered.code, lastLine(unregistered)]).toEqual([3, 'harmonix: unknown is not registered with the platform: /harmonix/apps/unknown/image-repository is missing '
@@ -204,8 +208,8 @@ describe('harmonix create-app and runner register, against moto and a GitLab val
     expect([stale.code, lastLine(stale)]).toEqual([3, 'harmonix: /harmonix/apps/ghost/image-repository names the image repository ghost, which does not exist '
       + 'in account 123456789012, eu-west-1 (read as 123456789012): deploy the platform that registers the app, or remove the stale parameter.']);
     const usage = await harmonix({}, 'create-app', '--blueprint', 'harmonix-php', '--name', 'quotes', '--group', GROUP, '--environments', 'dev');
-    expect([usage.code, lastLine(usage)]).toEqual([2, 'harmonix: --blueprint "harmonix-php" is not a blueprint: use one of harmonix-node-ecs, harmonix-python-ecs, '
-      + 'harmonix-java-ecs, harmonix-serverless-api.']);
+    expect([usage.code, lastLine(usage)]).toEqual([2, 'harmonix: --blueprint "harmonix-php" is not a blueprint: use one of harmonix-node-service, harmonix-python-service, '
+      + 'harmonix-java-service, harmonix-serverless-api.']);
   }, 60_000);
 
   test('runner register: creates the runner, puts its glrt- token into the secret without printing it, and will not create a second unasked', async () => {

@@ -5,8 +5,8 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import {
-  AppBucket, AppDatabase, AppQueue, AppSecret, DescriptorDocument, EcsApplication, EcsEnvironment, EksApplication, EksEnvironment, EnvironmentDescriptor,
-  HarmonixEnvironment, IApplication, ServerlessApplication, ServerlessEnvironment,
+  AppBucket, AppDatabase, AppQueue, AppSecret, DescriptorDocument, EcsApplication, EcsEnvironment, EksApplication, EksEnvironment,
+  EnvironmentDescriptor, HarmonixEnvironment, IApplication, ServerlessApplication, ServerlessEnvironment,
 } from '../../src';
 import { baseProps, CERTIFICATE_ARN, testApp, testStack, TEST_ENV } from '../fixtures/app';
 import { deployedDescriptorJson, deployedValues } from '../fixtures/deployed';
@@ -130,7 +130,11 @@ export const APP_SCENARIOS: Array<{ name: string; environment: keyof typeof ENVI
     environment: 'eks',
     build: (stack, env) => {
       bindAll(new EksApplication(stack, 'Orders', {
-        environment: env, appName: 'orders', namespaceName: 'orders', image: 'public.ecr.aws/nginx/nginx:1.27', hosts: ['orders.example.com'],
+        environment: env,
+        appName: 'orders',
+        namespaceName: 'orders',
+        image: 'public.ecr.aws/nginx/nginx:1.27',
+        hosts: ['orders.example.com'],
         certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', CERTIFICATE_ARN),
       }), stack, env);
       new EksApplication(stack, 'Admin', { environment: env, appName: 'orders-admin', namespaceName: 'orders', image: 'public.ecr.aws/nginx/nginx:1.27', paths: ['/admin'] });

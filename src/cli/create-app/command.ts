@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { Command, Option } from 'commander';
-import { BLUEPRINT_FACTS } from './blueprints';
+import { BLUEPRINT_FACTS, BlueprintFacts, blueprintFacts } from './blueprints';
 import { applyRepoPlan, readRepoState, readReviewer } from './github-repo';
 import { applyProjectPlan, projectPath, ProjectPlan, ProjectVariable, readProjectState } from './gitlab-project';
 import { generateRepo, isGeneratedRepo, ownPackage, RepoFile, repoFiles } from './repository';
@@ -149,8 +149,8 @@ ${EXIT_CODES_HELP}`)
 }
 
 /** Checks what needs no network; returns the blueprint's facts. */
-function checkOptions(o: CreateAppOptions): typeof BLUEPRINT_FACTS[string] {
-  const facts = BLUEPRINT_FACTS[o.blueprint];
+function checkOptions(o: CreateAppOptions): BlueprintFacts {
+  const facts = blueprintFacts(o.blueprint);
   if (facts === undefined) {
     throw new CliError(`--blueprint "${o.blueprint}" is not a blueprint: use one of ${Object.keys(BLUEPRINT_FACTS).join(', ')}.`, ExitCode.USAGE);
   }

@@ -22,7 +22,7 @@ from harmonix_cdk import (
     EksApplication,
     EksEnvironment,
     GitlabRunner,
-    HarmonixPythonEcsProject,
+    HarmonixPythonServiceProject,
     HarmonixEnvironment,
     NatProviderType,
     PipelineSource,
@@ -34,7 +34,7 @@ from harmonix_cdk import (
 # With HARMONIX_BLUEPRINT_DIR, generate an app repo there with a blueprint instead (run.ts checks it).
 BLUEPRINT_DIR = os.environ.get("HARMONIX_BLUEPRINT_DIR")
 if BLUEPRINT_DIR:
-    HarmonixPythonEcsProject(
+    HarmonixPythonServiceProject(
         name="orders",
         default_release_branch="main",
         outdir=BLUEPRINT_DIR,

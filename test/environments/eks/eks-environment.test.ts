@@ -129,10 +129,10 @@ describe('EksEnvironment, Auto Mode (default)', () => {
   });
 
   test('descriptor: an eks slice with every namespace (added after the constructor too) and its role; an output per field', () => {
-    const published = JSON.parse(deployedDescriptorJson(template, 'Env'));
-    expect(published.kind).toBe('EKS');
-    expect(published.schemaVersion).toBe('1.4');
-    expect(published.eks).toEqual({
+    const descriptor = published(template);
+    expect(descriptor.kind).toBe('EKS');
+    expect(descriptor.schemaVersion).toBe('1.4');
+    expect(descriptor.eks).toEqual({
       clusterName: 'harmonix-dev',
       clusterArn: 'arn:aws:eks:eu-west-1:111111111111:cluster/harmonix-dev',
       clusterEndpoint: expect.stringMatching(/^https:\/\/[0-9A-F]+\.gr7\.eu-west-1\.eks\.amazonaws\.com$/),

@@ -24,8 +24,8 @@ import dev.harmonixcdk.EksEnvironment;
 import dev.harmonixcdk.EnvironmentDescriptor;
 import dev.harmonixcdk.GitlabRunner;
 import dev.harmonixcdk.HarmonixEnvironment;
-import dev.harmonixcdk.HarmonixJavaEcsProject;
-import dev.harmonixcdk.HarmonixJavaEcsProjectOptions;
+import dev.harmonixcdk.HarmonixJavaServiceProject;
+import dev.harmonixcdk.HarmonixJavaServiceProjectOptions;
 import dev.harmonixcdk.IHarmonixEnvironment;
 import dev.harmonixcdk.NatProviderType;
 import dev.harmonixcdk.PipelineSource;
@@ -62,7 +62,7 @@ public final class EnvironmentsApp {
         // With HARMONIX_BLUEPRINT_DIR, generate an app repo there with a blueprint instead (run.ts checks it).
         String blueprintDir = System.getenv("HARMONIX_BLUEPRINT_DIR");
         if (blueprintDir != null) {
-            new HarmonixJavaEcsProject(HarmonixJavaEcsProjectOptions.builder()
+            new HarmonixJavaServiceProject(HarmonixJavaServiceProjectOptions.builder()
                     .name("orders")
                     .defaultReleaseBranch("main")
                     .outdir(blueprintDir)

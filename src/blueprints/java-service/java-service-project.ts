@@ -4,8 +4,8 @@ import { HarmonixAppOptions } from '../blueprint-options';
 import { readAppSettings } from '../blueprint-settings';
 import { blueprintProjectOptions, BlueprintSpec, setUpHarmonixApp } from '../harmonix-app';
 
-/** Options of `harmonix-java-ecs`. */
-export interface HarmonixJavaEcsProjectOptions extends typescript.TypeScriptProjectOptions, HarmonixAppOptions {
+/** Options of `harmonix-java-service` (and of `harmonix-java-ecs`, its former name). */
+export interface HarmonixJavaServiceProjectOptions extends typescript.TypeScriptProjectOptions, HarmonixAppOptions {
   /**
    * Java package of the app's classes (also its Maven group).
    * @default "com.example.<appName without hyphens>"
@@ -19,7 +19,7 @@ const MAVEN_TEST = ['mvn --batch-mode --no-transfer-progress test'];
 const JAVA_PACKAGE = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/;
 
 /** What makes this blueprint, with the app's Java package. */
-function javaEcs(options: HarmonixJavaEcsProjectOptions): BlueprintSpec {
+function javaService(options: HarmonixJavaServiceProjectOptions): BlueprintSpec {
   const { appName } = readAppSettings(options);
   const javaPackage = options.javaPackage ?? `com.example.${appName.replace(/-/g, '')}`;
   if (!JAVA_PACKAGE.test(javaPackage)) {
@@ -28,8 +28,8 @@ function javaEcs(options: HarmonixJavaEcsProjectOptions): BlueprintSpec {
   return {
     kinds: [EnvironmentKind.ECS, EnvironmentKind.EKS],
     componentType: 'service',
-    pjid: 'harmonix-java-ecs',
-    samples: ['common', 'container-infra', 'java-ecs'],
+    pjid: 'harmonix-java-service',
+    samples: ['common', 'container-infra', 'java-service'],
     tokens: { javaPackage, javaPackagePath: javaPackage.replace(/\./g, '/'), javaGroupId: javaPackage },
     develop: [
       'npm install                      # once: projen and the CDK app',
@@ -44,18 +44,35 @@ function javaEcs(options: HarmonixJavaEcsProjectOptions): BlueprintSpec {
 }
 
 /**
- * A Java Spring Boot 3.5 service on ECS Fargate: sample code with a health endpoint and its
+ * A Java Spring Boot 3.5 service in a container: sample code with a health endpoint and its
  * MockMvc tests (Maven), a multi-stage Dockerfile running it on a JRE, `infra/` (TypeScript, as
- * projen and the CDK app) deploying it with `EcsApplication` into the environment named at
- * deploy time, a pipeline that tests it, builds the image once and deploys it through every
- * environment in stage order, its Backstage catalog file and TechDocs.
+ * projen and the CDK app) deploying it into the environment named at deploy time
+ * (`EcsApplication` on ECS Fargate, `EksApplication` on EKS), a pipeline that tests it, builds
+ * the image once and deploys it through every environment in stage order, its Backstage catalog
+ * file and TechDocs.
+ *
+ * @pjid harmonix-java-service
+ */
+export class HarmonixJavaServiceProject extends typescript.TypeScriptProject {
+  constructor(options: HarmonixJavaServiceProjectOptions) {
+    const spec = javaService(options);
+    super(blueprintProjectOptions(options, spec));
+    setUpHarmonixApp(this, options, spec);
+  }
+}
+
+/** Options of `harmonix-java-ecs`, the former name of `harmonix-java-service`: the same options. */
+export interface HarmonixJavaEcsProjectOptions extends HarmonixJavaServiceProjectOptions {}
+
+/**
+ * `harmonix-java-ecs`, the former name of `harmonix-java-service` (from when it deployed to ECS
+ * only): the same blueprint, kept so that repos made with it and `projen new harmonix-java-ecs`
+ * keep working. New repos take `harmonix-java-service`.
  *
  * @pjid harmonix-java-ecs
  */
-export class HarmonixJavaEcsProject extends typescript.TypeScriptProject {
+export class HarmonixJavaEcsProject extends HarmonixJavaServiceProject {
   constructor(options: HarmonixJavaEcsProjectOptions) {
-    const spec = javaEcs(options);
-    super(blueprintProjectOptions(options, spec));
-    setUpHarmonixApp(this, options, spec);
+    super(options);
   }
 }
