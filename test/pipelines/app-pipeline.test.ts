@@ -284,6 +284,15 @@ describe('AppPipeline', () => {
   });
 });
 
+test('a container image goes to EKS environments too, in descriptor order, each deployed by a role that may assume only its provisioning role', () => {
+  const STAGING: EnvironmentSpec = { kind: 'EKS', name: 'staging', stage: 2, account: '555555555555' };
+  const t = Template.fromStack(pipelineStack([DEV, STAGING]).stack);
+  expect(stagesOf(t).map((s: any) => s[0])).toEqual(['Source', 'Build', 'Deploy-dev', 'Deploy-staging']);
+  const assumed = resources(t, 'AWS::IAM::Policy').flatMap(p => p.Properties.PolicyDocument.Statement)
+    .filter((st: any) => st.Action === 'sts:AssumeRole').map((st: any) => st.Resource);
+  expect(assumed).toContain('arn:aws:iam::555555555555:role/harmonix-staging-provisioning');
+});
+
 describe('AppPipeline refuses', () => {
   const refuse = (specs: EnvironmentSpec[], props: object, message: RegExp | string) =>
     expect(() => pipelineStack(specs, props as any)).toThrow(message);
@@ -293,7 +302,7 @@ describe('AppPipeline refuses', () => {
     refuse([DEV, { ...DEV, account: '333333333333' }], {}, /invalid `environments`: has the environment "dev" twice/));
   test('an environment of a kind the build cannot deploy to', () => {
     refuse([DEV, { kind: 'SERVERLESS', name: 'qa', stage: 2 }], { appBuild: AppBuild.containerImage() },
-      /"qa" is a SERVERLESS environment, and a container image build deploys to ECS environments only/);
+      /"qa" is a SERVERLESS environment, and a container image build deploys to ECS or EKS environments only/);
     refuse([DEV], { appBuild: AppBuild.bundle() }, /"dev" is a ECS environment, and a bundle build deploys to SERVERLESS environments only/);
   });
   test('a connection ARN, repository or branch that is not one', () => {

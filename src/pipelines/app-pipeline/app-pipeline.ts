@@ -88,7 +88,8 @@ export class AppPipeline extends Construct {
     super(scope, id);
     const appName = validateAppName(this, 'appName', props.appName);
     const image = props.appBuild.kind === 'image';
-    const ordered = orderEnvironments(this, props.environments, image ? [EnvironmentKind.ECS] : [EnvironmentKind.SERVERLESS],
+    // A container image runs on ECS or on EKS: the app's infra/ picks its construct by the environment's kind.
+    const ordered = orderEnvironments(this, props.environments, image ? [EnvironmentKind.ECS, EnvironmentKind.EKS] : [EnvironmentKind.SERVERLESS],
       image ? 'a container image build' : 'a bundle build');
     this.environmentNames = ordered.map(e => e.environmentName);
     const externalId = props.externalId === undefined ? undefined : validateExternalId(this, 'externalId', props.externalId);
