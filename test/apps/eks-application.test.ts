@@ -131,8 +131,9 @@ describe.each(EKS_TARGETS)('EksApplication on an EKS environment: $name', ({ tar
     expect(Object.values(template.toJSON().Outputs).map((o: any) => o.Value)).toContain('http://orders.dev.example.com/orders');
   });
 
-  test('every object passes the Kubernetes 1.35 schemas, strictly', () => {
-    validateKubernetesSchemas(objects.map(o => o.object), '1.35');
+  test('every object passes the schemas of the environment\'s Kubernetes version (1.35), strictly', () => {
+    expect(t.env.eks!.kubernetesVersion).toBe('1.35');
+    validateKubernetesSchemas(objects.map(o => o.object), t.env.eks!.kubernetesVersion);
   });
 
   test('kube-score finds nothing but the checks left out for a reason', () => {
@@ -241,7 +242,7 @@ describe('EksApplication choices', () => {
     expect(pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values).toEqual(['amd64']);
     expect(pod.containers[0].readinessProbe.httpGet).toEqual({ path: '/health', port: 'http' });
     expect(appliedObjects(template).map(o => o.object.kind)).not.toContain('HorizontalPodAutoscaler');
-    validateKubernetesSchemas(appliedObjects(template).map(o => o.object), '1.35');
+    validateKubernetesSchemas(appliedObjects(template).map(o => o.object), t.env.eks!.kubernetesVersion);
   });
 });
 
