@@ -1,4 +1,5 @@
 import { Aspects, CfnOutput, CfnResource, IAspect, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -11,7 +12,7 @@ import { createLogBucket, deliverAccessLogsByBucketPolicy } from '../common/buck
 import { propError } from '../common/errors';
 import { appBucketName, appRolePath, appUrlParameterName } from '../common/naming';
 import { APP_TAG, ENVIRONMENT_TAG } from '../common/tags';
-import { inAnotherAccountOrRegion, validateAppName, validateVariableName } from '../common/validation';
+import { inAnotherAccountOrRegion, validateAppName, validateImageReference, validateVariableName } from '../common/validation';
 import { EnvironmentKind, IHarmonixEnvironment } from '../contract/environment';
 
 /** How a data store of an app goes with its stack: the environment's data policy. */
@@ -166,6 +167,37 @@ export function handSecretReference(app: IApplication, name: string, secret: sec
     app.addEnvironment(`${name}_SECRET_FIELD`, field);
   }
   secret.grantRead(app);
+}
+
+/** The image a container app is given: either its own reference, or a repository and a tag. */
+export interface ImageChoice {
+  readonly image?: unknown;
+  readonly repository?: ecr.IRepository;
+  readonly imageTag?: string;
+}
+
+/**
+ * Checks that a container app is given exactly one image: `image` (described by `imageIs`), or
+ * `repository` at an immutable `imageTag`. Returns the checked tag for a repository, undefined
+ * for an `image`.
+ */
+export function checkImageChoice(scope: IConstruct, props: ImageChoice, imageIs: string): string | undefined {
+  if (props.image !== undefined && props.repository) {
+    throw propError(scope, 'image', 'and `repository` are both given; give one of them.');
+  }
+  if (props.image !== undefined) {
+    if (props.imageTag !== undefined) {
+      throw propError(scope, 'imageTag', 'goes with `repository`; an `image` carries its own tag or digest.');
+    }
+    return undefined;
+  }
+  if (!props.repository) {
+    throw propError(scope, 'image', `is required: give \`image\` (${imageIs}), or \`repository\` and \`imageTag\`.`);
+  }
+  if (!props.imageTag) {
+    throw propError(scope, 'imageTag', 'is required with `repository`: use an immutable tag such as the commit the pipeline built.');
+  }
+  return validateImageReference(scope, 'imageTag', props.imageTag);
 }
 
 /** Days access logs of apps are kept. */

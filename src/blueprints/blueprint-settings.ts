@@ -2,7 +2,9 @@ import { createHash } from 'crypto';
 import { Project } from 'projen';
 import { CiCredentials, GitHost, HarmonixAppOptions } from './blueprint-options';
 import { DeployTarget, readDeployTargets } from './environments';
-import { GITHUB_REPOSITORY, GITLAB_PROJECT_PATH, gitlabInstanceUrl, isAppName, isAwsRegion, isEntityRef, isRoleArn, RUNNER_TAG } from '../common/validation';
+import {
+  GITHUB_REPOSITORY, GITLAB_PROJECT_PATH, gitlabInstanceUrl, isAppName, isAwsRegion, isEntityRef, isRoleArn, KUBERNETES_NAME, RUNNER_TAG,
+} from '../common/validation';
 import { EnvironmentKind } from '../contract/environment';
 
 /** A blueprint's options with their defaults, checked. */
@@ -95,7 +97,7 @@ export function readAppSettings(options: BlueprintInput): AppSettings {
     throw new Error(`${where}: OIDC audience "${options.oidcAudience}" must be 1 to 255 characters without spaces.`);
   }
   const eksNamespace = options.eksNamespace ?? appName;
-  if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(eksNamespace)) {
+  if (!KUBERNETES_NAME.test(eksNamespace)) {
     throw new Error(`${where}: EKS namespace "${eksNamespace}" is not a Kubernetes namespace name; use 1 to 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit.`);
   }
   const hash = parseInt(createHash('sha256').update(appName).digest('hex').slice(0, 8), 16);

@@ -174,6 +174,9 @@ export function validateNotEmpty<T>(scope: IConstruct, prop: string, values: rea
 /** App names are DNS labels: they name the Cloud Map service, log groups, SSM paths and tags. */
 const APP_NAME = /^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/;
 
+/** A Kubernetes namespace (or other object) name: an RFC 1123 DNS label of at most 63 characters. */
+export const KUBERNETES_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
 /** True for an app name: a DNS label of 1 to 40 characters without a double hyphen. */
 export function isAppName(name: string): boolean {
   return APP_NAME.test(name) && !name.includes('--');

@@ -1,5 +1,5 @@
 import { EnvironmentDescriptor } from './descriptor';
-import { isAwsRegion, isShortName } from '../common/validation';
+import { isAwsRegion, isShortName, KUBERNETES_NAME } from '../common/validation';
 import { isDnsName } from '../common/web-names';
 
 /** Reports one field whose value is present but not of the form it must have. */
@@ -20,7 +20,6 @@ const IAM_POLICY: ArnForm = { service: 'iam', regional: false, resource: /^polic
 const ID = (prefix: string) => new RegExp(`^${prefix}-[0-9a-z]{1,32}$`);
 const HTTPS_URL = /^https:\/\/[a-z0-9.-]+(:\d+)?(\/[\w\-./%~]*)?$/i;
 const LOOPBACK_URL = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/[\w\-./%~]*)?$/;
-const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
 
 /**
@@ -105,6 +104,7 @@ export function checkDescriptorValues(d: EnvironmentDescriptor, fail: ValueFailu
     for (const key of ['publicSubnetRouteTableIds', 'privateSubnetRouteTableIds', 'isolatedSubnetRouteTableIds'] as const) {
       (n[key] ?? []).forEach((routeTable, i) => id(`network.${key}[${i}]`, routeTable, 'rtb'));
     }
+    (n.publicSubnetCidrs ?? []).forEach((cidr, i) => matches(`network.publicSubnetCidrs[${i}]`, cidr, CIDR, 'an IPv4 CIDR block such as "10.0.0.0/24"'));
   }
 
   const ecs = d.ecs;
@@ -154,11 +154,15 @@ export function checkDescriptorValues(d: EnvironmentDescriptor, fail: ValueFailu
     matches('eks.oidcIssuer', eks.oidcIssuer, HTTPS_URL, 'the cluster\'s https:// OIDC issuer');
     const seen = new Set<string>();
     eks.namespaces.forEach((ns, i) => {
-      matches(`eks.namespaces[${i}].name`, ns.name, DNS_LABEL, 'a Kubernetes namespace name (a DNS label of at most 63 characters)');
+      matches(`eks.namespaces[${i}].name`, ns.name, KUBERNETES_NAME, 'a Kubernetes namespace name (a DNS label of at most 63 characters)');
       if (seen.has(ns.name)) fail(`eks.namespaces[${i}].name`, ns.name, 'a namespace named once');
       seen.add(ns.name);
       matches(`eks.namespaces[${i}].serviceAccountName`, ns.serviceAccountName, /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, 'a Kubernetes service account name');
       arn(`eks.namespaces[${i}].roleArn`, ns.roleArn, IAM_ROLE);
     });
+    arn('eks.appKubectlServiceToken', eks.appKubectlServiceToken,
+      { service: 'lambda', regional: true, resource: /^function:[A-Za-z0-9_-]{1,64}$/, example: 'function:harmonix-staging-kubectl-apps' });
+    (eks.nodeArchitectures ?? []).forEach((architecture, i) =>
+      matches(`eks.nodeArchitectures[${i}]`, architecture, /^(arm64|amd64)$/, 'a node architecture as Kubernetes names it, "arm64" or "amd64"'));
   }
 }

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Lazy } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import {
@@ -28,6 +30,9 @@ const QA: EnvironmentDescriptor = {
 };
 
 /** An ECS descriptor exactly as the first release wrote it: schema `1`, before route tables and capacity providers. */
+/** The example EKS environment's descriptor, with the fields apps on EKS read. */
+const STAGING = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'examples', 'descriptors', 'staging.json'), 'utf8'));
+
 const WAVE_ONE_ECS = {
   schemaVersion: 1,
   name: 'dev',
@@ -249,6 +254,16 @@ describe('a descriptor that cannot be read gets one clear sentence', () => {
       /field `network.privateSubnetIds\[1\]` is "sg-1b"; it must be an id such as "subnet-0123456789abcdef0"/],
     ['a cluster ARN of another cluster', { ...WAVE_ONE_ECS, ecs: { ...WAVE_ONE_ECS.ecs, clusterArn: 'arn:aws:ecs:eu-west-1:111111111111:cluster/harmonix-qa' } },
       /field `ecs.clusterArn` is .*; it must be the ARN of the cluster the descriptor names, harmonix-dev/],
+    ['an app kubectl handler of another account', { ...STAGING, eks: { ...STAGING.eks, appKubectlServiceToken: 'arn:aws:lambda:eu-west-1:444444444444:function:kubectl' } },
+      /field `eks.appKubectlServiceToken` is .*; it must be an ARN in the environment's account 111111111111/],
+    ['an app kubectl handler that is no function', { ...STAGING, eks: { ...STAGING.eks, appKubectlServiceToken: 'arn:aws:iam::111111111111:role/kubectl' } },
+      /field `eks.appKubectlServiceToken` is .*; it must be an lambda ARN such as "arn:aws:lambda:eu-west-1:111111111111:function:/],
+    ['a node architecture Kubernetes does not name', { ...STAGING, eks: { ...STAGING.eks, nodeArchitectures: ['x86_64'] } },
+      /field `eks.nodeArchitectures\[0\]` is "x86_64"; it must be a node architecture as Kubernetes names it, "arm64" or "amd64"/],
+    ['a public subnet block that is no CIDR', { ...STAGING, network: { ...STAGING.network, publicSubnetCidrs: ['10.0.0.0/24', '10.0.1.0'] } },
+      /field `network.publicSubnetCidrs\[1\]` is "10.0.1.0"; it must be an IPv4 CIDR block/],
+    ['public subnet blocks that do not match the subnets', { ...STAGING, network: { ...STAGING.network, publicSubnetCidrs: ['10.0.0.0/24'] } },
+      /field `network.publicSubnetCidrs` must be a list of one CIDR block per subnet of `publicSubnetIds`/],
     ['a listener of another load balancer', withLb('arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/app/qa-shared/0123456789abcdef/fedcba9876543210'),
       /field `ecs.sharedLoadBalancer.httpsListenerArn` is .*; it must be a listener of the load balancer the descriptor names/],
   ])('refused: %s', (_case, doc, error) => expect(read(doc)).toThrow(error));

@@ -12,12 +12,12 @@ import { AppLoadBalancerOptions, EcsApplicationProps } from './ecs-application-p
 import { propError } from '../../common/errors';
 import { validateFargateSize } from '../../common/fargate-sizes';
 import { acceptFindings } from '../../common/nag';
-import { validateCidr, validateImageReference, validateIntegerRange } from '../../common/validation';
+import { validateCidr, validateIntegerRange } from '../../common/validation';
 import { validateDomainName, validateHealthCheckPath, validateRuleConditions } from '../../common/web-names';
 import { EnvironmentKind, IHarmonixEnvironment } from '../../contract/environment';
 import { IEcsRuntime } from '../../contract/runtimes/ecs';
 import {
-  AppBindings, appAccessLogBucket, checkAppPlacement, createAppLogGroup, prepareAppStack, publishAppUrl, tagApp,
+  AppBindings, appAccessLogBucket, checkAppPlacement, checkImageChoice, createAppLogGroup, prepareAppStack, publishAppUrl, tagApp,
 } from '../app-commons';
 import { BindOptions, IApplication, IAppResource } from '../application';
 
@@ -269,22 +269,8 @@ interface Routed {
 
 /** The image from `image`, or from `repository` at `imageTag`: exactly one of them. */
 function containerImage(scope: Construct, props: EcsApplicationProps): ecs.ContainerImage {
-  if (props.image && props.repository) {
-    throw propError(scope, 'image', 'and `repository` are both given; give one of them.');
-  }
-  if (props.image) {
-    if (props.imageTag !== undefined) {
-      throw propError(scope, 'imageTag', 'goes with `repository`; an `image` carries its own tag.');
-    }
-    return props.image;
-  }
-  if (!props.repository) {
-    throw propError(scope, 'image', 'is required: give `image` (an ecs.ContainerImage), or `repository` and `imageTag`.');
-  }
-  if (!props.imageTag) {
-    throw propError(scope, 'imageTag', 'is required with `repository`: use an immutable tag such as the commit the pipeline built.');
-  }
-  return ecs.ContainerImage.fromEcrRepository(props.repository, validateImageReference(scope, 'imageTag', props.imageTag));
+  const tag = checkImageChoice(scope, props, 'an ecs.ContainerImage');
+  return tag === undefined ? props.image! : ecs.ContainerImage.fromEcrRepository(props.repository!, tag);
 }
 
 /** A container user that is not root. */

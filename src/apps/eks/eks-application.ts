@@ -11,12 +11,12 @@ import {
 } from './kubernetes-objects';
 import { propError } from '../../common/errors';
 import { APP_TAG, ENVIRONMENT_TAG } from '../../common/tags';
-import { validateImageReference, validateIntegerRange } from '../../common/validation';
+import { validateIntegerRange } from '../../common/validation';
 import { isDnsName, validateHealthCheckPath } from '../../common/web-names';
 import { EnvironmentKind, IHarmonixEnvironment } from '../../contract/environment';
 import { subnetCidrs } from '../../contract/network';
 import { IEksNamespace, IEksRuntime } from '../../contract/runtimes/eks';
-import { AppBindings, checkAppPlacement, handSecretReference, prepareAppStack, publishAppUrl, tagApp } from '../app-commons';
+import { AppBindings, checkAppPlacement, checkImageChoice, handSecretReference, prepareAppStack, publishAppUrl, tagApp } from '../app-commons';
 import { BindOptions, IApplication, IAppResource } from '../application';
 
 const CONTAINER_NAME = 'app';
@@ -406,25 +406,15 @@ function checkId(scope: Construct, prop: string, id: number): number {
   return validateIntegerRange(scope, prop, id, 1, 2_147_483_647);
 }
 
-/** The image from `image`, or from `repository` at `imageTag`: exactly one of them. */
+/** The image from `image` (a pinned reference), or from `repository` at `imageTag`: exactly one of them. */
 function containerImage(scope: Construct, props: EksApplicationProps): string {
-  if (props.image !== undefined && props.repository) {
-    throw propError(scope, 'image', 'and `repository` are both given; give one of them.');
+  const tag = checkImageChoice(scope, props, 'a pinned reference');
+  if (tag !== undefined) {
+    return props.repository!.repositoryUriForTagOrDigest(tag);
   }
-  if (props.image !== undefined) {
-    if (props.imageTag !== undefined) {
-      throw propError(scope, 'imageTag', 'goes with `repository`; an `image` reference carries its own tag or digest.');
-    }
-    if (!Token.isUnresolved(props.image) && (!IMAGE_REFERENCE.test(props.image) || props.image.endsWith(':latest'))) {
-      throw propError(scope, 'image', `"${props.image}" is not an image reference pinned to a tag or digest (<registry>/<repository>:<tag> or @sha256:<digest>, not "latest"): pods restarted tomorrow must run today's image.`);
-    }
-    return props.image;
+  const image = props.image!;
+  if (!Token.isUnresolved(image) && (!IMAGE_REFERENCE.test(image) || image.endsWith(':latest'))) {
+    throw propError(scope, 'image', `"${image}" is not an image reference pinned to a tag or digest (<registry>/<repository>:<tag> or @sha256:<digest>, not "latest"): pods restarted tomorrow must run today's image.`);
   }
-  if (!props.repository) {
-    throw propError(scope, 'image', 'is required: give `image` (a pinned reference), or `repository` and `imageTag`.');
-  }
-  if (!props.imageTag) {
-    throw propError(scope, 'imageTag', 'is required with `repository`: use an immutable tag such as the commit the pipeline built.');
-  }
-  return props.repository.repositoryUriForTagOrDigest(validateImageReference(scope, 'imageTag', props.imageTag));
+  return image;
 }

@@ -259,29 +259,19 @@ function computeRules(t: AppDeployTargets, arn: ArnOf, env: string): Rule[] {
 
 /**
  * Kubernetes objects of apps: CloudFormation applies them through the environment's app kubectl
- * handler (edit rights in the application namespaces), never through aws-eks-v2's own handler,
- * which is cluster admin and is tagged with the environment like every function of it.
+ * handler (edit rights in the application namespaces), which `ManageTaggedFunctions` lets it
+ * invoke as a function tagged with the environment; never through aws-eks-v2's own handler,
+ * which is cluster admin and carries the same tag.
  */
 function kubernetesRules(t: AppDeployTargets): Rule[] {
-  const app = t.eks?.appKubectlProvider?.serviceToken;
   const admin = t.eks?.cluster.kubectlProvider?.serviceToken;
-  const rules: Rule[] = [];
-  if (app) {
-    rules.push({
-      sid: 'ApplyAppObjectsThroughTheAppKubectlHandler',
-      actions: ['lambda:InvokeFunction'],
-      resources: [app],
-    });
-  }
-  if (admin) {
-    rules.push({
-      sid: 'NeverThroughTheClusterAdminHandler',
-      deny: true,
-      actions: ['lambda:InvokeFunction'],
-      resources: [admin],
-    });
-  }
-  return rules;
+  return admin === undefined ? [] : [{
+    sid: 'NeverThroughTheClusterAdminHandler',
+    deny: true,
+    actions: ['lambda:InvokeFunction'],
+    resources: [admin],
+    reason: 'A deny of one function: aws-eks-v2\'s cluster-admin kubectl handler.',
+  }];
 }
 
 /** Load balancers, target groups and security groups of apps: scoped by tag and VPC. */

@@ -17,7 +17,7 @@ import { allowLogsToUseKey } from '../../common/key-policy';
 import { acceptFindings } from '../../common/nag';
 import { appRolePath, clusterName } from '../../common/naming';
 import { ENVIRONMENT_TAG } from '../../common/tags';
-import { validateCidr, validateRoleArn } from '../../common/validation';
+import { KUBERNETES_NAME, validateCidr, validateRoleArn } from '../../common/validation';
 import { EnvironmentKind } from '../../contract/environment';
 import { IEksNamespace, IEksRuntime } from '../../contract/runtimes/eks';
 import { HarmonixEnvironmentBase, HarmonixEnvironmentBaseProps } from '../base/environment-base';
@@ -29,8 +29,6 @@ const DEFAULT_KUBERNETES_VERSION = '1.35';
 const KUBECTL_MINOR = 35;
 /** Namespaces Kubernetes, EKS and the add-ons keep for themselves. */
 const RESERVED_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'amazon-cloudwatch'];
-/** A Kubernetes namespace name: an RFC 1123 DNS label. */
-const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 /** The service account of each application namespace that workloads run as. */
 const APP_SERVICE_ACCOUNT = 'app';
 const accessPolicy = (name: string) => `arn:${Aws.PARTITION}:eks::aws:cluster-access-policy/${name}`;
@@ -230,7 +228,7 @@ export class EksEnvironment extends HarmonixEnvironmentBase {
    * provisioning role may deploy into the namespace, the operations role operate it.
    */
   public addAppNamespace(name: string): IEksNamespace {
-    if (Token.isUnresolved(name) || !DNS_LABEL.test(name)) {
+    if (Token.isUnresolved(name) || !KUBERNETES_NAME.test(name)) {
       throw propError(this, 'addAppNamespace(name)',
         `"${name}" is not a Kubernetes namespace name: use 1 to 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit (an RFC 1123 DNS label).`);
     }
