@@ -1,4 +1,7 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { CommandRunner, missingPrerequisites } from './prerequisites';
+import { GO_TOOLS, goToolPath, PYTHON_TOOLS, pythonToolPath } from './tools';
 
 /** A machine whose commands answer as given; a command not listed is not on the PATH. */
 const machine = (answers: Record<string, { status: number; stdout?: string }>): CommandRunner => command => {
@@ -30,5 +33,23 @@ describe('the test set-up names each missing prerequisite in one sentence', () =
 
   test('this machine has what the README lists', () => {
     expect(missingPrerequisites()).toEqual([]);
+  });
+});
+
+describe('the test set-up installs the tools the tests use before any test starts', () => {
+  test('every pinned Python and Go tool is in the checkout, at its pinned version', () => {
+    for (const name of Object.keys(PYTHON_TOOLS) as Array<keyof typeof PYTHON_TOOLS>) {
+      expect(fs.existsSync(pythonToolPath(name))).toBe(true);
+    }
+    for (const name of Object.keys(GO_TOOLS) as Array<keyof typeof GO_TOOLS>) {
+      expect(fs.readFileSync(`${goToolPath(name)}.version`, 'utf8')).toBe(GO_TOOLS[name]);
+    }
+  });
+
+  test('no test installs or builds a tool: the fixtures only look them up', () => {
+    for (const fixture of ['go-tools.ts', 'python-tools.ts']) {
+      const text = fs.readFileSync(path.join(__dirname, '..', 'fixtures', fixture), 'utf8');
+      expect(text).not.toMatch(/go', \['install|pip'|'-m', 'venv'|timeout:/);
+    }
   });
 });

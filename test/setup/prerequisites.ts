@@ -1,4 +1,5 @@
 import { spawnSync, SpawnSyncReturns } from 'child_process';
+import { installTools } from './tools';
 
 /** Runs a command as the check needs it: its exit, its output, or the error of not finding it. */
 export type CommandRunner = (command: string, args: string[]) => Pick<SpawnSyncReturns<string>, 'status' | 'stdout' | 'error'>;
@@ -36,11 +37,21 @@ export function missingPrerequisites(nodeVersion = process.version, run: Command
   return missing;
 }
 
-/** Jest's global set-up: stops the run at once, with one sentence per missing prerequisite. */
-export default function checkPrerequisites(): void {
+/**
+ * Jest's global set-up, before any test starts: stops the run at once, with one sentence per
+ * missing prerequisite; then installs the tools the tests use (once per checkout, with progress),
+ * or stops with one sentence saying which could not be installed.
+ */
+export default async function setUp(): Promise<void> {
   const missing = missingPrerequisites();
   if (missing.length > 0) {
     process.stderr.write(`${missing.join('\n')}\n`);
+    process.exit(1);
+  }
+  try {
+    await installTools(line => process.stderr.write(`${line}\n`));
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
     process.exit(1);
   }
 }
