@@ -70,3 +70,45 @@ describe('README.md TypeScript programs', () => {
     expect(Object.values<any>(manifest.artifacts).filter(a => a.type === 'aws:cloudformation:stack').length).toBeGreaterThan(0);
   }, 120_000);
 });
+
+/**
+ * What the README tells a user before the first `cdk synth` of a stack with an explicit account:
+ * with the `cdk.context.json` entry it shows, the CDK CLI synthesizes the first program without
+ * credentials; without it, the CLI needs credentials for the zone look-up, as the README says.
+ */
+describe('README.md: the first app through the CDK CLI, without AWS credentials', () => {
+  const work = readmeWorkFolder('readme-cli');
+  const program = readmeBlocks('ts')[0];
+  const zones = readmeBlocks('json').map(b => JSON.parse(b)).find(b => Object.keys(b).some(k => k.startsWith('availability-zones:')));
+  fs.writeFileSync(path.join(work, 'app.js'), require('typescript').transpileModule(program, { compilerOptions: { module: 1, target: 9 } }).outputText);
+  const flags = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).context;
+  fs.writeFileSync(path.join(work, 'cdk.json'), JSON.stringify({ app: 'node app.js', context: flags }));
+  const home = fs.mkdtempSync(path.join(work, 'home-'));
+  const noCredentials: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH, HOME: home, AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: path.join(home, 'none'), AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'none'),
+  };
+  const synth = () => spawnSync(path.join(ROOT, 'node_modules', '.bin', 'cdk'), ['synth', '--quiet', '--no-notices', '--no-version-reporting', '-o', 'cdk.out'], {
+    cwd: work, encoding: 'utf8', env: noCredentials, timeout: 180_000,
+  });
+
+  test('the README shows the zones entry for the account and region of its first program', () => {
+    expect(program).toContain("env: { account: '111111111111', region: 'eu-west-1' }");
+    expect(zones).toEqual({ 'availability-zones:account=111111111111:region=eu-west-1': ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'] });
+  });
+
+  test('without the entry, the CLI stops for want of credentials', () => {
+    fs.rmSync(path.join(work, 'cdk.context.json'), { force: true });
+    const run = synth();
+    expect(run.status).not.toBe(0);
+    expect(run.stdout + run.stderr).toMatch(/Need to perform AWS calls for account 111111111111, but no credentials have been configured/);
+  }, 200_000);
+
+  test('with the entry, the first program synthesizes with no AWS call', () => {
+    fs.writeFileSync(path.join(work, 'cdk.context.json'), JSON.stringify(zones));
+    const run = synth();
+    expect([run.status, run.stderr]).toEqual([0, expect.any(String)]);
+    const template = JSON.parse(fs.readFileSync(path.join(work, 'cdk.out', 'WorkloadDev.template.json'), 'utf8'));
+    const subnetZones = Object.values<any>(template.Resources).filter(r => r.Type === 'AWS::EC2::Subnet').map(r => r.Properties.AvailabilityZone);
+    expect([...new Set(subnetZones)].sort()).toEqual(['eu-west-1a', 'eu-west-1b']);
+  }, 200_000);
+});
