@@ -13,6 +13,7 @@ import { execFile, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { zizmor } from '../blueprints/workflow-lint';
 import { actionlint, BLUEPRINTS, descriptorText, gitlabCiLocal, Pjid, PJIDS } from '../fixtures/blueprints';
 import { descriptorFolder, registerApps } from '../fixtures/cli';
 import { FakeGithub, startGithub } from '../fixtures/github-server';
@@ -179,7 +180,7 @@ describe.each(PJIDS)('%s, made by create-app from the packed library', pjid => {
   }
 });
 
-test('create-app --git-host github: projen new generates the GitHub pipeline, and the repository GitHub received holds it, actionlint-clean', async () => {
+test('create-app --git-host github: projen new generates the GitHub pipeline, and the repository GitHub received holds it, actionlint- and zizmor-clean', async () => {
   const dir = await createApp('harmonix-node-service', targets('harmonix-node-service'),
     ['--git-host', 'github', '--group', 'shop', '--github-api-url', github.url]);
   expect(fs.readFileSync(path.join(dir, '.projenrc.ts'), 'utf8')).toMatch(/gitHost: GitHost\.GITHUB,\s+githubRepository: 'shop\/orders'/);
@@ -190,6 +191,7 @@ test('create-app --git-host github: projen new generates the GitHub pipeline, an
   const received = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'harmonix-received-')), 'pipeline.yml');
   fs.writeFileSync(received, workflow);
   actionlint(received);
+  expect(zizmor(received)).toEqual([]);
   expect(workflow).toMatch(/deploy-staging:/);
   expect(github.repo('shop/orders')!.environments.get('prod')).toEqual(expect.objectContaining({
     protection_rules: [expect.objectContaining({ type: 'required_reviewers' })],
