@@ -92,6 +92,14 @@ new EksEnvironment(eksStack, 'Staging', {
 // an app's own repository would be.
 const readDescriptor = (file: string) => DescriptorDocument.parse(fs.readFileSync(path.join(__dirname, 'descriptors', file), 'utf8'), file);
 
+/**
+ * The image of the example apps: NGINX's unprivileged build listens on 8080, keeps its pid and
+ * temporary files under /tmp and serves `/`, so it starts as the app constructs run containers
+ * (user 1000, read-only root file system with a writable /tmp, no capabilities). The stock
+ * nginx image listens on 80 and writes under /var, and would not start.
+ */
+const EXAMPLE_IMAGE = 'public.ecr.aws/nginx/nginx-unprivileged:1.27';
+
 // A container app in the ECS environment "dev", routed from its shared HTTPS load balancer by
 // host name, with a PostgreSQL database and a bucket.
 const devDescriptor = readDescriptor('dev.json');
@@ -103,11 +111,13 @@ const dev = HarmonixEnvironment.fromDescriptor(ordersStack, 'Dev', devDescriptor
 const orders = new EcsApplication(ordersStack, 'Orders', {
   environment: dev,
   appName: 'orders',
-  image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27'),
+  // An image that runs as the construct runs it (a non-root user, read-only root with a writable
+  // /tmp, port 8080): NGINX's unprivileged build. Replace it with the app's own image.
+  image: ecs.ContainerImage.fromRegistry(EXAMPLE_IMAGE),
   containerPort: 8080,
   priority: 10,
   hostHeaders: ['orders.dev.example.com'],
-  healthCheckPath: '/health',
+  healthCheckPath: '/',
 });
 orders.bind(new AppDatabase(ordersStack, 'OrdersDb', { environment: dev }));
 orders.bind(new AppBucket(ordersStack, 'Invoices', { environment: dev }));
@@ -124,11 +134,11 @@ const ordersOnEks = new EksApplication(ordersStagingStack, 'Orders', {
   environment: staging,
   appName: 'orders',
   namespaceName: 'orders',
-  image: 'public.ecr.aws/nginx/nginx:1.27',
+  image: EXAMPLE_IMAGE,
   containerPort: 8080,
   hosts: ['orders.staging.example.com'],
   certificate: acm.Certificate.fromCertificateArn(ordersStagingStack, 'Certificate', certificateArn),
-  healthCheckPath: '/health',
+  healthCheckPath: '/',
 });
 ordersOnEks.bind(new AppDatabase(ordersStagingStack, 'OrdersDb', { environment: staging }));
 ordersOnEks.bind(new AppBucket(ordersStagingStack, 'Invoices', { environment: staging }));

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { renderValue } from '../fixtures/iam';
+import { imageFacts } from '../fixtures/images';
 import { pythonTool } from '../fixtures/python-tools';
 
 const root = path.join(__dirname, '..', '..');
@@ -94,6 +95,27 @@ describe('examples/environments.ts', () => {
     expect(of('AWS::EC2::SecurityGroupIngress').filter(p => p.FromPort === 5432).map(p => p.SourceSecurityGroupId)).toEqual([descriptor.eks.clusterSecurityGroupId]);
     expect(of('AWS::IAM::Policy').map(p => p.Roles)).toEqual([[descriptor.eks.namespaces[0].roleArn.split('/').pop()]]);
     expect(of('AWS::SSM::Parameter').map(p => [p.Name, p.Value])).toEqual([['/harmonix/apps/orders/staging/url', 'https://orders.staging.example.com']]);
+  });
+
+  test('the container apps run as written: their image listens on the app port as user 1000, writes only to /tmp and answers the health path', () => {
+    const ecsContainer = read('dev').ofType('HarmonixOrdersDev', 'AWS::ECS::TaskDefinition')[0].ContainerDefinitions[0];
+    const ecsHealthPath = read('dev').ofType('HarmonixOrdersDev', 'AWS::ElasticLoadBalancingV2::TargetGroup')[0].HealthCheckPath;
+    const deployment = read('staging').ofType('HarmonixOrdersStaging', 'Custom::AWSCDK-EKS-KubernetesResource')
+      .map(p => JSON.parse(renderValue(p.Manifest))[0]).find(o => o.kind === 'Deployment');
+    const pod = deployment.spec.template.spec;
+    const apps = [
+      { image: ecsContainer.Image, port: ecsContainer.PortMappings[0].ContainerPort, user: ecsContainer.User, readOnlyRoot: ecsContainer.ReadonlyRootFilesystem,
+        writable: ecsContainer.MountPoints.map((m: any) => m.ContainerPath), healthPath: ecsHealthPath },
+      { image: pod.containers[0].image, port: pod.containers[0].ports[0].containerPort, user: `${pod.securityContext.runAsUser}:${pod.securityContext.runAsGroup}`,
+        readOnlyRoot: pod.containers[0].securityContext.readOnlyRootFilesystem, writable: pod.containers[0].volumeMounts.map((m: any) => m.mountPath),
+        healthPath: pod.containers[0].readinessProbe.httpGet.path },
+    ];
+    for (const app of apps) {
+      const facts = imageFacts(app.image);
+      expect([app.image, app.user, app.readOnlyRoot]).toEqual([app.image, '1000:1000', true]);
+      expect({ image: app.image, port: facts.listensOn, nonRoot: facts.runsAsAnyNonRootUser, writes: facts.writesOnlyUnder.filter(p => !app.writable.includes(p)), health: facts.answers200On.includes(app.healthPath) })
+        .toEqual({ image: app.image, port: app.port, nonRoot: true, writes: [], health: true });
+    }
   });
 
   test('the shop app serves its routes from a function that reads its bucket, all under the qa key', () => {
