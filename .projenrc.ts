@@ -118,6 +118,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testPathIgnorePatterns: ['/node_modules/', '/test/bindings/'],
       // Node and Python first, with one sentence each (README, "Set up").
       globalSetup: '<rootDir>/test/setup/prerequisites.ts',
+      // A CloudFormation validation report or a deprecation warning printed by a test fails it.
+      setupFilesAfterEnv: ['<rootDir>/test/setup/quiet.ts'],
       // V8 coverage instruments aws-cdk-lib too: it more than doubled the suite's time and took a
       // worker past 5 GB. `npx projen test:coverage` measures it when wanted.
       collectCoverage: false,
@@ -163,6 +165,9 @@ eslintrc.addOverride('parserOptions.project', './tsconfig.dev.json');
 // jsii warnings are errors: no warning is silenced (projen silences reserved words by default;
 // we rename instead, so every binding reads well).
 project.compileTask.reset('jsii --fail-on-warnings');
+// The entry point loads each module on first use (projenrc/lazy-index.ts): a CDK app that uses one
+// environment loads none of the blueprints, projen, pipelines or platform code.
+project.compileTask.exec('ts-node --transpile-only --project projenrc/tsconfig.json projenrc/lazy-index.ts lib/index.js');
 
 // ts-jest transpiles only (isolatedModules): the tests, examples and benchmarks are type-checked
 // once, here, before jest runs them.

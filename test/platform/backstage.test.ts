@@ -7,6 +7,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { BackstageOnFargate, BackstageOnFargateProps, BackstageSignIn, HarmonixEnvironment, EcsEnvironment, ServerlessEnvironment } from '../../src';
 import { CERTIFICATE_ARN, testApp, TEST_ENV, baseProps } from '../fixtures/app';
@@ -74,6 +75,62 @@ describe('BackstageOnFargate', () => {
       DeletionPolicy: 'Snapshot',
     });
     template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', { RotationRules: { ScheduleExpression: 'rate(30 days)' } });
+  });
+
+  test('database log: PostgreSQL\'s log goes to a group made before the writer, where RDS writes it, with retention and the key', () => {
+    const resources = template.toJSON().Resources;
+    const clusterId = Object.keys(template.findResources('AWS::RDS::DBCluster'))[0];
+    expect(resources[clusterId].Properties.EnableCloudwatchLogsExports).toEqual(['postgresql']);
+    const [[logId, log]] = Object.entries(template.findResources('AWS::Logs::LogGroup', {
+      Properties: { LogGroupName: { 'Fn::Join': ['', ['/aws/rds/cluster/', { Ref: clusterId }, '/postgresql']] } },
+    }));
+    expect(log.Properties).toMatchObject({ RetentionInDays: 30, KmsKeyId: { 'Fn::GetAtt': [stack.getLogicalId(backstage.key.node.defaultChild as any), 'Arn'] } });
+    expect(log.DeletionPolicy).toBe('Retain');
+    const [writer] = Object.values(template.findResources('AWS::RDS::DBInstance'));
+    expect(writer.DependsOn).toContain(logId);
+    // CloudWatch Logs may use the key for that group (its name holds the generated identifier).
+    const statement = Object.values(template.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement
+      .find((st: any) => st.Sid === 'AllowCloudWatchLogsForDatabaseLog');
+    expect(statement.Principal).toEqual({ Service: 'logs.eu-west-1.amazonaws.com' });
+    expect(renderValue(statement.Condition.ArnLike['kms:EncryptionContext:aws:logs:arn'])).toBe('arn:<AWS::Partition>:logs:eu-west-1:111111111111:log-group:/aws/rds/cluster/*/postgresql');
+  });
+
+  test('egress: the tasks and the rotation function send HTTPS anywhere and reach the database port, nothing else', () => {
+    const groups = template.findResources('AWS::EC2::SecurityGroup');
+    const idOf = (description: string) => Object.keys(groups).find(id => groups[id].Properties.GroupDescription === description)!;
+    const tasks = idOf('harmonix-cdk Backstage tasks');
+    const rotation = idOf('harmonix-cdk Backstage: database password rotation function');
+    const database = idOf('harmonix-cdk Backstage database: reached by its tasks and the rotation function');
+    for (const id of [tasks, rotation]) {
+      expect(groups[id].Properties.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443 })]);
+    }
+    const loadBalancer = stack.getLogicalId(backstage.loadBalancer.connections.securityGroups[0].node.defaultChild as any);
+    const clusterPort = `<${Object.keys(template.findResources('AWS::RDS::DBCluster'))[0]}.Endpoint.Port>`;
+    const port = (p: unknown) => (typeof p === 'number' ? String(p) : renderValue(p));
+    const egress = Object.values(template.findResources('AWS::EC2::SecurityGroupEgress')).map((r: any) => r.Properties);
+    // The rotation function reaches the cluster's port as aws-cdk-lib names it: the endpoint's (5432).
+    expect(egress.map(e => `${e.GroupId['Fn::GetAtt'][0]} ${e.DestinationSecurityGroupId['Fn::GetAtt'][0]} ${port(e.FromPort)}-${port(e.ToPort)}`).sort())
+      .toEqual([`${loadBalancer} ${tasks} 7007-7007`, `${rotation} ${database} ${clusterPort}-${clusterPort}`, `${tasks} ${database} 5432-5432`].sort());
+    // The rotation function (deployed from the Serverless Application Repository) runs in that group.
+    const [application] = Object.values(template.findResources('AWS::Serverless::Application'));
+    expect(application.Properties.Parameters.vpcSecurityGroupIds).toEqual({ 'Fn::GetAtt': [rotation, 'GroupId'] });
+  });
+
+  test('the load balancer is protected from deletion, as the portal\'s data is kept', () => {
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'true' }]),
+    });
+  });
+
+  test('functions aws-cdk-lib adds for the portal (catalog files, the VPC\'s default security group) log into groups with retention and the key', () => {
+    const keyArn = { 'Fn::GetAtt': [stack.getLogicalId(backstage.key.node.defaultChild as any), 'Arn'] };
+    const groups = template.findResources('AWS::Logs::LogGroup');
+    const logs = Object.values(template.findResources('AWS::Lambda::Function'))
+      .map(f => groups[f.Properties.LoggingConfig?.LogGroup?.Ref]?.Properties);
+    expect(logs).toEqual([
+      expect.objectContaining({ LogGroupName: '/harmonix/platform/backstage/custom-resources/vpc-default-security-group/handler', RetentionInDays: 30, KmsKeyId: keyArn }),
+      expect.objectContaining({ LogGroupName: '/harmonix/platform/backstage/custom-resources/catalog-files', RetentionInDays: 30, KmsKeyId: keyArn }),
+    ]);
   });
 
   test('service: Fargate on Graviton, rollback, CPU scaling, Exec off; secrets by reference, no secret in plain text', () => {
@@ -211,18 +268,18 @@ describe('BackstageOnFargate choices', () => {
     const app = testApp();
     const stack = new Stack(app, 'Platform', { env: TEST_ENV });
     const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
-      vpcId: 'vpc-0abc',
+      vpcId: 'vpc-0a1b2c3d4e5f60718',
       vpcCidrBlock: '10.20.0.0/16',
       availabilityZones: ['eu-west-1a', 'eu-west-1b'],
-      publicSubnetIds: ['subnet-p1', 'subnet-p2'],
-      privateSubnetIds: ['subnet-a1', 'subnet-a2'],
+      publicSubnetIds: ['subnet-0a1b2c3d4e5f60711', 'subnet-0a1b2c3d4e5f60712'],
+      privateSubnetIds: ['subnet-0a1b2c3d4e5f60721', 'subnet-0a1b2c3d4e5f60722'],
     });
     const backstage = new BackstageOnFargate(stack, 'Backstage', { vpc, certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', CERTIFICATE_ARN), imageTag: IMAGE_TAG });
     const template = Template.fromStack(stack);
     expect(backstage.vpc).toBe(vpc);
     for (const type of ['AWS::EC2::VPC', 'AWS::EC2::NatGateway', 'AWS::EC2::FlowLog']) template.resourceCountIs(type, 0);
-    template.hasResourceProperties('AWS::RDS::DBSubnetGroup', { SubnetIds: ['subnet-a1', 'subnet-a2'] });
-    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Subnets: ['subnet-p1', 'subnet-p2'] });
+    template.hasResourceProperties('AWS::RDS::DBSubnetGroup', { SubnetIds: ['subnet-0a1b2c3d4e5f60721', 'subnet-0a1b2c3d4e5f60722'] });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Subnets: ['subnet-0a1b2c3d4e5f60711', 'subnet-0a1b2c3d4e5f60712'] });
   });
 
   test('a development portal over plain HTTP only when asked', () => {
@@ -232,6 +289,38 @@ describe('BackstageOnFargate choices', () => {
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, Protocol: 'HTTP', DefaultActions: [Match.objectLike({ Type: 'forward' })] });
     template.hasResource('AWS::RDS::DBCluster', { Properties: Match.objectLike({ DeletionProtection: false, ServerlessV2ScalingConfiguration: { MinCapacity: 0, MaxCapacity: 4 } }), DeletionPolicy: 'Delete' });
+  });
+
+  test('a development portal (retainData: false): no deletion protection, its bucket auto-delete function logs with the key too; each as asked', () => {
+    const dev = (props: Partial<BackstageOnFargateProps>, context: Record<string, unknown> = {}) => {
+      const stack = new Stack(testApp({ context }), 'Platform', { env: TEST_ENV });
+      new BackstageOnFargate(stack, 'Backstage', { allowInsecureHttp: true, imageTag: IMAGE_TAG, ...props });
+      return Template.fromStack(stack);
+    };
+    const protectedLb = (t: Template) => Object.values(t.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'))[0]
+      .Properties.LoadBalancerAttributes.find((a: any) => a.Key === 'deletion_protection.enabled').Value;
+    expect([
+      protectedLb(dev({ retainData: false })),
+      protectedLb(dev({ retainData: false, deletionProtection: true })),
+      protectedLb(dev({ deletionProtection: false })),
+    ]).toEqual(['false', 'true', 'false']);
+    // With aws-cdk-lib's recommended flags too: every log group of the stack has the key and a retention.
+    const t = dev({ retainData: false, logRetention: logs.RetentionDays.ONE_WEEK }, { '@aws-cdk/aws-lambda:useCdkManagedLogGroup': true });
+    const groups = t.findResources('AWS::Logs::LogGroup');
+    expect(Object.values(groups).filter(g => !g.Properties.KmsKeyId || !g.Properties.RetentionInDays)).toEqual([]);
+    const names = Object.values(t.findResources('AWS::Lambda::Function')).map(f => groups[f.Properties.LoggingConfig.LogGroup.Ref].Properties.LogGroupName);
+    expect(names.sort()).toEqual([
+      '/harmonix/platform/backstage/custom-resources/s3-auto-delete-objects/handler',
+      '/harmonix/platform/backstage/custom-resources/vpc-default-security-group/handler',
+    ]);
+  });
+
+  test('allowAllOutbound: the tasks may send anything anywhere', () => {
+    const { template } = platform({ allowAllOutbound: true });
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: 'harmonix-cdk Backstage tasks',
+      SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', IpProtocol: '-1', Description: 'Allow all outbound traffic by default' }],
+    });
   });
 
   test.each([
