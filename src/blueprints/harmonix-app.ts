@@ -1,4 +1,6 @@
-import { javascript, JsonFile, ProjenrcFile, typescript } from 'projen';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import { javascript, JsonFile, Project, ProjenrcFile, typescript } from 'projen';
 import { CiCredentials, GitHost, HarmonixAppOptions } from './blueprint-options';
 import { AppSettings, BlueprintSettings, readAppSettings, readBlueprintSettings } from './blueprint-settings';
 import { addCatalogInfo } from './catalog-info';
@@ -93,6 +95,7 @@ export function blueprintProjectOptions(
  */
 export function setUpHarmonixApp(project: typescript.TypeScriptProject, options: BlueprintProjectOptions, spec: BlueprintSpec): BlueprintSettings {
   const s = readBlueprintSettings(project, options, spec.kinds);
+  provideGitIdentity(project);
   const tokens = sampleTokens(s, spec);
   for (const folder of spec.samples) {
     addSampleFiles(project, folder, tokens);
@@ -138,6 +141,53 @@ export function setUpHarmonixApp(project: typescript.TypeScriptProject, options:
   }
   addCatalogInfo(project, s, spec.componentType);
   return s;
+}
+
+/** Who makes the first commit of a new repo when Git knows nobody on this machine. */
+const FALLBACK_GIT_IDENTITY = { name: 'harmonix-cdk', email: 'harmonix-cdk@users.noreply.localhost' };
+
+/**
+ * `projen new` commits the generated repo right after creating the project, running git from
+ * its own process (projen/lib/cli/cmds/new.js, with this process's environment). Where Git has
+ * no identity (no user.name or user.email: a fresh machine, a container, a CI job) that commit
+ * fails with a stack trace. So while projen creates the project (PROJEN_CREATE_PROJECT), a
+ * missing name or email is given to Git through its GIT_AUTHOR_* and GIT_COMMITTER_* variables,
+ * only those Git has no other value for, and the user is told how to make the commit theirs.
+ */
+function provideGitIdentity(project: Project): void {
+  if (process.env.PROJEN_CREATE_PROJECT !== 'true') {
+    return;
+  }
+  const cwd = fs.existsSync(project.outdir) ? project.outdir : undefined;
+  const configured = (key: string): boolean | undefined => {
+    const run = spawnSync('git', ['config', '--get', key], { cwd, encoding: 'utf8' });
+    return run.error ? undefined : run.status === 0 && run.stdout.trim() !== '';
+  };
+  const hasName = configured('user.name');
+  if (hasName === undefined) {
+    // No git here: projen says so itself when it runs it.
+    return;
+  }
+  const given: string[] = [];
+  const give = (variable: string, value: string) => {
+    if (process.env[variable] === undefined) {
+      process.env[variable] = value;
+      given.push(variable);
+    }
+  };
+  if (!hasName) {
+    give('GIT_AUTHOR_NAME', FALLBACK_GIT_IDENTITY.name);
+    give('GIT_COMMITTER_NAME', FALLBACK_GIT_IDENTITY.name);
+  }
+  if (!configured('user.email') && process.env.EMAIL === undefined) {
+    give('GIT_AUTHOR_EMAIL', FALLBACK_GIT_IDENTITY.email);
+    give('GIT_COMMITTER_EMAIL', FALLBACK_GIT_IDENTITY.email);
+  }
+  if (given.length > 0) {
+    project.logger.warn(`Git has no user.name or user.email here: the first commit is made as ${FALLBACK_GIT_IDENTITY.name} `
+      + `<${FALLBACK_GIT_IDENTITY.email}>. Set yours (git config --global user.name "Your Name"; git config --global user.email you@example.com) `
+      + 'and make the commit yours with git commit --amend --reset-author --no-edit.');
+  }
 }
 
 /** The tokens of a blueprint's sample files and README. */

@@ -28,6 +28,8 @@ export interface AssemblyStack {
   readonly template: Template;
   /** Stacks this one depends on (deployed first). */
   readonly dependencies: string[];
+  /** The stack's own tags, as the manifest records them (empty for a nested stack). */
+  readonly tags: Record<string, string>;
   /** Nested stacks, by the logical id of their AWS::CloudFormation::Stack resource. */
   readonly nested: AssemblyStack[];
 }
@@ -63,7 +65,8 @@ export function readAssembly(dir: string): AssemblyStack[] {
   for (const [name, artifact] of Object.entries<any>(manifest.artifacts ?? {})) {
     if (artifact.type === 'aws:cloud-assembly') {
       // A nested assembly (CDK stages): read its stacks too, named by the stage.
-      stacks.push(...readAssembly(path.join(dir, artifact.properties.directoryName)).map(s => ({ ...s, name: `${name}/${s.name}` })));
+      stacks.push(...readAssembly(path.join(dir, artifact.properties.directoryName))
+        .map(s => ({ ...s, name: `${name}/${s.name}`, dependencies: s.dependencies.map(d => `${name}/${d}`) })));
       continue;
     }
     if (artifact.type !== 'aws:cloudformation:stack') {
@@ -77,6 +80,7 @@ export function readAssembly(dir: string): AssemblyStack[] {
       region,
       template,
       dependencies: (artifact.dependencies ?? []).filter((d: string) => manifest.artifacts[d]?.type === 'aws:cloudformation:stack'),
+      tags: stackTags(artifact.properties.tags),
       nested: readNested(dir, name, template),
     });
   }
@@ -86,6 +90,12 @@ export function readAssembly(dir: string): AssemblyStack[] {
   return stacks;
 }
 
+/** The string-valued tags of a stack artifact's properties. */
+function stackTags(tags: unknown): Record<string, string> {
+  if (!tags || typeof tags !== 'object' || Array.isArray(tags)) return {};
+  return Object.fromEntries(Object.entries(tags).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
 /** Nested stacks: CDK writes their templates as assets named in the resource's metadata. */
 function readNested(dir: string, parent: string, template: Template): AssemblyStack[] {
   return Object.entries(template.Resources ?? {})
@@ -93,7 +103,7 @@ function readNested(dir: string, parent: string, template: Template): AssemblySt
     .map(([id, r]) => {
       const name = `${parent}/${id}`;
       const nestedTemplate = readJson(path.join(dir, r.Metadata!['aws:asset:path']), `the template of nested stack ${name}`) as Template;
-      return { name, region: undefined, template: nestedTemplate, dependencies: [], nested: readNested(dir, name, nestedTemplate) };
+      return { name, region: undefined, template: nestedTemplate, dependencies: [], tags: {}, nested: readNested(dir, name, nestedTemplate) };
     });
 }
 

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -6,10 +6,10 @@ import { App, Stack } from 'aws-cdk-lib';
 import { EcsEnvironment } from '../../src';
 import { HOURS_PER_MONTH, PRICES } from '../../src/cli/cost/prices';
 import { baseProps, TEST_ENV } from '../fixtures/app';
-import { writeAssembly } from '../fixtures/assembly';
+import { synthExample, writeAssembly } from '../fixtures/assembly';
 import { cliContext, ROOT } from '../fixtures/readme';
 
-/** Runs the real `harmonix` bin (built into lib/ by the compile step). */
+/** Runs the real `harmonix` bin (lib/ when the compile step built it, src/ through ts-node before). */
 function harmonix(...args: string[]) {
   const run = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'harmonix'), ...args], { encoding: 'utf8' });
   return { code: run.status, out: run.stdout, err: run.stderr };
@@ -20,12 +20,44 @@ const retainedIn = (dir: string) => fs.readdirSync(dir).filter(f => f.endsWith('
   return Object.entries<any>(template.Resources).filter(([, r]) => r.DeletionPolicy === 'Retain').map(([id]) => `${f.replace('.template.json', '')}/${id}`);
 });
 
+/**
+ * A fresh clone, as far as the bin sees one: this package's layout with no lib/ (never compiled),
+ * its bin/harmonix copied, src/ and node_modules those of this checkout, and `cdk.out` the
+ * example app's assembly. The checkout's own lib/, if built, is left alone.
+ */
+function freshClone(assembly: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'harmonix-fresh-clone-'));
+  fs.mkdirSync(path.join(dir, 'bin'));
+  fs.copyFileSync(path.join(ROOT, 'bin', 'harmonix'), path.join(dir, 'bin', 'harmonix'));
+  fs.chmodSync(path.join(dir, 'bin', 'harmonix'), 0o755);
+  for (const file of ['package.json', 'tsconfig.json', 'tsconfig.dev.json']) {
+    fs.copyFileSync(path.join(ROOT, file), path.join(dir, file));
+  }
+  for (const folder of ['src', 'node_modules']) {
+    fs.symlinkSync(path.join(ROOT, folder), path.join(dir, folder), 'dir');
+  }
+  fs.symlinkSync(assembly, path.join(dir, 'cdk.out'), 'dir');
+  return dir;
+}
+
 describe('the harmonix bin on the example app', () => {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'harmonix-bin-example-'));
+  let outdir: string;
   beforeAll(() => {
-    execFileSync(path.join(ROOT, 'node_modules', '.bin', 'ts-node'), ['--transpile-only', '--prefer-ts-exts', '-P', 'tsconfig.dev.json', 'examples/environments.ts'], {
-      cwd: ROOT, env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: cliContext() }, stdio: 'pipe',
+    outdir = synthExample();
+  }, 120_000);
+
+  test('in a fresh clone (no lib/), `npx harmonix cost cdk.out` as the README says runs the sources and prints the same as the built bin', () => {
+    const clone = freshClone(outdir);
+    expect(fs.existsSync(path.join(clone, 'lib'))).toBe(false);
+    // Verbatim, as the README has it after `npx projen example`: npx runs the package's own bin.
+    const npx = spawnSync('npx', ['harmonix', 'cost', 'cdk.out'], {
+      cwd: clone, encoding: 'utf8', env: { ...process.env, PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH}` },
     });
+    expect([npx.status, npx.stderr]).toEqual([0, '']);
+    expect(npx.stdout).toBe(harmonix('cost', outdir).out);
+    const direct = spawnSync(process.execPath, [path.join(clone, 'bin', 'harmonix'), 'teardown', 'cdk.out', '--json'], { cwd: clone, encoding: 'utf8' });
+    expect([direct.status, direct.stderr]).toEqual([0, '']);
+    expect(direct.stdout).toBe(harmonix('teardown', outdir, '--json').out);
   }, 120_000);
 
   test('cost --json prices every stack and the total is the sum of the stacks', () => {
@@ -141,6 +173,14 @@ describe('bad input: one sentence and a documented exit code', () => {
     expect(run.err.trim().split('\n')).toHaveLength(1);
     expect(run.err.trim()).toMatch(message as RegExp);
     expect(run.err).not.toMatch(/\n\s+at /);
+  });
+
+  test('a package with neither lib/ nor src/ says so in one sentence', () => {
+    const bare = fs.mkdtempSync(path.join(os.tmpdir(), 'harmonix-no-lib-'));
+    fs.mkdirSync(path.join(bare, 'bin'));
+    fs.copyFileSync(path.join(ROOT, 'bin', 'harmonix'), path.join(bare, 'bin', 'harmonix'));
+    const run = spawnSync(process.execPath, [path.join(bare, 'bin', 'harmonix'), 'cost', 'cdk.out'], { encoding: 'utf8' });
+    expect([run.status, run.stderr]).toEqual([1, `harmonix: ${path.join(bare, 'lib', 'cli', 'main.js')} is missing: reinstall harmonix-cdk.\n`]);
   });
 
   test('--debug adds the stack trace', () => {

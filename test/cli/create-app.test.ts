@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -258,5 +259,82 @@ test('the test GitLab reports a request that GitLab\'s description refuses (the 
     ]);
   } finally {
     await gitlab.close();
+  }
+}, 60_000);
+
+/**
+ * Local inputs are checked before any network call: GitLab, GitHub and AWS all point at a port
+ * nothing listens on, so a check that came after one would end in "could not reach".
+ */
+describe('create-app checks every local input before it calls GitLab, GitHub or AWS', () => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'harmonix-create-app-local-'));
+  let nowhere: string;
+  let good: string;
+
+  beforeAll(async () => {
+    const server = net.createServer();
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    await new Promise(resolve => server.close(resolve));
+    nowhere = `http://127.0.0.1:${port}`;
+    good = descriptorFolder(work, { dev: descriptorText('ECS', 'dev', 1) });
+  });
+
+  const folder = (name: string, files: Record<string, string>) => {
+    const dir = path.join(work, name);
+    fs.mkdirSync(dir);
+    Object.entries(files).forEach(([file, text]) => fs.writeFileSync(path.join(dir, file), text));
+    return dir;
+  };
+  const run = (host: 'gitlab' | 'github', args: string[]) => runHarmonix(work, {
+    ...motoEnv(nowhere, work), GITLAB_TOKEN: 'glpat-good', GITHUB_TOKEN: 'ghp-good',
+  }, ['create-app', '--blueprint', 'harmonix-node-service', '--name', 'orders', '--group', GROUP,
+    ...(host === 'gitlab' ? ['--gitlab-url', nowhere] : ['--git-host', 'github', '--github-api-url', nowhere]), ...args]);
+
+  const CASES: Array<[string, () => string[], number, string | RegExp]> = [
+    ['a descriptor folder that does not exist', () => ['--descriptors', path.join(work, 'missing')], 3,
+      `harmonix: --descriptors ${path.join(work, 'missing')} is not a folder: fetch descriptors into one with harmonix env fetch --dir ${path.join(work, 'missing')}.`],
+    ['a descriptor folder without descriptors', () => ['--descriptors', folder('empty', { 'notes.txt': 'x' })], 3,
+      `harmonix: --descriptors ${path.join(work, 'empty')} holds no descriptor (<name>.json): fetch them with harmonix env fetch --dir ${path.join(work, 'empty')}.`],
+    ['a descriptor that is not JSON', () => ['--descriptors', folder('broken', { 'dev.json': '{ not json' })], 3,
+      new RegExp(`^harmonix: ${path.join(work, 'broken', 'dev.json')}.*JSON`)],
+    ['a descriptor without its fields', () => ['--descriptors', folder('partial', { 'dev.json': '{"name": "dev"}' })], 3,
+      new RegExp(`^harmonix: ${path.join(work, 'partial', 'dev.json')}: `)],
+    ['a descriptor under another environment\'s name', () => ['--descriptors', folder('misnamed', { 'prod.json': descriptorText('ECS', 'dev', 1) })], 3,
+      `harmonix: ${path.join(work, 'misnamed', 'prod.json')} describes environment "dev": name the file dev.json`],
+    ['a descriptor of a kind the blueprint cannot deploy to', () => ['--descriptors', folder('serverless', { 'dev.json': descriptorText('SERVERLESS', 'dev', 1) })], 3,
+      'harmonix: environment "dev" is a SERVERLESS environment, and harmonix-node-service deploys to ECS or EKS environments only: '
+      + 'leave it out, or pick the blueprint for it.'],
+    ['a repo folder holding something else', () => ['--descriptors', good, '--dir', folder('taken', { 'notes.txt': 'mine' })], 3,
+      `harmonix: ${path.join(work, 'taken')} is not empty and holds no generated repo: give create-app an empty or new folder with --dir.`],
+    ['an AWS region that is none', () => ['--descriptors', good, '--region', 'mars-1'], 2, 'harmonix: --region "mars-1" is not an AWS region (such as eu-west-1).'],
+    ['environments to read from SSM, in a region that is none', () => ['--environments', 'dev', '--region', 'Ireland'], 2, 'harmonix: --region "Ireland" is not an AWS region (such as eu-west-1).'],
+  ];
+
+  test.each(CASES)('%s: the local sentence, before GitLab or GitHub is called', async (_case, args, code, sentence) => {
+    const argv = args();
+    for (const host of ['gitlab', 'github'] as const) {
+      const result = await run(host, argv);
+      const said = result.err.trim();
+      expect([host, result.code, said.split('\n').length]).toEqual([host, code, 1]);
+      if (typeof sentence === 'string') expect(said).toBe(sentence); else expect(said).toMatch(sentence);
+      expect(said).not.toMatch(/could not reach|credentials|STS/);
+    }
+  }, 60_000);
+
+  test('with every local input right, the first call is the network\'s: GitLab cannot be reached', async () => {
+    const result = await run('gitlab', ['--descriptors', good]);
+    expect([result.code, result.err.trim()]).toEqual([7, expect.stringMatching(new RegExp(`^harmonix: could not reach GitLab at ${nowhere} to `))]);
+  }, 60_000);
+});
+
+test('create-app --help shows the current blueprint names in its examples, never the former ones', async () => {
+  const help = await runHarmonix(os.tmpdir(), { PATH: process.env.PATH }, ['create-app', '--help']);
+  expect(help.code).toBe(0);
+  const examples = help.out.slice(help.out.indexOf('Examples:'));
+  const named = [...examples.matchAll(/--blueprint (\S+)/g)].map(m => m[1]);
+  expect([...new Set(named)].sort()).toEqual(Object.keys(BLUEPRINT_FACTS).sort());
+  for (const former of Object.keys(FORMER_BLUEPRINT_NAMES)) {
+    expect([former, help.out.includes(former)]).toEqual([former, false]);
   }
 }, 60_000);

@@ -73,12 +73,14 @@ the app's image repository and build role (/harmonix/apps/<app>/..., GitlabRunne
 No AWS keys go into CI/CD variables: the pipeline's jobs exchange GitLab ID tokens for roles.
 
 Examples:
-  harmonix create-app --blueprint harmonix-node-ecs --name orders --group platform/apps --environments dev,qa --region eu-west-1
+  harmonix create-app --blueprint harmonix-node-service --name orders --group platform/apps --environments dev,qa --region eu-west-1
   harmonix create-app --blueprint harmonix-serverless-api --name quotes --group acme/web --descriptors .harmonix/environments --dry-run
-  SONAR_TOKEN=... harmonix create-app --blueprint harmonix-java-ecs --name ledger --group acme --environments dev --secret SONAR_TOKEN --gitlab-url https://gitlab.example.com
-  harmonix create-app --git-host github --blueprint harmonix-python-ecs --name stock --group acme --environments dev,prod --reviewer-team platform
+  SONAR_TOKEN=... harmonix create-app --blueprint harmonix-java-service --name ledger --group acme --environments dev --secret SONAR_TOKEN --gitlab-url https://gitlab.example.com
+  harmonix create-app --git-host github --blueprint harmonix-python-service --name stock --group acme --environments dev,prod --reviewer-team platform
 ${EXIT_CODES_HELP}`)
     .action(async (options: CreateAppOptions) => {
+      // Every local input first (the options, the descriptor folder, the repo's folder, the Git
+      // host's address and token): a mistake there is named as it is, before any network call.
       const facts = checkOptions(options);
       const log = new StepLog(options.json ? undefined : io.err);
       const github = options.gitHost === 'github';
@@ -91,19 +93,19 @@ ${EXIT_CODES_HELP}`)
         gated: [],
         description: `${options.name}: a harmonix-cdk app (${options.blueprint}), made by harmonix create-app`,
       };
-      const host = github ? await githubHost(openGithub(options.githubApiUrl, tokenEnv), plan, options.reviewerTeam)
-        : await gitlabHost(openGitlab({ gitlabUrl: options.gitlabUrl, tokenEnv }), plan);
+      const local = options.descriptors !== undefined ? readDescriptorFolder(options.descriptors) : undefined;
+      if (local) checkKinds(local, facts, options.blueprint);
+      const dir = path.resolve(options.dir ?? options.name);
+      checkRepoFolder(dir);
       const session = openSession(options);
+      const githubConnection = github ? openGithub(options.githubApiUrl, tokenEnv) : undefined;
+      const gitlabConnection = github ? undefined : openGitlab({ gitlabUrl: options.gitlabUrl, tokenEnv });
+
+      // Then the network: the Git host, AWS.
+      const host = githubConnection ? await githubHost(githubConnection, plan, options.reviewerTeam) : await gitlabHost(gitlabConnection!, plan);
       const caller = await whoAmI(session);
-      const descriptors = options.descriptors !== undefined
-        ? readDescriptorFolder(options.descriptors)
-        : await readDescriptors(session, caller, splitList(options.environments!));
-      for (const d of descriptors) {
-        if (!facts.kinds.includes(d.descriptor.kind)) {
-          throw new CliError(`environment "${d.name}" is a ${d.descriptor.kind} environment, and ${options.blueprint} deploys to ${facts.kinds.join(' or ')} environments only: `
-            + 'leave it out, or pick the blueprint for it.', ExitCode.INPUT);
-        }
-      }
+      const descriptors = local ?? await readDescriptors(session, caller, splitList(options.environments!));
+      if (!local) checkKinds(descriptors, facts, options.blueprint);
       const variables = plan.variables;
       if (facts.image) {
         for (const [key, what] of [[IMAGE_REPOSITORY_VARIABLE, 'image-repository'], [BUILD_ROLE_VARIABLE, 'build-role-arn']]) {
@@ -121,7 +123,6 @@ ${EXIT_CODES_HELP}`)
       plan.gated.push(...descriptors.filter(d => d.descriptor.requireApproval)
         .map(d => ({ name: d.name, approvals: Number(options.approvals) })));
 
-      const dir = path.resolve(options.dir ?? options.name);
       const generate = () => prepareRepo(dir, options, host.generateFlags, descriptors, log);
       try {
         if (options.dryRun) {
@@ -201,6 +202,29 @@ function secretVariables(keys: string[]): ProjectVariable[] {
   });
 }
 
+/** Refuses an environment of a kind the blueprint cannot deploy to. */
+function checkKinds(descriptors: FetchedDescriptor[], facts: BlueprintFacts, blueprint: string): void {
+  for (const d of descriptors) {
+    if (!facts.kinds.includes(d.descriptor.kind)) {
+      throw new CliError(`environment "${d.name}" is a ${d.descriptor.kind} environment, and ${blueprint} deploys to ${facts.kinds.join(' or ')} environments only: `
+        + 'leave it out, or pick the blueprint for it.', ExitCode.INPUT);
+    }
+  }
+}
+
+/** The repo's folder must be new, empty (but for fetched descriptors) or a repo generated before. */
+function checkRepoFolder(dir: string): void {
+  if (!fs.existsSync(dir) || isGeneratedRepo(dir)) {
+    return;
+  }
+  if (!fs.statSync(dir).isDirectory()) {
+    throw new CliError(`${dir} is a file: give create-app an empty or new folder with --dir.`, ExitCode.INPUT);
+  }
+  if (fs.readdirSync(dir).some(f => f !== '.harmonix')) {
+    throw new CliError(`${dir} is not empty and holds no generated repo: give create-app an empty or new folder with --dir.`, ExitCode.INPUT);
+  }
+}
+
 /** Descriptors fetched already: every `*.json` in the folder, checked by the contract's reader. */
 function readDescriptorFolder(dir: string): FetchedDescriptor[] {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
@@ -230,9 +254,7 @@ async function prepareRepo(dir: string, o: CreateAppOptions, flags: GenerateFlag
     log.add(`repo ${dir}`, 'exists', 'generated before; used as it is');
     return;
   }
-  if (fs.existsSync(dir) && fs.readdirSync(dir).some(f => f !== '.harmonix')) {
-    throw new CliError(`${dir} is not empty and holds no generated repo: give create-app an empty or new folder with --dir.`, ExitCode.INPUT);
-  }
+  checkRepoFolder(dir);
   writeDescriptors(descriptors, path.join(dir, DESCRIPTORS_DIR));
   const own = ownPackage();
   await generateRepo(dir, o.blueprint, o.blueprintPackage ?? `${own.name}@${own.version}`, ['--name', o.name, ...flags.flags],
