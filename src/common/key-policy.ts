@@ -21,10 +21,24 @@ export function allowServiceToUseKey(key: kms.IKey, sid: string, service: string
 
 /** Lets CloudWatch Logs use the key only for the log groups whose names start with `prefix`. */
 export function allowLogsToUseKey(key: kms.IKey, sid: string, prefix: string): void {
+  allowLogsToUseKeyFor(key, sid, `${prefix}*`);
+}
+
+/**
+ * Lets CloudWatch Logs use the key for the PostgreSQL logs of Aurora clusters, which RDS names
+ * `/aws/rds/cluster/<identifier>/postgresql`. The identifier is generated with the cluster, which
+ * the key encrypts, so the key's policy names the pattern, not the one cluster.
+ */
+export function allowPostgresLogsToUseKey(key: kms.IKey, sid: string): void {
+  allowLogsToUseKeyFor(key, sid, '/aws/rds/cluster/*/postgresql');
+}
+
+/** Lets CloudWatch Logs use the key only for the log groups whose names match `pattern` (`*` for any part). */
+function allowLogsToUseKeyFor(key: kms.IKey, sid: string, pattern: string): void {
   const stack = Stack.of(key);
   allowServiceToUseKey(key, sid, `logs.${stack.region}.amazonaws.com`, {
     ArnLike: {
-      'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `${prefix}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+      'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: pattern, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
     },
   });
 }

@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -26,6 +27,12 @@ export interface ServerlessPostgresOptions {
   readonly retain: boolean;
   /** Who reaches the standard port, for the reason its cdk-nag finding is accepted with. */
   readonly reachedBy: string;
+  /**
+   * Retention of the PostgreSQL log, exported to CloudWatch Logs and encrypted with `key`, whose
+   * policy must let CloudWatch Logs use it for that log group (`allowPostgresLogsToUseKey`).
+   * Undefined: the log stays in the database only.
+   */
+  readonly logRetention?: logs.RetentionDays;
 }
 
 /**
@@ -55,7 +62,20 @@ export function createServerlessPostgres(scope: Construct, id: string, o: Server
     copyTagsToSnapshot: true,
     deletionProtection: o.retain,
     removalPolicy: o.retain ? RemovalPolicy.SNAPSHOT : removalPolicy,
+    cloudwatchLogsExports: o.logRetention === undefined ? undefined : ['postgresql'],
   });
+  if (o.logRetention !== undefined) {
+    // RDS uploads the log into /aws/rds/cluster/<identifier>/postgresql and creates that group at
+    // the first upload, which comes from an instance: the group is made here, after the cluster
+    // that names it and before its writer, so RDS writes into it, with retention and the key.
+    const logGroup = new logs.LogGroup(scope, `${id}PostgresqlLogs`, {
+      logGroupName: `/aws/rds/cluster/${cluster.clusterIdentifier}/postgresql`,
+      retention: o.logRetention,
+      encryptionKey: o.key,
+      removalPolicy,
+    });
+    cluster.node.findChild('Writer').node.addDependency(logGroup);
+  }
   // The credentials go with the data: a kept snapshot is opened with the kept password.
   (cluster.node.findChild('Secret') as secretsmanager.Secret).applyRemovalPolicy(removalPolicy);
   acceptFindings(cluster, {

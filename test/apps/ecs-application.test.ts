@@ -94,6 +94,19 @@ describe.each(ECS_TARGETS)('EcsApplication on an ECS environment: $name', ({ tar
       template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 8080, ToPort: 8080, IpProtocol: 'tcp' });
       expect(app.url).toBe('https://orders.dev.example.com');
     });
+
+    test('the shared load balancer may reach the tasks on the container port, by a rule of the app\'s stack', () => {
+      const lbGroupId = t.stack.resolve(t.env.ecs!.sharedLoadBalancer!.securityGroup.securityGroupId);
+      const egress = Object.values(template.findResources('AWS::EC2::SecurityGroupEgress')).map((r: any) => r.Properties);
+      expect(egress).toEqual([{
+        GroupId: lbGroupId,
+        IpProtocol: 'tcp',
+        FromPort: 8080,
+        ToPort: 8080,
+        DestinationSecurityGroupId: { 'Fn::GetAtt': [expect.stringMatching(/^OrdersSecurityGroup/), 'GroupId'] },
+        Description: expect.any(String),
+      }]);
+    });
   } else {
     test('without a shared load balancer: its own internal one, access-logged, reached from the VPC on HTTP only', () => {
       template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
@@ -110,6 +123,14 @@ describe.each(ECS_TARGETS)('EcsApplication on an ECS environment: $name', ({ tar
       template.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 0);
     });
   }
+
+  test('the tasks send HTTPS (443) anywhere and nothing else by default', () => {
+    const tasks = Object.values(template.findResources('AWS::EC2::SecurityGroup'))
+      .find((g: any) => g.Properties.GroupDescription === 'harmonix app orders in dev: tasks')!;
+    expect(tasks.Properties.SecurityGroupEgress).toEqual([
+      { CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: 'HTTPS: AWS APIs, image registries and web APIs' },
+    ]);
+  });
 
   test('the URL as an output and at /harmonix/apps/<app>/<environment>/url', () => {
     template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/harmonix/apps/orders/dev/url', Type: 'String', Tags: Match.objectLike({ 'harmonix:app': 'orders' }) });
@@ -206,6 +227,30 @@ describe('EcsApplication choices', () => {
     const n = importedEcsPlain();
     internetFacing(n);
     expect(nagFindings(n.app)).toEqual([]);
+  });
+
+  test('a bound database opens its port from the tasks to its security group; allowAllOutbound opens everything', () => {
+    const t = importedEcs();
+    orders(t, true).bind(new AppDatabase(t.stack, 'Db', { environment: t.env }));
+    const template = Template.fromStack(t.stack);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OrdersSecurityGroup'), 'GroupId'] },
+      DestinationSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DbClusterSecurityGroup'), 'GroupId'] },
+      IpProtocol: 'tcp',
+      FromPort: 5432,
+      ToPort: 5432,
+    });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DbClusterSecurityGroup'), 'GroupId'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OrdersSecurityGroup'), 'GroupId'] },
+      FromPort: 5432,
+    });
+    const open = importedEcs();
+    orders(open, true, { allowAllOutbound: true });
+    Template.fromStack(open.stack).hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: 'harmonix app orders in dev: tasks',
+      SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', IpProtocol: '-1', Description: 'Allow all outbound traffic by default' }],
+    });
   });
 
   test('no action with a wildcard in any policy of an app stack, every kind of data bound', () => {

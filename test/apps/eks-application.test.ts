@@ -8,7 +8,7 @@ import {
 import { CERTIFICATE_ARN } from '../fixtures/app';
 import { AppTarget, EKS_TARGETS, importedEcs, importedEks, importedEksAmd64 } from '../fixtures/app-environments';
 import { actionsOf, allIdentityStatements, renderValue } from '../fixtures/iam';
-import { appliedObjects, kubeScoreFindings, objectOf, validateKubernetesSchemas } from '../fixtures/kubernetes';
+import { appliedObjects, kubeScoreFindings, objectOf, restrictedPodViolations, validateKubernetesSchemas } from '../fixtures/kubernetes';
 import { nagFindings } from '../fixtures/nag';
 
 const IMAGE = 'public.ecr.aws/nginx/nginx:1.27';
@@ -74,6 +74,15 @@ describe.each(EKS_TARGETS)('EksApplication on an EKS environment: $name', ({ nam
     expect(pod.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution).toEqual([{
       weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'orders' } } },
     }]);
+  });
+
+  test('its pods pass the restricted Pod Security Standard, which the environment\'s app namespaces enforce', () => {
+    expect(restrictedPodViolations(objectOf(template, 'Deployment').spec.template.spec)).toEqual([]);
+    // The check itself refuses what the standard refuses.
+    expect(restrictedPodViolations({ hostNetwork: true, volumes: [{ name: 'h', hostPath: { path: '/' } }], containers: [{ name: 'web', securityContext: { runAsUser: 0 } }] })).toEqual([
+      'hostNetwork is set', 'volume h is of type hostPath', 'web does not set allowPrivilegeEscalation: false', 'web does not set runAsNonRoot: true',
+      'web runs as user 0', 'web has no RuntimeDefault or Localhost seccomp profile', 'web does not drop ALL capabilities',
+    ]);
   });
 
   test('a Service, and an Ingress on the environment\'s alb class: its load balancer shared by the environment\'s apps, host and path rules', () => {

@@ -126,7 +126,9 @@ const PREFERRED: Record<string, string[]> = {
 };
 
 /** The request for one handler permission of one resource type, on resources of the environment. */
-async function requestsFor(type: string, phase: Phase, action: string, e: DeployedEnvironment): Promise<ProofRequest[] | undefined> {
+async function requestsFor(
+  type: string, phase: Phase, action: string, e: DeployedEnvironment, logGroupNames: string[] = [],
+): Promise<ProofRequest[] | undefined> {
   const d = e.descriptor;
   const env = d.name;
   const listener = d.ecs?.sharedLoadBalancer?.httpsListenerArn.split(':listener/app/')[1]?.split('/');
@@ -235,7 +237,17 @@ async function requestsFor(type: string, phase: Phase, action: string, e: Deploy
     values.BucketName = `cdk-${d.cdkBootstrapQualifier}-assets-${d.account}-${d.region}`;
   }
   void phase;
-  return (formats.length > 0 ? formats : ['*']).map(format => ({ action, resource: fillArn(format, values), context }));
+  // Each log group by its own name: the app's, under the environment prefix, or the database's, named by RDS.
+  const names = type === 'AWS::Logs::LogGroup' && logGroupNames.length > 0 ? logGroupNames : [values.LogGroupName];
+  return (formats.length > 0 ? formats : ['*']).flatMap(format => names.map(name => ({ action, resource: fillArn(format, { ...values, LogGroupName: name }), context })));
+}
+
+/** A log group's name as deployed: a database's PostgreSQL log is named by RDS after the generated cluster. */
+function logGroupName(name: unknown): string {
+  if (typeof name === 'string') return name;
+  const joined = JSON.stringify(name);
+  if (/\/aws\/rds\/cluster\//.test(joined)) return '/aws/rds/cluster/appstack-dbcluster-1a2b3c/postgresql';
+  throw new Error(`a log group name the proof cannot place: ${joined}`);
 }
 
 /** Every resource type of the app templates, with its resources. */
@@ -311,7 +323,8 @@ describe.each(APP_SCENARIOS)('app stack: $name', ({ environment, build }) => {
             refused.push(`${type} ${phase}: ${listed} is not an IAM action; say which action authorizes it`);
             continue;
           }
-          const requests = await requestsFor(type, phase, action, deployed);
+          const requests = await requestsFor(type, phase, action, deployed,
+            type === 'AWS::Logs::LogGroup' ? resources.map(r => logGroupName(r.Properties.LogGroupName)) : []);
           if (!requests) {
             notEvaluable.add(`${type} ${action}`);
             continue;

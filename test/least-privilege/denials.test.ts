@@ -49,6 +49,10 @@ describe('the execution policies deny what app stacks must not do', () => {
   test('another environment\'s resources', async () => {
     const cases: ProofRequest[] = [
       { action: 'logs:CreateLogGroup', resource: `arn:aws:logs:eu-west-1:${account}:log-group:/harmonix/qa/orders`, context: REQUEST_DEV },
+      // A database's PostgreSQL log group is named by RDS: it is this environment's by its tag only.
+      { action: 'logs:CreateLogGroup', resource: `arn:aws:logs:eu-west-1:${account}:log-group:/aws/rds/cluster/qa-db/postgresql`, context: { ...REQUEST_DEV, 'aws:RequestTag/harmonix:environment': 'qa' } },
+      { action: 'logs:DeleteLogGroup', resource: `arn:aws:logs:eu-west-1:${account}:log-group:/aws/rds/cluster/qa-db/postgresql`, context: QA_TAG },
+      { action: 'logs:CreateLogGroup', resource: `arn:aws:logs:eu-west-1:${account}:log-group:/aws/rds/cluster/dev-db/error`, context: REQUEST_DEV },
       { action: 'ecs:CreateService', resource: `arn:aws:ecs:eu-west-1:${account}:service/harmonix-qa/orders`, context: REQUEST_DEV },
       { action: 'ecs:RegisterTaskDefinition', resource: `arn:aws:ecs:eu-west-1:${account}:task-definition/harmonix-qa-orders:1`, context: REQUEST_DEV },
       { action: 'ssm:PutParameter', resource: `arn:aws:ssm:eu-west-1:${account}:parameter/harmonix/apps/orders/qa/url`, context: REQUEST_DEV },
@@ -68,6 +72,8 @@ describe('the execution policies deny what app stacks must not do', () => {
     // The same calls on this environment's resources go through.
     expect(await run({ action: 'logs:CreateLogGroup', resource: `arn:aws:logs:eu-west-1:${account}:log-group:/harmonix/dev/orders`, context: REQUEST_DEV })).toBe('Allowed');
     expect(await run({ action: 'rds:DeleteDBCluster', resource: `arn:aws:rds:eu-west-1:${account}:cluster:dev-db`, context: DEV_TAG })).toBe('Allowed');
+    expect(await run({ action: 'logs:CreateLogGroup', resource: `arn:aws:logs:eu-west-1:${account}:log-group:/aws/rds/cluster/dev-db/postgresql`, context: REQUEST_DEV })).toBe('Allowed');
+    expect(await run({ action: 'logs:DeleteLogGroup', resource: `arn:aws:logs:eu-west-1:${account}:log-group:/aws/rds/cluster/dev-db/postgresql`, context: DEV_TAG })).toBe('Allowed');
     expect(await run({ action: 's3:CreateBucket', resource: 'arn:aws:s3:::harmonix-dev-0123456789abcdef', context: REQUEST_DEV })).toBe('Allowed');
   });
 

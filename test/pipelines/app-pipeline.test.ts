@@ -3,6 +3,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as YAML from 'yaml';
 import { AppBuild, AppPipeline, EcsEnvironment, PipelineSource } from '../../src';
+import { actionsOf, renderValue, roleStatements } from '../fixtures/iam';
+import { decide } from '../fixtures/iam-proof';
 import { nagFindings } from '../fixtures/nag';
 import { CONNECTION_ARN, EnvironmentSpec, PLATFORM_ENV, pipelineStack } from '../fixtures/pipelines';
 
@@ -63,6 +65,27 @@ describe('AppPipeline', () => {
     });
     const build = p.Stages[1].Actions[0].Configuration;
     expect(JSON.parse(build.EnvironmentVariables)).toEqual([{ name: 'HARMONIX_VERSION', type: 'PLAINTEXT', value: '#{Source.CommitId}' }]);
+  });
+
+  test.each([
+    ['codeconnections', CONNECTION_ARN],
+    ['codestar-connections', CONNECTION_ARN.replace(':codeconnections:', ':codestar-connections:')],
+  ])('the pipeline role may use a %s connection, under both service prefixes, and no other connection', async (prefix, connectionArn) => {
+    const t = Template.fromStack(pipelineStack([DEV], { source: PipelineSource.connection({ connectionArn, repository: 'shop/orders' }) }).stack);
+    const roleId = Object.keys(t.findResources('AWS::IAM::Role')).find(id => id.startsWith('OrdersPipelineRole'))!;
+    const statements = roleStatements(t, roleId).map(st => ({ ...st, Resource: [st.Resource].flat().map(r => renderValue(r)) }));
+    // IAM's service reference knows each prefix's action on its own ARN form: the evaluator decides that one.
+    const policy = { Version: '2012-10-17', Statement: statements };
+    const other = connectionArn.replace(/connection\/.*$/, 'connection/00000000-0000-4000-8000-000000000000');
+    const action = `${prefix}:UseConnection`;
+    expect([
+      await decide({ action, resource: connectionArn, context: {} }, '222222222222', [policy]),
+      await decide({ action, resource: other, context: {} }, '222222222222', [policy]),
+    ]).toEqual(['Allowed', 'ImplicitlyDenied']);
+    // CodePipeline takes either prefix for either form: both are granted, on that connection only.
+    const granted = statements.filter(st => actionsOf(st).some(a => a.endsWith(':UseConnection')));
+    expect(granted.flatMap(st => actionsOf(st)).sort()).toEqual(['codeconnections:UseConnection', 'codestar-connections:UseConnection']);
+    expect(granted.flatMap(st => st.Resource)).toEqual([connectionArn, connectionArn]);
   });
 
   test('an S3 source starts on a new version of its object through EventBridge, and the execution id is the version', () => {
@@ -189,6 +212,17 @@ describe('AppPipeline', () => {
     }
   });
 
+  test('retainData: false: aws-cdk-lib\'s bucket auto-delete function logs into a group of the pipeline, with retention and the key', () => {
+    const t = Template.fromStack(pipelineStack([DEV], { retainData: false }).stack);
+    const groups = t.findResources('AWS::Logs::LogGroup');
+    const [handler] = Object.values(t.findResources('AWS::Lambda::Function'));
+    expect(groups[handler.Properties.LoggingConfig.LogGroup.Ref].Properties).toMatchObject({
+      LogGroupName: '/harmonix/platform/pipelines/orders/custom-resources/s3-auto-delete-objects/handler',
+      RetentionInDays: 90,
+      KmsKeyId: { 'Fn::GetAtt': [expect.stringMatching(/^OrdersKey/), 'Arn'] },
+    });
+  });
+
   test('the image build: ARM64, privileged for Docker, tests first, the image once, infra/ synthesized per environment with its digest', () => {
     const t = Template.fromStack(pipelineStack([QA, DEV]).stack);
     const project = projectNamed(t, 'harmonix-orders-build');
@@ -276,9 +310,9 @@ describe('AppPipeline', () => {
   ] as const)('cdk-nag AwsSolutions: no finding unaccepted (%s)', (_name, specs) => {
     const app = new App();
     const serverless = specs.every(s => s.kind === 'SERVERLESS');
-    const props = serverless ? {
-      source: PipelineSource.s3({ bucket: s3.Bucket.fromBucketName(new Stack(app, 'Sources', { env: PLATFORM_ENV }), 'Sources', 'harmonix-sources'), objectKey: 'orders.zip' }),
-    } : {};
+    const props = (stack: Stack) => (serverless ? {
+      source: PipelineSource.s3({ bucket: s3.Bucket.fromBucketName(stack, 'Sources', 'harmonix-sources'), objectKey: 'orders.zip' }),
+    } : {});
     pipelineStack([...specs], props, app);
     expect(nagFindings(app)).toEqual([]);
   });

@@ -125,9 +125,9 @@ describe('BackstageOnFargate', () => {
   test('functions aws-cdk-lib adds for the portal (catalog files, the VPC\'s default security group) log into groups with retention and the key', () => {
     const keyArn = { 'Fn::GetAtt': [stack.getLogicalId(backstage.key.node.defaultChild as any), 'Arn'] };
     const groups = template.findResources('AWS::Logs::LogGroup');
-    const logs = Object.values(template.findResources('AWS::Lambda::Function'))
+    const functionLogs = Object.values(template.findResources('AWS::Lambda::Function'))
       .map(f => groups[f.Properties.LoggingConfig?.LogGroup?.Ref]?.Properties);
-    expect(logs).toEqual([
+    expect(functionLogs).toEqual([
       expect.objectContaining({ LogGroupName: '/harmonix/platform/backstage/custom-resources/vpc-default-security-group/handler', RetentionInDays: 30, KmsKeyId: keyArn }),
       expect.objectContaining({ LogGroupName: '/harmonix/platform/backstage/custom-resources/catalog-files', RetentionInDays: 30, KmsKeyId: keyArn }),
     ]);

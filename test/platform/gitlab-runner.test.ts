@@ -147,6 +147,35 @@ describe('GitlabRunner, docker-autoscaler (default)', () => {
     }
   });
 
+  test('egress: the manager sends HTTPS anywhere and SSH to its job instances; job instances HTTPS and HTTP (package mirrors); nothing else', () => {
+    const egressOf = (t: Template, prefix: string) => t.findResources('AWS::EC2::SecurityGroup')[logicalIdOf(t, 'AWS::EC2::SecurityGroup', prefix)]
+      .Properties.SecurityGroupEgress.map((rule: any) => `${rule.CidrIp} ${rule.IpProtocol} ${rule.FromPort}-${rule.ToPort}`);
+    expect(egressOf(template, 'RunnerManagerSecurityGroup')).toEqual(['0.0.0.0/0 tcp 443-443']);
+    expect(egressOf(template, 'RunnerJobSecurityGroup')).toEqual(['0.0.0.0/0 tcp 443-443', '0.0.0.0/0 tcp 80-80']);
+    expect(Object.values(template.findResources('AWS::EC2::SecurityGroupEgress')).map(resource => resource.Properties)).toEqual([expect.objectContaining({
+      GroupId: { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::EC2::SecurityGroup', 'RunnerManagerSecurityGroup'), 'GroupId'] },
+      DestinationSecurityGroupId: { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::EC2::SecurityGroup', 'RunnerJobSecurityGroup'), 'GroupId'] },
+      IpProtocol: 'tcp',
+      FromPort: 22,
+      ToPort: 22,
+    })]);
+    // The docker executor's hosts run jobs: HTTPS and HTTP.
+    expect(egressOf(fleet.template, 'RunnerRunnerSecurityGroup')).toEqual(['0.0.0.0/0 tcp 443-443', '0.0.0.0/0 tcp 80-80']);
+    // A self-managed GitLab on its own port is reached there too; allowAllOutbound opens the job instances, never the manager.
+    const own = runner({ gitlabUrl: 'https://gitlab.example.com:8443', allowAllOutbound: true }, false).template;
+    expect(egressOf(own, 'RunnerManagerSecurityGroup')).toEqual(['0.0.0.0/0 tcp 443-443', '0.0.0.0/0 tcp 8443-8443']);
+    expect(egressOf(own, 'RunnerJobSecurityGroup')).toEqual(['0.0.0.0/0 -1 undefined-undefined']);
+  });
+
+  test('the VPC\'s default security group provider logs into a group of the runner, with retention and the key', () => {
+    const keyArn = { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::KMS::Key', 'RunnerKey'), 'Arn'] };
+    const groups = template.findResources('AWS::Logs::LogGroup');
+    const [handler] = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(groups[handler.Properties.LoggingConfig.LogGroup.Ref].Properties).toMatchObject({
+      LogGroupName: '/harmonix/platform/gitlab-runner/harmonix/custom-resources/vpc-default-security-group/handler', RetentionInDays: 30, KmsKeyId: keyArn,
+    });
+  });
+
   test('the manager may scale only its job group, connect only to its instances, read only its token', () => {
     const statements = roleStatements(template, stack.getLogicalId(r.managerRole!.node.defaultChild as any));
     const bySid = Object.fromEntries(statements.map(s => [s.Sid, s]));

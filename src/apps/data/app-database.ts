@@ -1,5 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
 import { propError } from '../../common/errors';
@@ -44,6 +45,12 @@ export interface AppDatabaseProps {
    * @default 7
    */
   readonly backupRetentionDays?: number;
+  /**
+   * Retention of the PostgreSQL log, exported to CloudWatch Logs (`/aws/rds/cluster/<cluster>/postgresql`)
+   * under the environment key.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
 }
 
 /** The administrator user of the cluster, whose generated password is in Secrets Manager. */
@@ -53,8 +60,8 @@ const ADMIN_USER = 'harmonix_admin';
  * An Aurora PostgreSQL Serverless v2 database of an app, in the environment's VPC (isolated
  * subnets where it has them): it pauses when idle (minimum capacity 0), is encrypted with the
  * environment key, uses IAM authentication, keeps its generated administrator credentials in
- * Secrets Manager, and is kept (with deletion protection) or deleted by the environment's
- * data policy.
+ * Secrets Manager, exports its PostgreSQL log to CloudWatch Logs (under the environment key),
+ * and is kept (with deletion protection) or deleted by the environment's data policy.
  *
  * Binding it opens the database port from the app only and hands over `<NAME>_HOST`,
  * `<NAME>_PORT`, `<NAME>_NAME` and `<NAME>_IAM_USER`; `READ_WRITE` (the default) also hands over
@@ -101,6 +108,7 @@ export class AppDatabase extends Construct implements IAppResource {
       backupDays,
       retain: env.retainData,
       reachedBy: 'the security groups of bound apps',
+      logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
     });
     this.connections = this.cluster.connections;
     acceptFindings(this.cluster, {

@@ -120,6 +120,14 @@ export interface EcsApplicationProps {
    */
   readonly logRetention?: logs.RetentionDays;
   /**
+   * Let the tasks send any traffic anywhere. By default they reach HTTPS (port 443) anywhere,
+   * which AWS APIs, ECR and most registries and web APIs use, and the databases bound to the
+   * app on their port; open more with `connections` (`app.connections.allowTo(...)`), or all
+   * of it here.
+   * @default false
+   */
+  readonly allowAllOutbound?: boolean;
+  /**
    * Host names routed to the app on the environment's shared load balancer.
    * @default - any host (then `pathPatterns` is required)
    */

@@ -115,11 +115,16 @@ export class EcsApplication extends Construct implements IApplication {
       this.container.addMountPoints({ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false });
     }
 
+    const allowAllOutbound = props.allowAllOutbound ?? false;
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc,
       description: `harmonix app ${this.appName} in ${env.environmentName}: tasks`,
-      allowAllOutbound: true,
+      allowAllOutbound,
     });
+    if (!allowAllOutbound) {
+      // Image pulls, secrets, logs and AWS APIs are HTTPS; bound databases add their own port.
+      securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS: AWS APIs, image registries and web APIs');
+    }
     this.service = new ecs.FargateService(this, 'Service', {
       cluster: runtime.cluster,
       serviceName: this.appName,

@@ -84,14 +84,14 @@ export interface ISharedLoadBalancer {
   readonly loadBalancer: elbv2.IApplicationLoadBalancer;
   /** Its HTTPS listener. */
   readonly httpsListener: elbv2.IApplicationListener;
-  /** Its security group; it may reach every TCP port inside the VPC, targets decide. */
+  /** Its security group: it reaches the container port of each routed service only (`addRoute` adds the rule). */
   readonly securityGroup: ec2.ISecurityGroup;
 
   /**
    * Routes requests that match host and/or path rules to a service. The target group and the
    * listener rule are created in `scope`, which may be any stack of the environment's account
-   * and region; the service's security group is opened to the load balancer on the container
-   * port only. Returns the target group.
+   * and region; the load balancer's security group may reach the service's on the container
+   * port, and the service's admits it there, by rules in `scope`'s stack. Returns the target group.
    */
   addRoute(scope: Construct, id: string, route: SharedLoadBalancerRoute): elbv2.ApplicationTargetGroup;
 }
@@ -151,12 +151,13 @@ export class SharedLoadBalancerView implements ISharedLoadBalancer {
     tagRoutedService(route.service, this.parts.environmentName);
 
     const route_ = new Construct(scope, id);
-    // The listener and its security group as seen from the route's stack. The security group
-    // already reaches the whole VPC, so nothing is added to it: only the service's own group
-    // gets an ingress rule, in the service's stack.
+    // The listener and its security group as seen from the route's stack. The load balancer
+    // reaches no target of its own: registering the service adds the rules of this route only,
+    // both in the route's stack (egress from the load balancer's group to the service's group on
+    // the container port, and the matching ingress), so they go with the route.
     const securityGroup = ec2.SecurityGroup.fromSecurityGroupId(route_, 'LoadBalancerSecurityGroup', this.securityGroup.securityGroupId, {
-      allowAllOutbound: true,
-      mutable: false,
+      allowAllOutbound: false,
+      mutable: true,
     });
     const listener = elbv2.ApplicationListener.fromApplicationListenerAttributes(route_, 'Listener', {
       listenerArn: this.httpsListener.listenerArn,

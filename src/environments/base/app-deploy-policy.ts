@@ -402,6 +402,7 @@ function functionRules(env: string, arn: ArnOf, stack: Stack): Rule[] {
 function dataRules(t: AppDeployTargets, arn: ArnOf, env: string, stack: Stack): Rule[] {
   const tagged = taggedReason(env);
   const logGroups = arn('logs', 'log-group', `${t.logGroupPrefix}*`, ArnFormat.COLON_RESOURCE_NAME);
+  const databaseLogs = arn('logs', 'log-group', '/aws/rds/cluster/*/postgresql', ArnFormat.COLON_RESOURCE_NAME);
   const assets = `arn:${stack.partition}:s3:::cdk-${t.cdkBootstrapQualifier}-assets-${stack.account}-${stack.region}/*`;
   const rules: Rule[] = [
     {
@@ -410,6 +411,21 @@ function dataRules(t: AppDeployTargets, arn: ArnOf, env: string, stack: Stack): 
         'logs:DisassociateKmsKey', 'logs:TagResource', 'logs:UntagResource', 'logs:ListTagsForResource'],
       resources: [logGroups, `${logGroups}:*`],
       reason: `Log groups under the environment prefix ${t.logGroupPrefix} only.`,
+    },
+    {
+      sid: 'CreateTaggedDatabaseLogGroups',
+      actions: ['logs:CreateLogGroup', 'logs:TagResource'],
+      resources: [databaseLogs],
+      conditions: TAGGING(env),
+      reason: 'The PostgreSQL log groups of the apps\' databases, named by RDS after the generated cluster: the request must tag them with the environment.',
+    },
+    {
+      sid: 'ManageTaggedDatabaseLogGroups',
+      actions: ['logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy', 'logs:AssociateKmsKey', 'logs:DisassociateKmsKey',
+        'logs:TagResource', 'logs:UntagResource', 'logs:ListTagsForResource'],
+      resources: [databaseLogs, `${databaseLogs}:*`],
+      conditions: TAGGED(env),
+      reason: tagged,
     },
     {
       sid: 'DescribeLogGroups',

@@ -12,7 +12,7 @@ import { AuditWriter } from './audit-writer';
 import { createEnvironmentRole, EnvironmentGrant, grantBasePolicy, grantScoped } from './environment-roles';
 import { ciTrusts, GithubCiTrust, GitlabCiTrust } from '../../common/ci-trust';
 import { propError } from '../../common/errors';
-import { allowLogsToUseKey } from '../../common/key-policy';
+import { allowLogsToUseKey, allowPostgresLogsToUseKey } from '../../common/key-policy';
 import { DEFAULT_BOOTSTRAP_QUALIFIER, descriptorParameterName, logGroupPrefix } from '../../common/naming';
 import { ENVIRONMENT_TAG, tagEnvironment } from '../../common/tags';
 import {
@@ -253,6 +253,8 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
     this.kmsKey = this.key;
     // CloudWatch Logs may use the key only for this environment's log groups.
     allowLogsToUseKey(this.key, 'AllowCloudWatchLogsForEnvironmentLogGroups', this.logGroupPrefix);
+    // ...and for the PostgreSQL logs of the apps' databases (AppDatabase), which RDS names.
+    allowPostgresLogsToUseKey(this.key, 'AllowCloudWatchLogsForAppDatabaseLogs');
 
     this.vpc = newVpc
       ? createVpc(this, { ...newVpc, flowLogGroupName: `${this.logGroupPrefix}vpc-flow-logs`, kmsKey: this.kmsKey, removalPolicy: this.dataRemovalPolicy })

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { createLogBucket } from '../../common/buckets';
 import { propError } from '../../common/errors';
 import { acceptFindings } from '../../common/nag';
-import { validateCidr } from '../../common/validation';
+import { validateCidr, validateIntegerRange } from '../../common/validation';
 
 /** The shared HTTPS application load balancer of an ECS environment. */
 export interface SharedLoadBalancerOptions {
@@ -28,7 +28,7 @@ export interface SharedLoadBalancerOptions {
    */
   readonly sslPolicy?: elbv2.SslPolicy;
   /**
-   * Days to keep access logs.
+   * Days to keep access logs: a whole number from 1 to 3650 (S3 expires objects after one day at the earliest).
    * @default 90
    */
   readonly accessLogExpirationDays?: number;
@@ -74,6 +74,7 @@ export function createSharedLoadBalancer(
   const internetFacing = options.internetFacing ?? true;
   const cidrs = options.ingressCidrs ?? [internetFacing ? '0.0.0.0/0' : context.vpc.vpcCidrBlock];
   cidrs.forEach((cidr, i) => validateCidr(scope, `sharedLoadBalancer.ingressCidrs[${i}]`, cidr, 0, 32));
+  const accessLogDays = validateIntegerRange(scope, 'sharedLoadBalancer.accessLogExpirationDays', options.accessLogExpirationDays ?? 90, 1, 3650);
 
   const securityGroup = new ec2.SecurityGroup(scope, 'LoadBalancerSecurityGroup', {
     vpc: context.vpc,
@@ -84,9 +85,8 @@ export function createSharedLoadBalancer(
     securityGroup.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443), 'HTTPS');
     securityGroup.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(80), 'HTTP, redirected to HTTPS');
   }
-  // Targets live in app stacks, possibly other ones: the load balancer may reach any TCP port
-  // inside the VPC, and each service's own security group admits it on its container port only.
-  securityGroup.addEgressRule(ec2.Peer.ipv4(context.vpc.vpcCidrBlock), ec2.Port.allTcp(), 'To targets in the VPC; their security groups decide');
+  // No egress of its own: each route (addRoute, from any app stack) adds the rule to its service's
+  // security group on its container port, and removes it with the route.
   if (cidrs.includes('0.0.0.0/0')) {
     acceptFindings(securityGroup, {
       id: 'AwsSolutions-EC23',
@@ -96,7 +96,7 @@ export function createSharedLoadBalancer(
 
   const accessLogBucket = createLogBucket(scope, 'LoadBalancerAccessLogs', {
     receives: 'load balancer access logs',
-    expirationDays: options.accessLogExpirationDays ?? 90,
+    expirationDays: accessLogDays,
     removalPolicy: context.removalPolicy,
   });
 

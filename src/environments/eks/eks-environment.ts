@@ -10,9 +10,11 @@ import { Construct } from 'constructs';
 import { createContainerLogging } from './container-logging';
 import { acceptClusterFindings } from './eks-acceptances';
 import { ComputeSettings, computeSettings, EksComputeType, EksNodeGroupOptions } from './eks-compute';
+import { LoadBalancerController } from './load-balancer-controller';
 import { enforceNetworkPolicies } from './network-policies';
 import { podIdentityPrincipal } from './pod-identity';
 import { propError } from '../../common/errors';
+import { routeFunctionLogs } from '../../common/function-logs';
 import { allowLogsToUseKey } from '../../common/key-policy';
 import { acceptFindings } from '../../common/nag';
 import { appRolePath, clusterName } from '../../common/naming';
@@ -154,7 +156,6 @@ export class EksEnvironment extends HarmonixEnvironmentBase {
       // Nobody gets cluster admin for having created the cluster: access is by access entries only.
       bootstrapClusterCreatorAdminPermissions: false,
       kubectlProviderOptions: { kubectlLayer },
-      albController: autoMode ? undefined : { version: eks.AlbControllerVersion.V3_2_2 },
       tags: { [ENVIRONMENT_TAG]: this.environmentName },
     });
     this.cluster.node.addDependency(this.controlPlaneLogGroup);
@@ -167,6 +168,13 @@ export class EksEnvironment extends HarmonixEnvironmentBase {
     // aws-eks-v2 writes its kubectl barrier as a plain CfnResource, which tags do not reach.
     const barrier = this.cluster.node.tryFindChild('KubectlReadyBarrier') as CfnResource | undefined;
     barrier?.addPropertyOverride('Tags', { [ENVIRONMENT_TAG]: this.environmentName });
+    let loadBalancerController: LoadBalancerController | undefined;
+    if (!autoMode) {
+      // Auto Mode runs load balancing itself; with managed nodes, the controller gets its role through Pod Identity.
+      loadBalancerController = new LoadBalancerController(this, 'LoadBalancerController', {
+        cluster: this.cluster, version: eks.AlbControllerVersion.V3_2_2, podIdentityAgent: this.cluster.eksPodIdentityAgent!,
+      });
+    }
     if (this.compute.nodeGroup) {
       const g = this.compute.nodeGroup;
       this.cluster.addNodegroupCapacity('Nodes', {
@@ -187,12 +195,16 @@ export class EksEnvironment extends HarmonixEnvironmentBase {
       // Beside aws-eks-v2's own handler: in the private subnets, through the cluster's security group.
       privateSubnets: vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnets,
     });
+    // aws-eks-v2's kubectl handlers and providers log into groups of the environment, with retention and the key.
+    const kubectlLogs = { key: this.kmsKey, retention: logRetention, removalPolicy: this.dataRemovalPolicy };
+    routeFunctionLogs(this, 'ClusterKubectlLogs', this.cluster.kubectlProvider!, { ...kubectlLogs, namePrefix: `${this.logGroupPrefix}kubectl/cluster/` });
+    routeFunctionLogs(this, 'AppKubectlLogs', this.appKubectlProvider, { ...kubectlLogs, namePrefix: `${this.logGroupPrefix}kubectl/apps/` });
     // Each kubectl provider of aws-eks-v2 adds the same partition condition (ECR Public exists in aws only).
     Validations.of(this.appKubectlProvider).acknowledge({
       id: 'CloudFormation-Validate::W9053',
       reason: 'aws-eks-v2 writes one ECR Public partition condition per kubectl provider; the two providers\' conditions are equal by design.',
     });
-    acceptClusterFindings(this.cluster, autoMode, this.appKubectlProvider);
+    acceptClusterFindings(this.cluster, autoMode, this.appKubectlProvider, loadBalancerController);
     this.tagSubnetsForLoadBalancers(vpc);
     if (autoMode) {
       this.addAutoModeIngressClass();
@@ -242,7 +254,7 @@ export class EksEnvironment extends HarmonixEnvironmentBase {
     const manifest = this.cluster.addManifest(`Namespace-${name}`, {
       apiVersion: 'v1',
       kind: 'Namespace',
-      metadata: { name, labels: { 'harmonix.dev/environment': this.environmentName, 'app.kubernetes.io/managed-by': 'harmonix-cdk' } },
+      metadata: { name, labels: { 'harmonix.dev/environment': this.environmentName, 'app.kubernetes.io/managed-by': 'harmonix-cdk', ...podSecurityLabels(this.kubernetesVersion) } },
     }, {
       apiVersion: 'v1',
       kind: 'ServiceAccount',
@@ -407,4 +419,17 @@ export class EksEnvironment extends HarmonixEnvironmentBase {
       },
     };
   }
+}
+
+/**
+ * Pod Security Admission labels of an application namespace: the `restricted` profile enforced
+ * (a pod that runs as root, escalates privileges, keeps capabilities or lacks a seccomp profile is
+ * refused), and warned and audited, at the cluster's own version of the profile.
+ */
+function podSecurityLabels(kubernetesVersion: string): Record<string, string> {
+  const version = `v${kubernetesVersion}`;
+  return Object.fromEntries(['enforce', 'audit', 'warn'].flatMap(mode => [
+    [`pod-security.kubernetes.io/${mode}`, 'restricted'],
+    [`pod-security.kubernetes.io/${mode}-version`, version],
+  ]));
 }

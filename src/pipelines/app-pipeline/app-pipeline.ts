@@ -22,6 +22,7 @@ import { checkConnectionSource, checkS3Source, checkSmokePath, orderEnvironments
 import { createDataBucket, createLogBucket, deliverAccessLogsByBucketPolicy } from '../../common/buckets';
 import { IMAGE_REPOSITORY_VARIABLE } from '../../common/deploy-outputs';
 import { propError } from '../../common/errors';
+import { routeStackProviderLogs } from '../../common/function-logs';
 import { addScopedStatements } from '../../common/iam';
 import { createImageRepository } from '../../common/image-repository';
 import { allowLogsToUseKey, allowPrincipalsToUseKey } from '../../common/key-policy';
@@ -165,6 +166,13 @@ export class AppPipeline extends Construct {
       triggers: source.trigger ? [source.trigger] : undefined,
     });
     this.pipeline.addStage({ stageName: 'Source', actions: [source.action] });
+    if (props.source.connectionOptions) {
+      // aws-cdk-lib grants the connection under its older service prefix only; CodePipeline may
+      // authorize a connection of either ARN form under either prefix, so the role holds both.
+      this.pipeline.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        sid: 'UseSourceConnection', actions: ['codeconnections:UseConnection'], resources: [props.source.connectionOptions.connectionArn],
+      }));
+    }
     source.startOnNewVersion?.(this.pipeline);
     const versionVariables = { [VERSION_VARIABLE]: { value: source.version } };
     this.pipeline.addStage({
@@ -217,6 +225,8 @@ export class AppPipeline extends Construct {
 
     this.restrictKeyAndBucket();
     this.acceptArtifactGrants(this.pipeline.role, ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*']);
+    // aws-cdk-lib's bucket auto-delete provider (retainData: false) logs into a group of the pipeline.
+    routeStackProviderLogs(this, { namePrefix: `${logPrefix}custom-resources/`, key: this.key, retention: logs.RetentionDays.THREE_MONTHS, removalPolicy });
   }
 
   /**

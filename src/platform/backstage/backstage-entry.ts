@@ -23,6 +23,7 @@ export interface PortalEntryOptions {
   readonly service: ecs.FargateService;
   readonly https: boolean;
   readonly removalPolicy: RemovalPolicy;
+  readonly deletionProtection: boolean;
 }
 
 /**
@@ -32,7 +33,11 @@ export interface PortalEntryOptions {
 export function createPortalEntry(scope: Construct, props: BackstageOnFargateProps, o: PortalEntryOptions): elbv2.ApplicationLoadBalancer {
   const { https, removalPolicy } = o;
   const lb = new elbv2.ApplicationLoadBalancer(scope, 'LoadBalancer', {
-    vpc: o.vpc, internetFacing: true, vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC }, dropInvalidHeaderFields: true,
+    vpc: o.vpc,
+    internetFacing: true,
+    vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+    dropInvalidHeaderFields: true,
+    deletionProtection: o.deletionProtection,
   });
   lb.logAccessLogs(createLogBucket(scope, 'AccessLogs', {
     receives: 'access logs of the Backstage load balancer', expirationDays: 90, removalPolicy,

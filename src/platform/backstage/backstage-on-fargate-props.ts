@@ -153,6 +153,20 @@ export interface BackstageOnFargateProps {
    */
   readonly signIn?: BackstageSignIn;
   /**
+   * Deletion protection of the load balancer. While it is on, deleting the stack fails at the
+   * load balancer: turn it off and deploy first.
+   * @default - the value of `retainData` (on, unless the portal's data goes with its stack)
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * Let Backstage's tasks send any traffic anywhere. By default they reach HTTPS (port 443)
+   * anywhere (AWS APIs, the environments' accounts, GitLab, GitHub and other HTTPS
+   * integrations) and the database; integrations on other ports (a Git server over SSH, an
+   * LDAP directory) need this, or a rule added to `service.connections`.
+   * @default false
+   */
+  readonly allowAllOutbound?: boolean;
+  /**
    * Most Aurora capacity units of the database.
    * @default 2
    */
@@ -203,7 +217,8 @@ export interface BackstageOnFargateProps {
    */
   readonly enableExecuteCommand?: boolean;
   /**
-   * Retention of Backstage's logs.
+   * Retention of Backstage's logs, of its database's PostgreSQL log and of the functions that
+   * aws-cdk-lib adds to the stack for it.
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;

@@ -18,8 +18,9 @@ import { environmentEntity } from './environment-entity';
 import { createDataBucket, createLogBucket, deliverAccessLogsByBucketPolicy } from '../../common/buckets';
 import { propError } from '../../common/errors';
 import { validateFargateSize } from '../../common/fargate-sizes';
+import { FunctionLogOptions, routeStackProviderLogs } from '../../common/function-logs';
 import { createImageRepository } from '../../common/image-repository';
-import { allowLogsToUseKey } from '../../common/key-policy';
+import { allowLogsToUseKey, allowPostgresLogsToUseKey } from '../../common/key-policy';
 import { acceptFindings, wildcardResourceFindingId } from '../../common/nag';
 import { createServerlessPostgres, POSTGRES_PORT } from '../../common/serverless-postgres';
 import { tagPlatform } from '../../common/tags';
@@ -69,6 +70,9 @@ export class BackstageOnFargate extends Construct {
   private readonly container: ecs.ContainerDefinition;
   private readonly environments = new Map<string, IHarmonixEnvironment>();
   private readonly environmentOwner: string;
+  /** Where the functions aws-cdk-lib adds for the portal log. */
+  private readonly functionLogs: FunctionLogOptions;
+  private catalogFileLogs?: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: BackstageOnFargateProps = {}) {
     super(scope, id);
@@ -98,6 +102,8 @@ export class BackstageOnFargate extends Construct {
       removalPolicy,
     });
     allowLogsToUseKey(this.key, 'AllowCloudWatchLogsForBackstage', LOG_PREFIX);
+    allowPostgresLogsToUseKey(this.key, 'AllowCloudWatchLogsForDatabaseLog');
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
 
     this.vpc = props.vpc ?? createVpc(this, {
       cidr: '10.10.0.0/16',
@@ -121,9 +127,17 @@ export class BackstageOnFargate extends Construct {
       backupDays,
       retain,
       reachedBy: 'Backstage\'s tasks and the rotation function',
+      logRetention,
     });
-    // Tasks read the password when they start: rotation reaches them with their next start.
-    this.database.addRotationSingleUser({ automaticallyAfter: Duration.days(rotationDays), excludeCharacters: '"@/\\ \'' });
+    // Tasks read the password when they start: rotation reaches them with their next start. The
+    // rotation function calls Secrets Manager (HTTPS) and the database, nothing else.
+    const rotationGroup = new ec2.SecurityGroup(this, 'DatabaseRotationSecurityGroup', {
+      vpc: this.vpc, description: 'harmonix-cdk Backstage: database password rotation function', allowAllOutbound: false,
+    });
+    rotationGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS: Secrets Manager');
+    this.database.addRotationSingleUser({
+      automaticallyAfter: Duration.days(rotationDays), excludeCharacters: '"@/\\ \'', securityGroup: rotationGroup,
+    });
 
     this.cluster = new ecs.Cluster(this, 'Cluster', { vpc: this.vpc, enableFargateCapacityProviders: true });
     acceptFindings(this.cluster, {
@@ -131,8 +145,9 @@ export class BackstageOnFargate extends Construct {
       reason: 'Container Insights bills per task metric; the portal\'s service metrics and logs are kept without it (turn it on through the cluster for production analysis).',
     });
     const logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: LOG_PREFIX, retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH, encryptionKey: this.key, removalPolicy,
+      logGroupName: LOG_PREFIX, retention: logRetention, encryptionKey: this.key, removalPolicy,
     });
+    this.functionLogs = { namePrefix: `${LOG_PREFIX}/custom-resources/`, key: this.key, retention: logRetention, removalPolicy };
     this.taskRole = new iam.Role(this, 'TaskRole', {
       // A stable name: the environments' operations roles trust it by ARN (operationsTrustedRoleArns).
       roleName: props.taskRoleName ?? 'harmonix-backstage-task',
@@ -249,7 +264,12 @@ export class BackstageOnFargate extends Construct {
       reason: 'Plain environment variables carry only the database host and port, base URLs and the catalog bucket; every secret reaches the container as an ECS secret.',
     });
 
-    const serviceGroup = new ec2.SecurityGroup(this, 'ServiceSecurityGroup', { vpc: this.vpc, description: 'harmonix-cdk Backstage tasks', allowAllOutbound: true });
+    const allowAllOutbound = props.allowAllOutbound ?? false;
+    const serviceGroup = new ec2.SecurityGroup(this, 'ServiceSecurityGroup', { vpc: this.vpc, description: 'harmonix-cdk Backstage tasks', allowAllOutbound });
+    if (!allowAllOutbound) {
+      // AWS APIs (the environments' roles too), the image, secrets and logs, HTTPS integrations; the database adds its port.
+      serviceGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS: AWS APIs, image registry, integrations');
+    }
     this.service = new ecs.FargateService(this, 'Service', {
       cluster: this.cluster,
       taskDefinition: this.taskDefinition,
@@ -268,7 +288,9 @@ export class BackstageOnFargate extends Construct {
     this.service.autoScaleTaskCount({ minCapacity: minCount, maxCapacity: maxCount })
       .scaleOnCpuUtilization('CpuScaling', { targetUtilizationPercent: 70 });
 
-    this.loadBalancer = createPortalEntry(this, props, { vpc: this.vpc, service: this.service, https, removalPolicy });
+    this.loadBalancer = createPortalEntry(this, props, {
+      vpc: this.vpc, service: this.service, https, removalPolicy, deletionProtection: props.deletionProtection ?? retain,
+    });
     const url = baseUrl ?? `${scheme}://${this.loadBalancer.loadBalancerDnsName}`;
     this.url = url;
     if (!baseUrl) {
@@ -277,6 +299,8 @@ export class BackstageOnFargate extends Construct {
     }
     new ssm.StringParameter(this, 'UrlParameter', { parameterName: '/harmonix/platform/backstage/url', stringValue: url, description: 'harmonix-cdk: URL of Backstage' });
     new CfnOutput(this, 'Url', { value: url, description: 'URL of Backstage' });
+    // aws-cdk-lib's providers for the VPC and the buckets log into groups of the portal.
+    routeStackProviderLogs(this, this.functionLogs);
   }
 
   /**
@@ -323,8 +347,20 @@ export class BackstageOnFargate extends Construct {
         new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Encrypt', 'kms:Decrypt'], resources: [this.key.keyArn] }),
       ]),
       installLatestAwsSdk: false,
+      logGroup: this.catalogFileLogGroup(),
     });
     acceptAwsCustomResourceProvider(Stack.of(this));
+  }
+
+  /** The log group of the function behind the catalog files' calls, made with the first file. */
+  private catalogFileLogGroup(): logs.LogGroup {
+    this.catalogFileLogs ??= new logs.LogGroup(this, 'CatalogFileLogs', {
+      logGroupName: `${this.functionLogs.namePrefix}catalog-files`,
+      retention: this.functionLogs.retention,
+      encryptionKey: this.functionLogs.key,
+      removalPolicy: this.functionLogs.removalPolicy,
+    });
+    return this.catalogFileLogs;
   }
 
   /** HTTPS (a certificate given or made for the domain) unless plain HTTP is explicitly allowed. */

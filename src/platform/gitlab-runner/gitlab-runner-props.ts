@@ -287,6 +287,16 @@ export interface GitlabRunnerProps {
    */
   readonly natProvider?: NatProviderType;
   /**
+   * Let the instances that run jobs send any traffic anywhere. By default they reach HTTPS (443:
+   * GitLab, registries, package indexes, AWS APIs) and HTTP (80: the Debian and Ubuntu package
+   * mirrors that job images use, whose packages are signed) anywhere, and GitLab's port when its
+   * URL names another; jobs that reach other ports (test databases, Git over SSH) need this, or a
+   * rule added to `jobSecurityGroup`. The manager reaches HTTPS, GitLab and its job instances'
+   * SSH only, either way.
+   * @default false
+   */
+  readonly allowAllOutbound?: boolean;
+  /**
    * Days after which cache objects expire.
    * @default 14
    */

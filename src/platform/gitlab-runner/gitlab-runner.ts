@@ -19,6 +19,7 @@ import {
 import { scriptUserData, UserDataFile } from './user-data';
 import { createDataBucket } from '../../common/buckets';
 import { propError } from '../../common/errors';
+import { routeStackProviderLogs } from '../../common/function-logs';
 import { addScopedStatements } from '../../common/iam';
 import { allowEcrSignIn, ECR_PUSH_ACTIONS } from '../../common/image-repository';
 import { allowLogsToUseKey, allowServiceLinkedRoleToUseKey } from '../../common/key-policy';
@@ -145,9 +146,8 @@ export class GitlabRunner extends Construct {
     });
     const vpcSubnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
 
-    this.logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName, retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH, encryptionKey: this.key, removalPolicy,
-    });
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    this.logGroup = new logs.LogGroup(this, 'Logs', { logGroupName, retention: logRetention, encryptionKey: this.key, removalPolicy });
     // Cache archives are rebuilt by the next job: no versions, and they expire.
     this.cacheBucket = createDataBucket(this, 'Cache', { encryptionKey: this.key, removalPolicy, versioned: false, expirationDays: cacheDays });
     acceptFindings(this.cacheBucket, {
@@ -209,14 +209,21 @@ export class GitlabRunner extends Construct {
       PLUGIN_BINARY_SHA256: (autoscaler && pluginSource.sha256) || '',
     }, this.configFiles(logGroupName));
 
+    const gitlabPort = Number(new URL(gitlabUrl).port || 443);
+    const allowAllOutbound = props.allowAllOutbound ?? false;
     if (autoscaler) {
       this.jobSecurityGroup = new ec2.SecurityGroup(this, 'JobSecurityGroup', {
-        vpc: this.vpc, allowAllOutbound: true, description: `harmonix-cdk GitLab runner ${runnerName}: job instances`,
+        vpc: this.vpc, allowAllOutbound, description: `harmonix-cdk GitLab runner ${runnerName}: job instances`,
       });
       this.managerSecurityGroup = new ec2.SecurityGroup(this, 'ManagerSecurityGroup', {
-        vpc: this.vpc, allowAllOutbound: true, description: `harmonix-cdk GitLab runner ${runnerName}: manager`,
+        vpc: this.vpc, allowAllOutbound: false, description: `harmonix-cdk GitLab runner ${runnerName}: manager`,
       });
+      allowRunnerEgress(this.managerSecurityGroup, gitlabPort, false);
       this.jobSecurityGroup.addIngressRule(this.managerSecurityGroup, ec2.Port.tcp(22), 'SSH from the runner manager only (fleeting connector)');
+      this.managerSecurityGroup.addEgressRule(this.jobSecurityGroup, ec2.Port.tcp(22), 'SSH to the job instances (fleeting connector)');
+      if (!allowAllOutbound) {
+        allowRunnerEgress(this.jobSecurityGroup, gitlabPort, true);
+      }
       this.jobGroup = this.createGroup('Jobs', {
         name: this.groupName(runnerName, 'jobs'),
         instanceTypes: autoscaler.instanceTypes,
@@ -255,8 +262,11 @@ export class GitlabRunner extends Construct {
     } else {
       const f = fleet!;
       this.jobSecurityGroup = new ec2.SecurityGroup(this, 'RunnerSecurityGroup', {
-        vpc: this.vpc, allowAllOutbound: true, description: `harmonix-cdk GitLab runner ${runnerName}: runner instances`,
+        vpc: this.vpc, allowAllOutbound, description: `harmonix-cdk GitLab runner ${runnerName}: runner instances`,
       });
+      if (!allowAllOutbound) {
+        allowRunnerEgress(this.jobSecurityGroup, gitlabPort, true);
+      }
       // The docker executor runs jobs on the host that holds the token: its role is the runner role.
       this.grantHost(this.runnerRole, runnerName);
       this.jobGroup = this.createGroup('Runners', {
@@ -285,6 +295,8 @@ export class GitlabRunner extends Construct {
     new CfnOutput(this, 'RunnerTags', {
       value: this.tags.length ? this.tags.join(',') : '(none: run untagged jobs)', description: 'Tags to give the runner when creating it in GitLab',
     });
+    // aws-cdk-lib's providers for the VPC and the buckets log into groups of the runner.
+    routeStackProviderLogs(this, { namePrefix: `${logGroupName}/custom-resources/`, key: this.key, retention: logRetention, removalPolicy });
   }
 
   /**
@@ -597,4 +609,19 @@ function checkTokenSecret(scope: Construct, secret: secretsmanager.ISecret): sec
     }
   }
   return secret;
+}
+
+/**
+ * What runner instances send out: HTTPS (GitLab, registries, package indexes, AWS APIs; no
+ * VPC endpoint is assumed), GitLab's own port when its URL names another, and for instances that
+ * run jobs HTTP too (the Debian and Ubuntu mirrors of job images serve signed packages over it).
+ */
+function allowRunnerEgress(group: ec2.SecurityGroup, gitlabPort: number, runsJobs: boolean): void {
+  group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS: GitLab, registries, AWS APIs');
+  if (gitlabPort !== 443) {
+    group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(gitlabPort), 'GitLab on its own port');
+  }
+  if (runsJobs) {
+    group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP: package mirrors of job images');
+  }
 }

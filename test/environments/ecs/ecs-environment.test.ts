@@ -114,14 +114,17 @@ describe('EcsEnvironment data stores', () => {
     template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/harmonix/dev' });
   });
 
-  test('CloudWatch Logs may use the key only for the environment log groups', () => {
+  test('CloudWatch Logs may use the key only for the environment log groups and the apps\' databases\' PostgreSQL logs', () => {
     const { template } = synth();
     const key = Object.values(template.findResources('AWS::KMS::Key'))[0];
-    const statement = key.Properties.KeyPolicy.Statement.find((s: any) => s.Sid === 'AllowCloudWatchLogsForEnvironmentLogGroups');
-    expect(statement.Principal).toEqual({ Service: 'logs.eu-west-1.amazonaws.com' });
-    expect(renderValue(statement.Condition.ArnLike['kms:EncryptionContext:aws:logs:arn']))
-      .toBe('arn:<AWS::Partition>:logs:eu-west-1:111111111111:log-group:/harmonix/dev/*');
-    expect(statement.Action).not.toContainEqual(expect.stringContaining('*'));
+    const logsStatements = key.Properties.KeyPolicy.Statement.filter((s: any) => s.Principal.Service === 'logs.eu-west-1.amazonaws.com');
+    expect(logsStatements.map((s: any) => [s.Sid, renderValue(s.Condition.ArnLike['kms:EncryptionContext:aws:logs:arn'])])).toEqual([
+      ['AllowCloudWatchLogsForEnvironmentLogGroups', 'arn:<AWS::Partition>:logs:eu-west-1:111111111111:log-group:/harmonix/dev/*'],
+      ['AllowCloudWatchLogsForAppDatabaseLogs', 'arn:<AWS::Partition>:logs:eu-west-1:111111111111:log-group:/aws/rds/cluster/*/postgresql'],
+    ]);
+    for (const statement of logsStatements) {
+      expect(statement.Action).not.toContainEqual(expect.stringContaining('*'));
+    }
   });
 
   test('audit table: on-demand, point-in-time recovery, CMK, retained, deletion protection', () => {
@@ -241,6 +244,24 @@ describe('EcsEnvironment shared load balancer', () => {
     });
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  test('the load balancer\'s security group sends nothing of its own: each route adds its container port', () => {
+    const { template } = synth(lbProps);
+    const [group] = Object.values(template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: 'Shared HTTPS load balancer of the environment' } }));
+    expect(group.Properties.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic' })]);
+    template.resourceCountIs('AWS::EC2::SecurityGroupEgress', 0);
+  });
+
+  test('access logs are kept a whole number of days from 1 to 3650: S3 expires objects after one day at the earliest', () => {
+    const days = (accessLogExpirationDays: number) => ({ sharedLoadBalancer: { certificateArn: CERTIFICATE_ARN, accessLogExpirationDays } });
+    for (const value of [0, -1, 1.5, 3651]) {
+      expect(() => synth(days(value))).toThrow(new Error(
+        `Workload/Dev: invalid \`sharedLoadBalancer.accessLogExpirationDays\`: ${value} is out of range; use a whole number from 1 to 3650.`));
+    }
+    synth(days(1)).template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 1, Status: 'Enabled' })] },
     });
   });
 

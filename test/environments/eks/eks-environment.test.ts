@@ -70,6 +70,19 @@ describe('EksEnvironment, Auto Mode (default)', () => {
     ]);
   });
 
+  test('app namespaces enforce Pod Security Admission\'s restricted profile at the cluster\'s version, and warn and audit by it', () => {
+    const namespaces = Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource'))
+      .flatMap(r => JSON.parse(renderValue(r.Properties.Manifest))).filter(o => o.kind === 'Namespace');
+    expect(namespaces.map(n => n.metadata.name).sort()).toEqual(['orders', 'shop']);
+    for (const namespace of namespaces) {
+      expect(namespace.metadata.labels).toEqual(expect.objectContaining({
+        'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.35',
+        'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/warn-version': 'v1.35',
+        'pod-security.kubernetes.io/audit': 'restricted', 'pod-security.kubernetes.io/audit-version': 'v1.35',
+      }));
+    }
+  });
+
   test('an app namespace: the namespace and its service account, a role with the boundary under the path, a Pod Identity association', () => {
     const manifests = Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource')).map(r => JSON.parse(renderValue(r.Properties.Manifest)));
     const orders = manifests.find(m => m[0].kind === 'Namespace' && m[0].metadata.name === 'orders');
@@ -189,6 +202,26 @@ describe('EksEnvironment, Auto Mode (default)', () => {
     template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'metrics-server' });
   });
 
+  test('aws-eks-v2\'s kubectl handlers and their providers log into groups of the environment, with retention and the key', () => {
+    // With aws-cdk-lib's recommended flags too, whose log groups of functions are unencrypted.
+    for (const context of [{}, { '@aws-cdk/aws-lambda:useCdkManagedLogGroup': true }]) {
+      const s = testStack(testApp({ context }));
+      new EksEnvironment(s, 'Env', props());
+      const t = Template.fromStack(s);
+      const groups = t.findResources('AWS::Logs::LogGroup');
+      const kubectl = Object.entries(t.findResources('AWS::Lambda::Function')).filter(([id]) => /KubectlProvider/.test(id));
+      const logs = kubectl.map(([id, f]) => [id.replace(/[0-9A-F]{8}$/, ''), groups[f.Properties.LoggingConfig.LogGroup.Ref].Properties]);
+      expect(Object.fromEntries(logs)).toEqual({
+        EnvClusterKubectlProviderHandler: expect.objectContaining({ LogGroupName: '/harmonix/dev/kubectl/cluster/handler', RetentionInDays: 30, KmsKeyId: keyArn }),
+        EnvClusterKubectlProviderframeworkonEvent: expect.objectContaining({ LogGroupName: '/harmonix/dev/kubectl/cluster/provider/framework-onevent', RetentionInDays: 30, KmsKeyId: keyArn }),
+        EnvAppKubectlProviderHandler: expect.objectContaining({ LogGroupName: '/harmonix/dev/kubectl/apps/handler', RetentionInDays: 30, KmsKeyId: keyArn }),
+        EnvAppKubectlProviderframeworkonEvent: expect.objectContaining({ LogGroupName: '/harmonix/dev/kubectl/apps/provider/framework-onevent', RetentionInDays: 30, KmsKeyId: keyArn }),
+      });
+      // No log group of the environment goes without the key.
+      expect(Object.entries(groups).filter(([, g]) => !g.Properties.KmsKeyId).map(([id]) => id)).toEqual([]);
+    }
+  });
+
   test('app stacks never apply objects through aws-eks-v2\'s cluster-admin handler: the execution policy denies invoking it (and only it)', () => {
     const statements = Object.values(template.findResources('AWS::IAM::ManagedPolicy'))
       .flatMap(p => p.Properties.PolicyDocument.Statement as Array<Record<string, any>>);
@@ -206,6 +239,22 @@ describe('EksEnvironment, managed node group', () => {
     adminRoleArns: ['arn:aws:iam::111111111111:role/platform-admin'],
   }, ['orders']);
 
+  test('the load balancer controller gets its role through Pod Identity: no OpenID Connect provider, no role for a service account token', () => {
+    template.resourceCountIs('Custom::AWSCDKOpenIdConnectProvider', 0);
+    template.resourceCountIs('AWS::IAM::OIDCProvider', 0);
+    const roleId = logicalIdOf(template, 'AWS::IAM::Role', 'EnvLoadBalancerControllerRole');
+    expect(template.toJSON().Resources[roleId].Properties.AssumeRolePolicyDocument.Statement).toEqual([expect.objectContaining({
+      Principal: { Service: 'pods.eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'],
+    })]);
+    template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', {
+      Namespace: 'kube-system', ServiceAccount: 'aws-load-balancer-controller', RoleArn: { 'Fn::GetAtt': [roleId, 'Arn'] },
+    });
+    const serviceAccount = Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource'))
+      .flatMap(r => JSON.parse(renderValue(r.Properties.Manifest))).find(o => o.kind === 'ServiceAccount' && o.metadata.namespace === 'kube-system');
+    expect(serviceAccount.metadata.name).toBe('aws-load-balancer-controller');
+    expect(serviceAccount.metadata.annotations?.['eks.amazonaws.com/role-arn']).toBeUndefined();
+  });
+
   test('Graviton nodes on Spot in the private subnets, no Auto Mode', () => {
     template.hasResourceProperties('AWS::EKS::Nodegroup', {
       NodegroupName: 'harmonix-dev-nodes',
@@ -221,6 +270,10 @@ describe('EksEnvironment, managed node group', () => {
 
   test('the AWS Load Balancer Controller for ingresses, and the Pod Identity agent add-on', () => {
     template.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', { Chart: 'aws-load-balancer-controller' });
+    const chartId = Object.entries(template.findResources('Custom::AWSCDK-EKS-HelmChart')).find(([, r]) => r.Properties.Chart === 'aws-load-balancer-controller')![0];
+    const chart = template.toJSON().Resources[chartId];
+    expect(JSON.parse(renderValue(chart.Properties.Values)).serviceAccount).toEqual({ create: false, name: 'aws-load-balancer-controller' });
+    expect(chart.DependsOn).toEqual(expect.arrayContaining([logicalIdOf(template, 'AWS::EKS::Addon', 'EnvClusterEksPodIdentityAgentAddon')]));
     template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'eks-pod-identity-agent' });
     const observability = Object.values(template.findResources('AWS::EKS::Addon')).find(a => a.Properties.AddonName === 'amazon-cloudwatch-observability')!;
     expect(observability.DependsOn).toEqual(expect.arrayContaining([logicalIdOf(template, 'AWS::EKS::Addon', 'EnvClusterEksPodIdentityAgentAddon')]));
