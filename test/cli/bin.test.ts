@@ -98,7 +98,7 @@ describe('the harmonix bin on the example app', () => {
     expect(shown).toEqual([harmonix('cost', outdir).out.trimEnd(), harmonix('teardown', outdir).out.trimEnd()]);
   });
 
-  test('teardown lists exactly the resources the templates retain; only the databases\' deletion protection blocks', () => {
+  test('teardown lists exactly the resources the templates retain; only deletion protection (the databases\', the portal\'s load balancer) blocks', () => {
     const run = harmonix('teardown', outdir, '--json');
     expect(run.code).toBe(0);
     const plan = JSON.parse(run.out);
@@ -107,6 +107,7 @@ describe('the harmonix bin on the example app', () => {
       'HarmonixOrdersDev/OrdersDbClusterD002D698: deletion protection is on: turn it off and deploy before destroying',
       'HarmonixOrdersStaging/OrdersDbClusterD002D698: deletion protection is on: turn it off and deploy before destroying',
       'HarmonixPlatform/BackstageDatabase42EA0AA1: deletion protection is on: turn it off and deploy before destroying',
+      'HarmonixPlatform/BackstageLoadBalancerD980CC16: deletion protection is on: turn it off and deploy before destroying',
     ]);
     expect(plan.order).toHaveLength(7);
   });

@@ -64,7 +64,16 @@ describe('the shared load balancer, from any stack of its account and region', (
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
       IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, SourceSecurityGroupId: lb.securityGroupId,
     });
-    template.resourceCountIs('AWS::EC2::SecurityGroupEgress', 0);
+    // ... and the load balancer's group sends to that service's group on that port only, a rule of the app's stack.
+    template.resourceCountIs('AWS::EC2::SecurityGroupEgress', 1);
+    template.resourceCountIs('AWS::EC2::SecurityGroup', 1);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+      GroupId: lb.securityGroupId,
+      IpProtocol: 'tcp',
+      FromPort: 8080,
+      ToPort: 8080,
+      DestinationSecurityGroupId: { 'Fn::GetAtt': [Object.keys(template.findResources('AWS::EC2::SecurityGroup'))[0], 'GroupId'] },
+    });
     template.hasResourceProperties('AWS::ECS::Service', {
       Cluster: descriptor.ecs.clusterName,
       CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE', Weight: 1 }],
@@ -89,17 +98,13 @@ describe('the shared load balancer, from any stack of its account and region', (
     envTemplate.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
   });
 
-  test('the load balancer reaches targets anywhere in the VPC; each target admits it on its port only', () => {
+  test('the load balancer sends nothing of its own accord: egress only to the routed apps\' ports, which their routes add', () => {
     const { stack } = ownedEcs();
     const template = Template.fromStack(stack);
     const group = template.findResources('AWS::EC2::SecurityGroup')[logicalIdOf(template, 'AWS::EC2::SecurityGroup', 'DevLoadBalancerSecurityGroup')];
-    expect(group.Properties.SecurityGroupEgress).toEqual([{
-      CidrIp: { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::EC2::VPC', 'DevVpc'), 'CidrBlock'] },
-      Description: 'To targets in the VPC; their security groups decide',
-      FromPort: 0,
-      ToPort: 65535,
-      IpProtocol: 'tcp',
-    }]);
+    // aws-cdk-lib's placeholder for "no egress": a rule no packet matches.
+    expect(group.Properties.SecurityGroupEgress).toEqual([{ CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic', FromPort: 252, IpProtocol: 'icmp', ToPort: 86 }]);
+    template.resourceCountIs('AWS::EC2::SecurityGroupEgress', 0);
   });
 
   test('a route needs a rule and valid numbers, and a stack of the load balancer\'s account and region', () => {

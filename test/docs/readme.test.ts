@@ -1,6 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import * as ts from 'typescript';
 import { cliContext, readmeBlocks, readmeWorkFolder, ROOT } from '../fixtures/readme';
 
 /**
@@ -80,7 +81,7 @@ describe('README.md: the first app through the CDK CLI, without AWS credentials'
   const work = readmeWorkFolder('readme-cli');
   const program = readmeBlocks('ts')[0];
   const zones = readmeBlocks('json').map(b => JSON.parse(b)).find(b => Object.keys(b).some(k => k.startsWith('availability-zones:')));
-  fs.writeFileSync(path.join(work, 'app.js'), require('typescript').transpileModule(program, { compilerOptions: { module: 1, target: 9 } }).outputText);
+  fs.writeFileSync(path.join(work, 'app.js'), ts.transpileModule(program, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText);
   const flags = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).context;
   fs.writeFileSync(path.join(work, 'cdk.json'), JSON.stringify({ app: 'node app.js', context: flags }));
   const home = fs.mkdtempSync(path.join(work, 'home-'));

@@ -104,16 +104,29 @@ describe('examples/environments.ts', () => {
       .map(p => JSON.parse(renderValue(p.Manifest))[0]).find(o => o.kind === 'Deployment');
     const pod = deployment.spec.template.spec;
     const apps = [
-      { image: ecsContainer.Image, port: ecsContainer.PortMappings[0].ContainerPort, user: ecsContainer.User, readOnlyRoot: ecsContainer.ReadonlyRootFilesystem,
-        writable: ecsContainer.MountPoints.map((m: any) => m.ContainerPath), healthPath: ecsHealthPath },
-      { image: pod.containers[0].image, port: pod.containers[0].ports[0].containerPort, user: `${pod.securityContext.runAsUser}:${pod.securityContext.runAsGroup}`,
-        readOnlyRoot: pod.containers[0].securityContext.readOnlyRootFilesystem, writable: pod.containers[0].volumeMounts.map((m: any) => m.mountPath),
-        healthPath: pod.containers[0].readinessProbe.httpGet.path },
+      {
+        image: ecsContainer.Image,
+        port: ecsContainer.PortMappings[0].ContainerPort,
+        user: ecsContainer.User,
+        readOnlyRoot: ecsContainer.ReadonlyRootFilesystem,
+        writable: ecsContainer.MountPoints.map((m: any) => m.ContainerPath),
+        healthPath: ecsHealthPath,
+      },
+      {
+        image: pod.containers[0].image,
+        port: pod.containers[0].ports[0].containerPort,
+        user: `${pod.securityContext.runAsUser}:${pod.securityContext.runAsGroup}`,
+        readOnlyRoot: pod.containers[0].securityContext.readOnlyRootFilesystem,
+        writable: pod.containers[0].volumeMounts.map((m: any) => m.mountPath),
+        healthPath: pod.containers[0].readinessProbe.httpGet.path,
+      },
     ];
     for (const app of apps) {
       const facts = imageFacts(app.image);
       expect([app.image, app.user, app.readOnlyRoot]).toEqual([app.image, '1000:1000', true]);
-      expect({ image: app.image, port: facts.listensOn, nonRoot: facts.runsAsAnyNonRootUser, writes: facts.writesOnlyUnder.filter(p => !app.writable.includes(p)), health: facts.answers200On.includes(app.healthPath) })
+      const unwritable = facts.writesOnlyUnder.filter(p => !app.writable.includes(p));
+      const healthy = facts.answers200On.includes(app.healthPath);
+      expect({ image: app.image, port: facts.listensOn, nonRoot: facts.runsAsAnyNonRootUser, writes: unwritable, health: healthy })
         .toEqual({ image: app.image, port: app.port, nonRoot: true, writes: [], health: true });
     }
   });

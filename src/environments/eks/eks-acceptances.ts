@@ -21,7 +21,9 @@ const CLUSTER_ROLE_POLICIES: Record<string, string> = {
  * kubectl handler: AWS managed policies that EKS and Lambda document as required, kept current
  * by AWS with the service. Each is accepted on its role, by its exact policy.
  */
-export function acceptClusterFindings(cluster: eks.Cluster, autoMode: boolean, appKubectlProvider: eks.KubectlProvider, loadBalancerController?: IConstruct): void {
+export function acceptClusterFindings(
+  cluster: eks.Cluster, autoMode: boolean, appKubectlProvider: eks.KubectlProvider, loadBalancerController?: IConstruct,
+): void {
   const required = (policies: Record<string, string>, why: string): NagAcceptance[] =>
     Object.entries(policies).map(([name, what]) => ({ id: managed(name), reason: `${why}: ${what}.` }));
   const clusterPolicies = autoMode ? CLUSTER_ROLE_POLICIES : { AmazonEKSClusterPolicy: CLUSTER_ROLE_POLICIES.AmazonEKSClusterPolicy };

@@ -76,9 +76,12 @@ describe('EksEnvironment, Auto Mode (default)', () => {
     expect(namespaces.map(n => n.metadata.name).sort()).toEqual(['orders', 'shop']);
     for (const namespace of namespaces) {
       expect(namespace.metadata.labels).toEqual(expect.objectContaining({
-        'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.35',
-        'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/warn-version': 'v1.35',
-        'pod-security.kubernetes.io/audit': 'restricted', 'pod-security.kubernetes.io/audit-version': 'v1.35',
+        'pod-security.kubernetes.io/enforce': 'restricted',
+        'pod-security.kubernetes.io/enforce-version': 'v1.35',
+        'pod-security.kubernetes.io/warn': 'restricted',
+        'pod-security.kubernetes.io/warn-version': 'v1.35',
+        'pod-security.kubernetes.io/audit': 'restricted',
+        'pod-security.kubernetes.io/audit-version': 'v1.35',
       }));
     }
   });
