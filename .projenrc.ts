@@ -227,9 +227,14 @@ const blueprints = project.addTask('test:blueprints', {
 blueprints.spawn(project.compileTask);
 blueprints.exec('jest --testMatch "<rootDir>/test/blueprints-e2e/**/*.e2e.ts" --coverage=false --maxWorkers=1 --testTimeout=1800000');
 
+project.addTask('bench:example', {
+  description: 'Print the main job\'s figures: `npx projen example` cold and warm (wall time, peak memory), and the example app with and without aws-cdk-lib\'s default validation',
+  exec: 'ts-node --transpile-only -P tsconfig.dev.json bench/example.bench.ts',
+});
+
 project.addTask('bench', {
   description: 'Print synth time and template size figures for the environment constructs and app stacks, and blueprint generation figures',
-  exec: 'ts-node -P tsconfig.dev.json bench/synth.bench.ts && ts-node -P tsconfig.dev.json bench/apps.bench.ts && ts-node -P tsconfig.dev.json bench/blueprints.bench.ts && ts-node -P tsconfig.dev.json bench/pipeline.bench.ts',
+  exec: 'ts-node -P tsconfig.dev.json bench/synth.bench.ts && ts-node -P tsconfig.dev.json bench/apps.bench.ts && ts-node -P tsconfig.dev.json bench/blueprints.bench.ts && ts-node -P tsconfig.dev.json bench/pipeline.bench.ts && ts-node --transpile-only -P tsconfig.dev.json bench/example.bench.ts',
 });
 
 project.synth();
