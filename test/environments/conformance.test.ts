@@ -51,6 +51,17 @@ describe.each(ENVIRONMENT_CASES)('conformance: $name', ({ create }) => {
     expect(new Set(trusted)).toEqual(new Set([PIPELINE_ROLE_ARN, BACKSTAGE_ROLE_ARN]));
   });
 
+  test('every function of the stack, aws-cdk-lib\'s providers included, logs into a group of the environment with its key and a retention', () => {
+    const all = template.toJSON().Resources as Record<string, any>;
+    const functions = Object.entries(all).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
+    expect(functions.length).toBeGreaterThan(0);
+    const groupOf = (ref: any) => (ref?.Ref && all[ref.Ref]?.Type === 'AWS::Logs::LogGroup' ? all[ref.Ref].Properties : undefined);
+    for (const [id, fn] of functions) {
+      const group = groupOf(fn.Properties.LoggingConfig?.LogGroup);
+      expect([id, group?.KmsKeyId !== undefined, group?.RetentionInDays !== undefined]).toEqual([id, true, true]);
+    }
+  });
+
   test('data stores are retained', () => {
     const data = resources.filter(([, r]) => DATA_TYPES.includes(r.Type));
     expect(data.length).toBeGreaterThan(2);

@@ -12,6 +12,7 @@ import { AuditWriter } from './audit-writer';
 import { createEnvironmentRole, EnvironmentGrant, grantBasePolicy, grantScoped } from './environment-roles';
 import { ciTrusts, GithubCiTrust, GitlabCiTrust } from '../../common/ci-trust';
 import { propError } from '../../common/errors';
+import { routeStackProviderLogs } from '../../common/function-logs';
 import { allowLogsToUseKey, allowPostgresLogsToUseKey } from '../../common/key-policy';
 import { DEFAULT_BOOTSTRAP_QUALIFIER, descriptorParameterName, logGroupPrefix } from '../../common/naming';
 import { ENVIRONMENT_TAG, tagEnvironment } from '../../common/tags';
@@ -359,6 +360,11 @@ export abstract class HarmonixEnvironmentBase extends Construct implements IHarm
       throw new Error(`${this.node.path}: publishDescriptor() was called twice.`);
     }
     this.runtimes = runtimes;
+    // aws-cdk-lib's per-stack providers (the VPC's default security group lock-down, bucket
+    // auto-delete) log into groups of the environment, with the key and retention, like its own.
+    routeStackProviderLogs(this, {
+      namePrefix: `${this.logGroupPrefix}custom-resources/`, key: this.kmsKey, retention: logs.RetentionDays.ONE_MONTH, removalPolicy: this.dataRemovalPolicy,
+    });
     this.appDeploy = createAppDeployPolicies(this, {
       environmentName: this.environmentName,
       cdkBootstrapQualifier: this.cdkBootstrapQualifier,

@@ -171,7 +171,7 @@ export class EksEnvironment extends HarmonixEnvironmentBase {
     let loadBalancerController: LoadBalancerController | undefined;
     if (!autoMode) {
       // Auto Mode runs load balancing itself; with managed nodes, the controller gets its role through Pod Identity.
-      loadBalancerController = new LoadBalancerController(this, 'LoadBalancerController', {
+      loadBalancerController = LoadBalancerController.of({
         cluster: this.cluster, version: eks.AlbControllerVersion.V3_2_2, podIdentityAgent: this.cluster.eksPodIdentityAgent!,
       });
     }

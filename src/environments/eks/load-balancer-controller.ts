@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Aws, Duration, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, Names, Stack } from 'aws-cdk-lib';
 import * as eksl1 from 'aws-cdk-lib/aws-eks';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -11,7 +11,7 @@ import { podIdentityPrincipal } from './pod-identity';
 const NAMESPACE = 'kube-system';
 const SERVICE_ACCOUNT = 'aws-load-balancer-controller';
 
-/** Where aws-eks-v2 pulls the controller's image from by default (the regional EKS add-on registry it uses). */
+/** Where aws-eks-v2's AlbController pulls the controller's image from by default (AWS's EKS add-on registry in us-west-2), kept so an update pulls the same image. */
 const IMAGE_REPOSITORY = '602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon/aws-load-balancer-controller';
 
 /** How the AWS Load Balancer Controller is installed. */
@@ -31,10 +31,15 @@ export interface LoadBalancerControllerProps {
  * Identity replaces (no provider, no trust policy per service account).
  */
 export class LoadBalancerController extends Construct {
+  /** The controller of a cluster, at the path aws-eks-v2's AlbController takes (see the service account and chart). */
+  public static of(props: LoadBalancerControllerProps): LoadBalancerController {
+    return new LoadBalancerController(Stack.of(props.cluster), `${Names.nodeUniqueId(props.cluster.node)}-AlbController`, props);
+  }
+
   /** The role the controller's pods receive. */
   public readonly role: iam.Role;
 
-  constructor(scope: Construct, id: string, props: LoadBalancerControllerProps) {
+  private constructor(scope: Construct, id: string, props: LoadBalancerControllerProps) {
     super(scope, id);
     const { cluster } = props;
     this.role = new iam.Role(this, 'Role', {
@@ -46,10 +51,18 @@ export class LoadBalancerController extends Construct {
       policy.addStatements(iam.PolicyStatement.fromJson({ ...statement, Resource: inPartition(statement.Resource) }));
     }
 
-    const serviceAccount = cluster.addManifest('ServiceAccount', {
-      apiVersion: 'v1',
-      kind: 'ServiceAccount',
-      metadata: { name: SERVICE_ACCOUNT, namespace: NAMESPACE, labels: { 'app.kubernetes.io/name': SERVICE_ACCOUNT } },
+    // The service account and the chart keep the construct paths of aws-eks-v2's AlbController
+    // (this construct's id, `alb-sa`, `Resource`), so an environment deployed with it updates both
+    // in place: the service account loses its IRSA annotation, the chart its IRSA role, and the
+    // Helm release is neither created twice nor uninstalled.
+    const serviceAccount = new eks.KubernetesManifest(new Construct(this, 'alb-sa'), 'manifest-alb-saServiceAccountResource', {
+      cluster,
+      overwrite: true,
+      manifest: [{
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name: SERVICE_ACCOUNT, namespace: NAMESPACE, labels: { 'app.kubernetes.io/name': SERVICE_ACCOUNT } },
+      }],
     });
     const association = new eksl1.CfnPodIdentityAssociation(this, 'PodIdentity', {
       clusterName: cluster.clusterName,
@@ -59,7 +72,8 @@ export class LoadBalancerController extends Construct {
     });
     association.node.addDependency(policy);
 
-    const chart = cluster.addHelmChart('Chart', {
+    const chart = new eks.HelmChart(this, 'Resource', {
+      cluster,
       chart: 'aws-load-balancer-controller',
       repository: 'https://aws.github.io/eks-charts',
       namespace: NAMESPACE,

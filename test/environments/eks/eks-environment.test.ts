@@ -1,10 +1,14 @@
+import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { Construct } from 'constructs';
 import { EksComputeType, EksEnvironment, EksEnvironmentProps, HarmonixEnvironment } from '../../../src';
 import { baseProps, logicalIdOf, testApp, testStack, TEST_ENV } from '../../fixtures/app';
 import { deployedDescriptorJson } from '../../fixtures/deployed';
 import { actionsOf, allIdentityStatements, renderValue } from '../../fixtures/iam';
+import { expectLoudOutput } from '../../setup/quiet';
 
 const props = (overrides: Partial<EksEnvironmentProps> = {}) => baseProps<EksEnvironmentProps>(overrides as EksEnvironmentProps);
 const policy = (name: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:eks::aws:cluster-access-policy/${name}`]] });
@@ -235,7 +239,7 @@ describe('EksEnvironment, Auto Mode (default)', () => {
 });
 
 describe('EksEnvironment, managed node group', () => {
-  const { template } = build({
+  const { template, stack } = build({
     computeType: EksComputeType.MANAGED_NODE_GROUP,
     nodeGroup: { spot: true, minSize: 2, maxSize: 6, instanceTypes: [ec2.InstanceType.of(ec2.InstanceClass.C7G, ec2.InstanceSize.XLARGE)] },
     endpointPublicCidrs: ['203.0.113.0/24'],
@@ -245,7 +249,9 @@ describe('EksEnvironment, managed node group', () => {
   test('the load balancer controller gets its role through Pod Identity: no OpenID Connect provider, no role for a service account token', () => {
     template.resourceCountIs('Custom::AWSCDKOpenIdConnectProvider', 0);
     template.resourceCountIs('AWS::IAM::OIDCProvider', 0);
-    const roleId = logicalIdOf(template, 'AWS::IAM::Role', 'EnvLoadBalancerControllerRole');
+    const roleIds = Object.keys(template.findResources('AWS::IAM::Role')).filter(id => /AlbControllerRole/.test(id));
+    expect(roleIds).toHaveLength(1);
+    const roleId = roleIds[0];
     expect(template.toJSON().Resources[roleId].Properties.AssumeRolePolicyDocument.Statement).toEqual([expect.objectContaining({
       Principal: { Service: 'pods.eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'],
     })]);
@@ -256,6 +262,25 @@ describe('EksEnvironment, managed node group', () => {
       .flatMap(r => JSON.parse(renderValue(r.Properties.Manifest))).find(o => o.kind === 'ServiceAccount' && o.metadata.namespace === 'kube-system');
     expect(serviceAccount.metadata.name).toBe('aws-load-balancer-controller');
     expect(serviceAccount.metadata.annotations?.['eks.amazonaws.com/role-arn']).toBeUndefined();
+  });
+
+  test('an environment deployed with aws-eks-v2\'s AlbController updates in place: the chart and the service account keep its logical IDs', () => {
+    // What aws-eks-v2's albController made at the same cluster path (it prints its deprecation, and
+    // the default VPC of a bare cluster the validation's zone warning).
+    expectLoudOutput(/OpenIdConnectProvider is deprecated/);
+    expectLoudOutput(/Avoid hardcoding availability zones/);
+    const before = new Stack(testApp(), stack.stackName, { env: TEST_ENV });
+    new eks.Cluster(new Construct(before, 'Env'), 'Cluster', {
+      version: eks.KubernetesVersion.of('1.35'), defaultCapacityType: eks.DefaultCapacityType.NODEGROUP, defaultCapacity: 0, kubectlProviderOptions: { kubectlLayer: new KubectlV35Layer(before, 'Layer') },
+      albController: { version: eks.AlbControllerVersion.V3_2_2 },
+    });
+    const kubernetesIds = (t: Template) => [
+      ...Object.entries(t.findResources('Custom::AWSCDK-EKS-HelmChart')).filter(([, r]) => r.Properties.Chart === 'aws-load-balancer-controller').map(([id]) => id),
+      ...Object.entries(t.findResources('Custom::AWSCDK-EKS-KubernetesResource')).filter(([, r]) => /aws-load-balancer-controller/.test(renderValue(r.Properties.Manifest))).map(([id]) => id),
+    ];
+    const previous = kubernetesIds(Template.fromStack(before));
+    expect(previous).toHaveLength(2);
+    expect(kubernetesIds(template)).toEqual(previous);
   });
 
   test('Graviton nodes on Spot in the private subnets, no Auto Mode', () => {
