@@ -2,9 +2,9 @@
  * The main job as a user runs it: `npx projen example` (the CDK CLI synthesizing
  * examples/environments.ts, then the summary), once cold and then warm, with wall time and the
  * peak resident memory of its largest process (GNU time's %M; left out where /usr/bin/time is
- * missing). Then the split of one synthesis of the example in-process: module loading, the
- * construct tree, and aws-cdk-lib's default CloudFormation validation (CDK_VALIDATION=false
- * turns it off), so a change can be judged by where the time goes.
+ * missing). Then the example app alone, as cdk.json runs it, with and without aws-cdk-lib's
+ * default CloudFormation validation (CDK_VALIDATION=false turns it off): the difference is what
+ * that validation costs, the rest is loading modules and building and writing the templates.
  *
  *   npx projen bench:example      (BENCH_RUNS=3 warm runs by default)
  */
