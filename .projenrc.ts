@@ -48,7 +48,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@backstage/config-loader@^1.11.5', '@backstage/catalog-model@^1.10.3',
     // Generated CI and catalog files are read back as YAML; generated GitLab pipelines are listed
     // and their test jobs run by gitlab-ci-local (Node 22; its shell executor needs rsync).
-    'yaml@^2', 'gitlab-ci-local@4.75.1',
+    'gitlab-ci-local@4.75.1',
+    // Backstage's own validator of software templates judges the templates made from the blueprints.
+    '@backstage/plugin-scaffolder-common@^2.4.0',
     // GitLab's REST API as the CLI meets it in tests: a proxy that validates every request against
     // GitLab's own OpenAPI description (test/fixtures/openapi) before a local stateful server answers.
     '@stoplight/prism-cli@5.14.2'],
@@ -72,7 +74,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // ... and GitHub's through Octokit (--git-host github); Actions secrets are sealed with libsodium, as GitHub requires.
     '@octokit/rest@^22', 'libsodium-wrappers@^0.8',
     // GitlabRunner renders the runner's config.toml with a TOML library, never a string template.
-    'smol-toml@^1.4.2'],
+    'smol-toml@^1.4.2',
+    // `harmonix backstage templates` writes the software templates as YAML (the tests read YAML back with it too).
+    'yaml@^2'],
 
   // jsii targets. The package tasks write dist/js, dist/python, dist/java, dist/go, dist/dotnet.
   publishToPypi: {

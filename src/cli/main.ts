@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerAudit } from './audit/command';
+import { registerBackstage } from './backstage/command';
 import { registerBootstrap } from './bootstrap/command';
 import { CliIo, CommandRegistration, EXIT_CODES_HELP } from './command';
 import { registerCost } from './cost/command';
@@ -12,12 +13,12 @@ import { registerTeardown } from './teardown/command';
 
 /** The commands of the command line. */
 const COMMANDS: CommandRegistration[] = [
-  registerCost, registerTeardown, registerAudit, registerBootstrap, registerEnv, registerDoctor, registerCreateApp, registerRunner,
+  registerCost, registerTeardown, registerAudit, registerBootstrap, registerEnv, registerDoctor, registerCreateApp, registerRunner, registerBackstage,
 ];
 
 function program(io: CliIo): Command {
   const cli = new Command('harmonix')
-    .description('harmonix-cdk command line: what a synthesized platform costs when idle, what a teardown leaves behind, the audit records of deployments, an app repository\'s environments (fetch, doctor), and GitLab: an app\'s project with its pipeline ready (create-app), runners (runner register).')
+    .description('harmonix-cdk command line: what a synthesized platform costs when idle, what a teardown leaves behind, the audit records of deployments, an app repository\'s environments (fetch, doctor), and GitLab: an app\'s project with its pipeline ready (create-app), runners (runner register), and the blueprints as Backstage templates (backstage templates).')
     .option('--debug', 'print stack traces of errors')
     .exitOverride()
     .configureOutput({ writeOut: text => io.out(text.trimEnd()), writeErr: text => io.err(text.trimEnd()) })

@@ -171,15 +171,20 @@ export function validateNotEmpty<T>(scope: IConstruct, prop: string, values: rea
   return values;
 }
 
-/** App names are DNS labels: they name the Cloud Map service, log groups, SSM paths and tags. */
-const APP_NAME = /^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/;
+/**
+ * App names are DNS labels of 1 to 40 characters, starting with a letter, without a double hyphen:
+ * they name the Cloud Map service, log groups, SSM paths and tags. As a JSON Schema pattern (the
+ * portal's templates ask for names with it).
+ */
+export const APP_NAME_PATTERN = '^(?!.*--)[a-z]([a-z0-9-]{0,38}[a-z0-9])?$';
+const APP_NAME = new RegExp(APP_NAME_PATTERN);
 
 /** A Kubernetes namespace (or other object) name: an RFC 1123 DNS label of at most 63 characters. */
 export const KUBERNETES_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** True for an app name: a DNS label of 1 to 40 characters without a double hyphen. */
 export function isAppName(name: string): boolean {
-  return APP_NAME.test(name) && !name.includes('--');
+  return APP_NAME.test(name);
 }
 
 /** Checks an app name; returns it unchanged. */
