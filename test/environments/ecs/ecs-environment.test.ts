@@ -57,7 +57,7 @@ describe('EcsEnvironment network', () => {
       },
     });
     expect(Object.values(template.findResources('AWS::Logs::LogGroup')).map(g => g.Properties.LogGroupName).sort())
-      .toEqual(['/harmonix/dev/audit-writer', '/harmonix/dev/ecs-exec']);
+      .toEqual(['/harmonix/dev/audit-writer', '/harmonix/dev/custom-resources/vpc-default-security-group/handler', '/harmonix/dev/ecs-exec']);
   });
 
   test('flow logs to CloudWatch Logs by choice, in an encrypted log group with retention', () => {
