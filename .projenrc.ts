@@ -172,6 +172,9 @@ project.compileTask.reset('jsii --fail-on-warnings');
 // The entry point loads each module on first use (projenrc/lazy-index.ts): a CDK app that uses one
 // environment loads none of the blueprints, projen, pipelines or platform code.
 project.compileTask.exec('ts-node --transpile-only --project projenrc/tsconfig.json projenrc/lazy-index.ts lib/index.js');
+// The Backstage templates are made from the blueprints' options as the assembly records them:
+// their manifest is written beside the package's assets (projenrc/blueprint-manifest.ts).
+project.compileTask.exec('ts-node --transpile-only --project projenrc/tsconfig.json projenrc/blueprint-manifest.ts');
 
 // ts-jest transpiles only (isolatedModules): the tests, examples and benchmarks are type-checked
 // once, here, before jest runs them.

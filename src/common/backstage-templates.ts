@@ -7,7 +7,9 @@ import { APP_NAME_PATTERN } from './validation';
  * Backstage software templates (`scaffolder.backstage.io/v1beta3` `Template` entities), one per
  * blueprint, generated from the blueprints' own options as the package's jsii assembly (`.jsii`)
  * records them: each option's summary, type, enum members and default become a form field, so a
- * template cannot drift from the blueprint. Steps: `harmonix:create-app` (the scaffolder module
+ * template cannot drift from the blueprint. The build writes what the templates need of the
+ * assembly to `assets/blueprints/options.json` (a test holds it to the assembly), so synthesis
+ * and the command line read one small file, from a checkout that has not compiled yet too. Steps: `harmonix:create-app` (the scaffolder module
  * of this project, which runs `harmonix create-app`'s code), then `catalog:register` of the new
  * repository's `catalog-info.yaml`.
  */
@@ -21,8 +23,6 @@ export interface BlueprintTemplateOptions {
   readonly owner: string;
   /** Hosts the repository picker offers (the portal's GitLab and GitHub integrations). */
   readonly allowedHosts: string[];
-  /** The jsii assembly to read the blueprints from (this package's by default). */
-  readonly assemblyFile?: string;
 }
 
 /**
@@ -77,6 +77,15 @@ export function defaultAssemblyFile(): string {
   return path.join(__dirname, '..', '..', '.jsii');
 }
 
+/** What the templates need of the assembly, written by the build: the blueprints and the enums their options use. */
+export const BLUEPRINT_MANIFEST_FILE = path.join(__dirname, '..', '..', 'assets', 'blueprints', 'options.json');
+
+/** The blueprints' options as the build recorded them from the assembly. */
+export interface BlueprintManifest {
+  readonly blueprints: Array<Omit<BlueprintSpec, 'facts'>>;
+  readonly enums: Record<string, JsiiType>;
+}
+
 /** A blueprint as its project type is recorded in the assembly. */
 export interface BlueprintSpec {
   readonly pjid: string;
@@ -86,8 +95,8 @@ export interface BlueprintSpec {
   readonly options: JsiiProperty[];
 }
 
-/** The blueprints of the assembly (project types with a `@pjid` and facts), with their own options. */
-export function blueprintSpecs(assemblyFile = defaultAssemblyFile()): BlueprintSpec[] {
+/** The manifest of an assembly: its blueprints (project types with a `@pjid` and facts) with their own options, and the enums they use. */
+export function blueprintManifest(assemblyFile = defaultAssemblyFile()): BlueprintManifest {
   const assembly = JSON.parse(fs.readFileSync(assemblyFile, 'utf8')) as JsiiAssembly;
   const own = (fqn: string) => fqn.startsWith(`${assembly.name}.`) ? assembly.types[fqn] : undefined;
   const optionsOf = (fqn: string, seen = new Set<string>()): JsiiProperty[] => {
@@ -96,15 +105,32 @@ export function blueprintSpecs(assemblyFile = defaultAssemblyFile()): BlueprintS
     seen.add(fqn);
     return [...(type.properties ?? []), ...(type.interfaces ?? []).flatMap(base => optionsOf(base, seen))];
   };
-  return Object.values(assembly.types)
+  const blueprints = Object.values(assembly.types)
     .filter(t => t.kind === 'class' && t.docs?.custom?.pjid && BLUEPRINT_FACTS[t.docs.custom.pjid])
     .map(t => ({
       pjid: t.docs!.custom!.pjid,
       summary: t.docs?.summary ?? t.docs!.custom!.pjid,
-      facts: BLUEPRINT_FACTS[t.docs!.custom!.pjid],
-      options: optionsOf(t.initializer?.parameters?.[0]?.type.fqn ?? '').sort((a, b) => a.name.localeCompare(b.name)),
+      options: optionsOf(t.initializer?.parameters?.[0]?.type.fqn ?? '')
+        .map(o => ({ name: o.name, type: o.type, docs: { summary: o.docs?.summary, default: o.docs?.default } }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
     }))
     .sort((a, b) => a.pjid.localeCompare(b.pjid));
+  const enumFqns = [...new Set(blueprints.flatMap(b => b.options.map(o => o.type.fqn)).filter((f): f is string => !!f && assembly.types[f]?.kind === 'enum'))].sort();
+  const enums = Object.fromEntries(enumFqns.map(fqn => {
+    const e = assembly.types[fqn];
+    return [fqn, { fqn, kind: e.kind, members: (e.members ?? []).map(m => ({ name: m.name, docs: { summary: m.docs?.summary } })) }];
+  }));
+  return { blueprints, enums };
+}
+
+/** The manifest the build wrote, beside the compiled library. */
+function readManifest(): BlueprintManifest {
+  return JSON.parse(fs.readFileSync(BLUEPRINT_MANIFEST_FILE, 'utf8')) as BlueprintManifest;
+}
+
+/** The blueprints of the manifest, with their facts. */
+export function blueprintSpecs(manifest: BlueprintManifest = readManifest()): BlueprintSpec[] {
+  return manifest.blueprints.map(b => ({ ...b, facts: BLUEPRINT_FACTS[b.pjid] }));
 }
 
 /** A jsii enum member's runtime value: this library's enums are the member's name, lower case, with hyphens. */
@@ -273,9 +299,9 @@ export function blueprintTemplate(spec: BlueprintSpec, o: BlueprintTemplateOptio
   };
 }
 
-/** The `Template` entities of every blueprint of the assembly, by blueprint name. */
-export function blueprintTemplates(o: BlueprintTemplateOptions): Record<string, Record<string, unknown>> {
-  const file = o.assemblyFile ?? defaultAssemblyFile();
-  const types = (JSON.parse(fs.readFileSync(file, 'utf8')) as JsiiAssembly).types;
-  return Object.fromEntries(blueprintSpecs(file).map(spec => [spec.pjid, blueprintTemplate(spec, o, types)]));
+/** The `Template` entities of every blueprint, by blueprint name. */
+export function blueprintTemplates(
+  o: BlueprintTemplateOptions, manifest: BlueprintManifest = readManifest(),
+): Record<string, Record<string, unknown>> {
+  return Object.fromEntries(blueprintSpecs(manifest).map(spec => [spec.pjid, blueprintTemplate(spec, o, manifest.enums)]));
 }

@@ -62,6 +62,14 @@ export function validateHealthCheckPath(scope: IConstruct, prop: string, path: s
   return path;
 }
 
+/** A host name, with a port where a server has one (`gitlab.example.com:8443`). */
+const HOST_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/;
+
+/** True for a host name, optionally with a port. */
+export function isHostName(host: string): boolean {
+  return HOST_NAME.test(host);
+}
+
 /** True for an ASCII DNS name (optionally with a leading "*." wildcard label). */
 export function isDnsName(name: string): boolean {
   return DNS_NAME.test(name);

@@ -6,7 +6,7 @@ import { templateEntityV1beta3Validator } from '@backstage/plugin-scaffolder-com
 import { parse } from 'yaml';
 import { CiCredentials, GitHost } from '../../src';
 import { main } from '../../src/cli/main';
-import { blueprintSpecs, blueprintTemplates, OPTION_PLACEMENT } from '../../src/common/backstage-templates';
+import { BLUEPRINT_MANIFEST_FILE, blueprintManifest, blueprintSpecs, blueprintTemplates, OPTION_PLACEMENT } from '../../src/common/backstage-templates';
 import { BLUEPRINT_FACTS } from '../../src/common/blueprint-facts';
 import { isAppName } from '../../src/common/validation';
 import { catalogAccepts } from '../fixtures/catalog';
@@ -32,6 +32,10 @@ describe('Backstage software templates from the blueprints', () => {
     for (const template of Object.values(templates)) {
       expect(await catalogAccepts(template as unknown as Entity, templateEntityV1beta3Validator)).toBe(true);
     }
+  });
+
+  test('the manifest the templates are made from is the assembly\'s record of the blueprints (the build writes it after jsii)', () => {
+    expect(JSON.parse(fs.readFileSync(BLUEPRINT_MANIFEST_FILE, 'utf8'))).toEqual(blueprintManifest(path.join(ROOT, '.jsii')));
   });
 
   test('every option of the blueprints is placed: a new option fails here until the templates ask for it or say why not', () => {

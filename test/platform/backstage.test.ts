@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { Entity, resourceEntityV1alpha1Validator } from '@backstage/catalog-model';
 import { loadConfig } from '@backstage/config-loader';
+import { templateEntityV1beta3Validator } from '@backstage/plugin-scaffolder-common';
 import { App, SecretValue, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
@@ -10,6 +11,8 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { BackstageOnFargate, BackstageOnFargateProps, BackstageSignIn, HarmonixEnvironment, EcsEnvironment, ServerlessEnvironment } from '../../src';
+import { blueprintTemplates } from '../../src/common/backstage-templates';
+import { BLUEPRINT_FACTS } from '../../src/common/blueprint-facts';
 import { CERTIFICATE_ARN, testApp, TEST_ENV, baseProps } from '../fixtures/app';
 import { deployedDescriptor } from '../fixtures/app-environments';
 import { catalogAccepts } from '../fixtures/catalog';
@@ -184,7 +187,8 @@ describe('BackstageOnFargate', () => {
   });
 
   test('the environments\' catalog files pass Backstage\'s own entity validators', async () => {
-    const files = Object.values(template.findResources('Custom::AWS')).map((r: any) => JSON.parse(renderValue(r.Properties.Create)));
+    const files = Object.values(template.findResources('Custom::AWS')).map((r: any) => JSON.parse(renderValue(r.Properties.Create)))
+      .filter(f => f.parameters.Key.startsWith('harmonix/environments/'));
     expect(files.map(f => f.parameters.Key).sort()).toEqual(['harmonix/environments/dev.json', 'harmonix/environments/qa.json']);
     for (const file of files) {
       const entity = JSON.parse(file.parameters.Body) as Entity;
@@ -193,6 +197,34 @@ describe('BackstageOnFargate', () => {
     }
     const dev = JSON.parse(files.find(f => f.parameters.Key.endsWith('dev.json')).parameters.Body);
     expect(dev.metadata.annotations).toMatchObject({ 'harmonix.dev/account': '111111111111', 'harmonix.dev/stage': '1', 'harmonix.dev/require-approval': 'false' });
+  });
+
+  test('the blueprints\' software templates beside the environments, read by the same provider: one per blueprint, accepted by Backstage\'s template validator', async () => {
+    const files = Object.values(template.findResources('Custom::AWS')).map((r: any) => JSON.parse(renderValue(r.Properties.Create)))
+      .filter(f => f.parameters.Key.startsWith('harmonix/templates/'));
+    expect(files.map(f => f.parameters.Key).sort()).toEqual(Object.keys(BLUEPRINT_FACTS).sort().map(p => `harmonix/templates/${p}.json`));
+    const expected = blueprintTemplates({ owner: 'group:default/platform', allowedHosts: ['gitlab.com', 'github.com'] });
+    for (const file of files) {
+      const entity = JSON.parse(file.parameters.Body) as Entity;
+      expect(await catalogAccepts(entity, templateEntityV1beta3Validator)).toBe(true);
+      expect(entity).toEqual(expected[entity.metadata.name]);
+    }
+  });
+
+  test('templates: the repository hosts of the portal\'s integrations, or none published; hosts checked', () => {
+    const build = (props: Partial<BackstageOnFargateProps>) => {
+      const portalStack = new Stack(testApp(), 'Platform', { env: TEST_ENV });
+      new BackstageOnFargate(portalStack, 'Backstage', { certificate: acm.Certificate.fromCertificateArn(portalStack, 'Cert', CERTIFICATE_ARN), imageTag: IMAGE_TAG, ...props });
+      return Object.values(Template.fromStack(portalStack).findResources('Custom::AWS')).map((r: any) => JSON.parse(renderValue(r.Properties.Create)));
+    };
+    const own = build({ templateRepositoryHosts: ['gitlab.example.com:8443'], environmentOwner: 'group:default/platform-team' });
+    const node = JSON.parse(own.find(f => f.parameters.Key === 'harmonix/templates/harmonix-node-service.json').parameters.Body);
+    expect(node.spec.owner).toBe('group:default/platform-team');
+    expect(node.spec.parameters[2].properties.repoUrl['ui:options']).toEqual({ allowedHosts: ['gitlab.example.com:8443'] });
+    expect(build({ publishTemplates: false })).toEqual([]);
+    expect(() => build({ templateRepositoryHosts: ['https://gitlab.com'] }))
+      .toThrow('Platform/Backstage: invalid `templateRepositoryHosts[0]`: "https://gitlab.com" is not a host name: give the host of a GitLab or GitHub integration, for example gitlab.com or gitlab.example.com:8443.');
+    expect(() => build({ templateRepositoryHosts: [] })).toThrow(/invalid `templateRepositoryHosts`: is empty: name the host of at least one GitLab or GitHub integration/);
   });
 
   test('the container environment, fed to Backstage\'s config loader over the create-app configuration, resolves database, base URLs, backend secret and catalog provider', async () => {
@@ -219,7 +251,7 @@ describe('BackstageOnFargate', () => {
       expect(config.getString('app.baseUrl')).toBe('https://backstage.example.com');
       expect(config.getString('backend.baseUrl')).toBe('https://backstage.example.com');
       expect(config.getConfigArray('backend.auth.keys')[0].getString('secret')).toBe('generated-backend-secret');
-      expect(config.getConfig('catalog.providers.awsS3.harmonixEnvironments').get()).toMatchObject({ prefix: 'harmonix/environments/', region: 'eu-west-1' });
+      expect(config.getConfig('catalog.providers.awsS3.harmonixEnvironments').get()).toMatchObject({ prefix: 'harmonix/', region: 'eu-west-1' });
     } finally {
       process.env = saved;
     }
@@ -310,6 +342,7 @@ describe('BackstageOnFargate choices', () => {
     expect(Object.values(groups).filter(g => !g.Properties.KmsKeyId || !g.Properties.RetentionInDays)).toEqual([]);
     const names = Object.values(t.findResources('AWS::Lambda::Function')).map(f => groups[f.Properties.LoggingConfig.LogGroup.Ref].Properties.LogGroupName);
     expect(names.sort()).toEqual([
+      '/harmonix/platform/backstage/custom-resources/catalog-files',
       '/harmonix/platform/backstage/custom-resources/s3-auto-delete-objects/handler',
       '/harmonix/platform/backstage/custom-resources/vpc-default-security-group/handler',
     ]);

@@ -2,14 +2,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Command } from 'commander';
 import { stringify } from 'yaml';
-import { blueprintTemplates, defaultAssemblyFile } from '../../common/backstage-templates';
+import { BLUEPRINT_MANIFEST_FILE, blueprintTemplates } from '../../common/backstage-templates';
+import { isHostName } from '../../common/web-names';
 import { CliIo, EXIT_CODES_HELP } from '../command';
 import { CliError, ExitCode } from '../errors';
 
 /** An entity reference of a group or user (`group:default/platform`, `group:platform`). */
 const OWNER = /^(group|user):([a-z0-9][a-z0-9._-]*\/)?[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
-/** A host name, with a port where a self-managed GitLab has one. */
-const HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/;
 
 interface TemplatesOptions {
   readonly out: string;
@@ -40,15 +39,15 @@ ${EXIT_CODES_HELP}`)
       if (!OWNER.test(options.owner)) {
         throw new CliError(`--owner "${options.owner}" is not an entity reference of a group or user: use group:<namespace>/<name> or user:<namespace>/<name>, for example group:default/platform-team.`, ExitCode.USAGE);
       }
-      const badHost = options.allowedHost.find(h => !HOST.test(h));
+      const badHost = options.allowedHost.find(h => !isHostName(h));
       if (badHost !== undefined) {
         throw new CliError(`--allowed-host "${badHost}" is not a host name: give the host of a GitLab or GitHub integration, for example gitlab.com or gitlab.example.com:8443.`, ExitCode.USAGE);
       }
       if (fs.existsSync(options.out) && !fs.statSync(options.out).isDirectory()) {
         throw new CliError(`--out ${options.out} is a file, not a folder: name a folder for the templates.`, ExitCode.INPUT);
       }
-      if (!fs.existsSync(defaultAssemblyFile())) {
-        throw new CliError(`the package's jsii assembly ${defaultAssemblyFile()}, which records the blueprints' options, is missing: in a checkout of harmonix-cdk, run \`npx projen compile\` first.`, ExitCode.INPUT);
+      if (!fs.existsSync(BLUEPRINT_MANIFEST_FILE)) {
+        throw new CliError(`the blueprints' options ${BLUEPRINT_MANIFEST_FILE} are missing from this installation of harmonix-cdk: reinstall the package (in a checkout, \`npx projen compile\` writes them).`, ExitCode.INPUT);
       }
       const templates = blueprintTemplates({ owner: options.owner, allowedHosts: options.allowedHost });
       fs.mkdirSync(options.out, { recursive: true });

@@ -212,6 +212,20 @@ export interface BackstageOnFargateProps {
    */
   readonly environmentOwner?: string;
   /**
+   * Publish the blueprints as software templates in the catalog (one `Template` per blueprint,
+   * made from its options, owned by `environmentOwner`), beside the environments. Their steps run
+   * the action `harmonix:create-app` of this project's scaffolder module, which the portal's
+   * backend must have.
+   * @default true
+   */
+  readonly publishTemplates?: boolean;
+  /**
+   * The hosts the templates' repository picker offers: those of the portal's GitLab and GitHub
+   * integrations (with a port where a self-managed GitLab has one).
+   * @default ["gitlab.com", "github.com"]
+   */
+  readonly templateRepositoryHosts?: string[];
+  /**
    * Turn ECS Exec on (for debugging a running task).
    * @default false
    */

@@ -15,6 +15,7 @@ import { Construct } from 'constructs';
 import { BACKSTAGE_PORT, createPortalEntry } from './backstage-entry';
 import { BackstageOnFargateProps } from './backstage-on-fargate-props';
 import { environmentEntity } from './environment-entity';
+import { blueprintTemplates } from '../../common/backstage-templates';
 import { createDataBucket, createLogBucket, deliverAccessLogsByBucketPolicy } from '../../common/buckets';
 import { propError } from '../../common/errors';
 import { validateFargateSize } from '../../common/fargate-sizes';
@@ -28,14 +29,18 @@ import {
   checkIamName, isEntityRef, validateAuroraCapacity, validateCidr, validateImageReference, validateIntegerRange, validateVariableName,
 } from '../../common/validation';
 import { createVpc, FlowLogDestinationType, NatProviderType } from '../../common/vpc';
-import { validateDomainName, validateHttpsUrl } from '../../common/web-names';
+import { isHostName, validateDomainName, validateHttpsUrl } from '../../common/web-names';
 import { IHarmonixEnvironment } from '../../contract/environment';
 
 const PORT = BACKSTAGE_PORT;
 const LOG_PREFIX = '/harmonix/platform/backstage';
 const DB_USER = 'backstage';
-/** Where the environment entities live in the catalog bucket. */
-const CATALOG_PREFIX = 'harmonix/environments/';
+/** Where the catalog files live in the catalog bucket, read by one catalog provider. */
+const CATALOG_PREFIX = 'harmonix/';
+/** ... the environment entities, */
+const ENVIRONMENTS_PREFIX = `${CATALOG_PREFIX}environments/`;
+/** ... and the software templates of the blueprints. */
+const TEMPLATES_PREFIX = `${CATALOG_PREFIX}templates/`;
 
 /**
  * Backstage, the developer portal, on ECS Fargate with Aurora PostgreSQL Serverless v2 (which
@@ -190,10 +195,10 @@ export class BackstageOnFargate extends Construct {
       encryptionKey: this.key, removalPolicy, serverAccessLogsBucket: this.catalogAccessLogBucket, serverAccessLogsPrefix: 'catalog-bucket/',
     });
     this.taskRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'ReadEnvironmentCatalogFiles', actions: ['s3:GetObject'], resources: [this.catalogBucket.arnForObjects(`${CATALOG_PREFIX}*`)],
+      sid: 'ReadCatalogFiles', actions: ['s3:GetObject'], resources: [this.catalogBucket.arnForObjects(`${CATALOG_PREFIX}*`)],
     }));
     this.taskRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'ListEnvironmentCatalogFiles',
+      sid: 'ListCatalogFiles',
       actions: ['s3:ListBucket'],
       resources: [this.catalogBucket.bucketArn],
       conditions: { StringLike: { 's3:prefix': [`${CATALOG_PREFIX}*`] } },
@@ -206,7 +211,7 @@ export class BackstageOnFargate extends Construct {
     }));
     acceptFindings(this.taskRole, {
       id: wildcardResourceFindingId(this.taskRole, this.catalogBucket.arnForObjects(`${CATALOG_PREFIX}*`)),
-      reason: 'The catalog files of the environments, one per environment, under one prefix of the portal\'s own bucket.',
+      reason: 'The catalog files the construct writes (the environments, one per environment, and the blueprints\' templates) under one prefix of the portal\'s own bucket.',
     });
 
     const backendSecret = new secretsmanager.Secret(this, 'BackendSecret', {
@@ -299,6 +304,9 @@ export class BackstageOnFargate extends Construct {
     }
     new ssm.StringParameter(this, 'UrlParameter', { parameterName: '/harmonix/platform/backstage/url', stringValue: url, description: 'harmonix-cdk: URL of Backstage' });
     new CfnOutput(this, 'Url', { value: url, description: 'URL of Backstage' });
+    if (props.publishTemplates ?? true) {
+      this.publishTemplates(props);
+    }
     // aws-cdk-lib's providers for the VPC and the buckets log into groups of the portal.
     routeStackProviderLogs(this, this.functionLogs);
   }
@@ -319,7 +327,27 @@ export class BackstageOnFargate extends Construct {
       actions: ['sts:AssumeRole', 'sts:TagSession'],
       resources: [environment.operationsRole.roleArn],
     }));
-    this.writeCatalogFile(name, Stack.of(this).toJsonString(environmentEntity(environment.descriptor, this.environmentOwner)));
+    this.writeCatalogFile(`CatalogFile-${name}`, `${ENVIRONMENTS_PREFIX}${name}.json`, Stack.of(this).toJsonString(environmentEntity(environment.descriptor, this.environmentOwner)));
+  }
+
+  /**
+   * Writes the blueprints' software templates into the catalog bucket, beside the environments
+   * (the same provider reads both): one `Template` per blueprint, made from its options, owned by
+   * `environmentOwner`, offering the repository hosts of `templateRepositoryHosts`.
+   */
+  private publishTemplates(props: BackstageOnFargateProps): void {
+    const hosts = props.templateRepositoryHosts ?? ['gitlab.com', 'github.com'];
+    if (hosts.length === 0) {
+      throw propError(this, 'templateRepositoryHosts', 'is empty: name the host of at least one GitLab or GitHub integration of the portal, or set publishTemplates: false.');
+    }
+    hosts.forEach((host, i) => {
+      if (!Token.isUnresolved(host) && !isHostName(host)) {
+        throw propError(this, `templateRepositoryHosts[${i}]`, `"${host}" is not a host name: give the host of a GitLab or GitHub integration, for example gitlab.com or gitlab.example.com:8443.`);
+      }
+    });
+    for (const [pjid, template] of Object.entries(blueprintTemplates({ owner: this.environmentOwner, allowedHosts: hosts }))) {
+      this.writeCatalogFile(`CatalogTemplate-${pjid}`, `${TEMPLATES_PREFIX}${pjid}.json`, Stack.of(this).toJsonString(template));
+    }
   }
 
   /** The names of the environments shown, in the order added. */
@@ -331,10 +359,9 @@ export class BackstageOnFargate extends Construct {
    * Writes one catalog file with an S3 call at deployment (deploy-time values resolved), and
    * deletes it with the stack; the call's function may put and delete that one object only.
    */
-  private writeCatalogFile(name: string, body: string): void {
-    const key = `${CATALOG_PREFIX}${name}.json`;
+  private writeCatalogFile(id: string, key: string, body: string): void {
     const object = { Bucket: this.catalogBucket.bucketName, Key: key };
-    new cr.AwsCustomResource(this, `CatalogFile-${name}`, {
+    new cr.AwsCustomResource(this, id, {
       onUpdate: {
         service: 'S3',
         action: 'putObject',

@@ -271,7 +271,10 @@ describe('EksEnvironment, managed node group', () => {
     expectLoudOutput(/Avoid hardcoding availability zones/);
     const before = new Stack(testApp(), stack.stackName, { env: TEST_ENV });
     new eks.Cluster(new Construct(before, 'Env'), 'Cluster', {
-      version: eks.KubernetesVersion.of('1.35'), defaultCapacityType: eks.DefaultCapacityType.NODEGROUP, defaultCapacity: 0, kubectlProviderOptions: { kubectlLayer: new KubectlV35Layer(before, 'Layer') },
+      version: eks.KubernetesVersion.of('1.35'),
+      defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
+      defaultCapacity: 0,
+      kubectlProviderOptions: { kubectlLayer: new KubectlV35Layer(before, 'Layer') },
       albController: { version: eks.AlbControllerVersion.V3_2_2 },
     });
     const kubernetesIds = (t: Template) => [
