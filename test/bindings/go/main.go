@@ -154,11 +154,11 @@ func main() {
 	orders := harmonixcdk.NewEcsApplication(ordersStack, jsii.String("Orders"), &harmonixcdk.EcsApplicationProps{
 		Environment:     dev,
 		AppName:         jsii.String("orders"),
-		Image:           awsecs.ContainerImage_FromRegistry(jsii.String("public.ecr.aws/nginx/nginx:1.27"), nil),
+		Image:           awsecs.ContainerImage_FromRegistry(jsii.String("public.ecr.aws/nginx/nginx-unprivileged:1.27"), nil),
 		ContainerPort:   jsii.Number(8080),
 		Priority:        jsii.Number(10),
 		HostHeaders:     jsii.Strings("orders.dev.example.com"),
-		HealthCheckPath: jsii.String("/health"),
+		HealthCheckPath: jsii.String("/"),
 	})
 	orders.Bind(harmonixcdk.NewAppDatabase(ordersStack, jsii.String("OrdersDb"), &harmonixcdk.AppDatabaseProps{Environment: dev}), nil)
 	orders.Bind(harmonixcdk.NewAppBucket(ordersStack, jsii.String("Invoices"), &harmonixcdk.AppBucketProps{Environment: dev}), nil)
@@ -173,11 +173,11 @@ func main() {
 		Environment:     staging,
 		AppName:         jsii.String("orders"),
 		NamespaceName:   jsii.String("orders"),
-		Image:           jsii.String("public.ecr.aws/nginx/nginx:1.27"),
+		Image:           jsii.String("public.ecr.aws/nginx/nginx-unprivileged:1.27"),
 		ContainerPort:   jsii.Number(8080),
 		Hosts:           jsii.Strings("orders.staging.example.com"),
 		Certificate:     awscertificatemanager.Certificate_FromCertificateArn(ordersStagingStack, jsii.String("Certificate"), jsii.String(certificateArn)),
-		HealthCheckPath: jsii.String("/health"),
+		HealthCheckPath: jsii.String("/"),
 	})
 	ordersOnEks.Bind(harmonixcdk.NewAppDatabase(ordersStagingStack, jsii.String("OrdersDb"), &harmonixcdk.AppDatabaseProps{Environment: staging}), nil)
 	ordersOnEks.Bind(harmonixcdk.NewAppBucket(ordersStagingStack, jsii.String("Invoices"), &harmonixcdk.AppBucketProps{Environment: staging}), nil)

@@ -169,11 +169,11 @@ orders = EcsApplication(
     "Orders",
     environment=dev,
     app_name="orders",
-    image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27"),
+    image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx-unprivileged:1.27"),
     container_port=8080,
     priority=10,
     host_headers=["orders.dev.example.com"],
-    health_check_path="/health",
+    health_check_path="/",
 )
 orders.bind(AppDatabase(orders_stack, "OrdersDb", environment=dev))
 orders.bind(AppBucket(orders_stack, "Invoices", environment=dev))
@@ -193,11 +193,11 @@ orders_on_eks = EksApplication(
     environment=staging,
     app_name="orders",
     namespace_name="orders",
-    image="public.ecr.aws/nginx/nginx:1.27",
+    image="public.ecr.aws/nginx/nginx-unprivileged:1.27",
     container_port=8080,
     hosts=["orders.staging.example.com"],
     certificate=acm.Certificate.from_certificate_arn(orders_staging_stack, "Certificate", certificate_arn),
-    health_check_path="/health",
+    health_check_path="/",
 )
 orders_on_eks.bind(AppDatabase(orders_staging_stack, "OrdersDb", environment=staging))
 orders_on_eks.bind(AppBucket(orders_staging_stack, "Invoices", environment=staging))

@@ -181,11 +181,11 @@ public final class EnvironmentsApp {
         EcsApplication orders = EcsApplication.Builder.create(ordersStack, "Orders")
                 .environment(dev)
                 .appName("orders")
-                .image(ContainerImage.fromRegistry("public.ecr.aws/nginx/nginx:1.27"))
+                .image(ContainerImage.fromRegistry("public.ecr.aws/nginx/nginx-unprivileged:1.27"))
                 .containerPort(8080)
                 .priority(10)
                 .hostHeaders(List.of("orders.dev.example.com"))
-                .healthCheckPath("/health")
+                .healthCheckPath("/")
                 .build();
         orders.bind(AppDatabase.Builder.create(ordersStack, "OrdersDb").environment(dev).build());
         orders.bind(AppBucket.Builder.create(ordersStack, "Invoices").environment(dev).build());
@@ -200,11 +200,11 @@ public final class EnvironmentsApp {
                 .environment(staging)
                 .appName("orders")
                 .namespaceName("orders")
-                .image("public.ecr.aws/nginx/nginx:1.27")
+                .image("public.ecr.aws/nginx/nginx-unprivileged:1.27")
                 .containerPort(8080)
                 .hosts(List.of("orders.staging.example.com"))
                 .certificate(Certificate.fromCertificateArn(ordersStagingStack, "Certificate", certificateArn))
-                .healthCheckPath("/health")
+                .healthCheckPath("/")
                 .build();
         ordersOnEks.bind(AppDatabase.Builder.create(ordersStagingStack, "OrdersDb").environment(staging).build());
         ordersOnEks.bind(AppBucket.Builder.create(ordersStagingStack, "Invoices").environment(staging).build());
