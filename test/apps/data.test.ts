@@ -3,6 +3,7 @@ import { Template, Match } from 'aws-cdk-lib/assertions';
 import { AppBucket, AppDatabase, AppQueue, AppSecret, EcsEnvironment, HarmonixEnvironment } from '../../src';
 import { baseProps, testApp, TEST_ENV } from '../fixtures/app';
 import { AppTarget, deployedDescriptor, ECS_TARGETS, importedServerless, SERVERLESS_TARGETS } from '../fixtures/app-environments';
+import { postgresLogGroup } from '../fixtures/database';
 import { nagFindings } from '../fixtures/nag';
 
 function allData(t: AppTarget) {
@@ -51,15 +52,9 @@ describe.each([ECS_TARGETS[0], ECS_TARGETS[1], SERVERLESS_TARGETS[1]])('bindable
   });
 
   test('AppDatabase: PostgreSQL\'s log goes to a group made before the writer, where RDS writes it, with retention and the environment key', () => {
-    const resources = template.toJSON().Resources;
-    const clusterId = Object.keys(template.findResources('AWS::RDS::DBCluster'))[0];
-    expect(resources[clusterId].Properties.EnableCloudwatchLogsExports).toEqual(['postgresql']);
-    const [[logId, log]] = Object.entries(template.findResources('AWS::Logs::LogGroup', {
-      Properties: { LogGroupName: { 'Fn::Join': ['', ['/aws/rds/cluster/', { Ref: clusterId }, '/postgresql']] } },
-    }));
-    expect(log.Properties).toMatchObject({ RetentionInDays: 30, KmsKeyId: keyOf(t) });
-    expect(log.DeletionPolicy).toBe('Retain');
-    expect(Object.values(template.findResources('AWS::RDS::DBInstance'))[0].DependsOn).toContain(logId);
+    const log = postgresLogGroup(template);
+    expect(log.properties).toMatchObject({ RetentionInDays: 30, KmsKeyId: keyOf(t) });
+    expect(log.deletionPolicy).toBe('Retain');
   });
 
   test('AppBucket: private, TLS only, versioned, environment key, access-logged by bucket policy, kept', () => {

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import * as YAML from 'yaml';
-import { BLUEPRINT_FACTS, blueprintFacts, FORMER_BLUEPRINT_NAMES } from '../../src/cli/create-app/blueprints';
+import { BLUEPRINT_FACTS, blueprintFacts, FORMER_BLUEPRINT_NAMES } from '../../src/common/blueprint-facts';
 import { BLUEPRINTS, descriptorText, generate, PJIDS } from '../fixtures/blueprints';
 import { CliRun, descriptorFolder, motoEnv, registerApps, runHarmonix } from '../fixtures/cli';
 import { FakeGitlab, startGitlab } from '../fixtures/gitlab-server';

@@ -16,6 +16,7 @@ import { BLUEPRINT_FACTS } from '../../src/common/blueprint-facts';
 import { CERTIFICATE_ARN, testApp, TEST_ENV, baseProps } from '../fixtures/app';
 import { deployedDescriptor } from '../fixtures/app-environments';
 import { catalogAccepts } from '../fixtures/catalog';
+import { postgresLogGroup } from '../fixtures/database';
 import { renderValue } from '../fixtures/iam';
 import { nagFindings } from '../fixtures/nag';
 
@@ -81,16 +82,9 @@ describe('BackstageOnFargate', () => {
   });
 
   test('database log: PostgreSQL\'s log goes to a group made before the writer, where RDS writes it, with retention and the key', () => {
-    const resources = template.toJSON().Resources;
-    const clusterId = Object.keys(template.findResources('AWS::RDS::DBCluster'))[0];
-    expect(resources[clusterId].Properties.EnableCloudwatchLogsExports).toEqual(['postgresql']);
-    const [[logId, log]] = Object.entries(template.findResources('AWS::Logs::LogGroup', {
-      Properties: { LogGroupName: { 'Fn::Join': ['', ['/aws/rds/cluster/', { Ref: clusterId }, '/postgresql']] } },
-    }));
-    expect(log.Properties).toMatchObject({ RetentionInDays: 30, KmsKeyId: { 'Fn::GetAtt': [stack.getLogicalId(backstage.key.node.defaultChild as any), 'Arn'] } });
-    expect(log.DeletionPolicy).toBe('Retain');
-    const [writer] = Object.values(template.findResources('AWS::RDS::DBInstance'));
-    expect(writer.DependsOn).toContain(logId);
+    const log = postgresLogGroup(template);
+    expect(log.properties).toMatchObject({ RetentionInDays: 30, KmsKeyId: { 'Fn::GetAtt': [stack.getLogicalId(backstage.key.node.defaultChild as any), 'Arn'] } });
+    expect(log.deletionPolicy).toBe('Retain');
     // CloudWatch Logs may use the key for that group (its name holds the generated identifier).
     const statement = Object.values(template.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement
       .find((st: any) => st.Sid === 'AllowCloudWatchLogsForDatabaseLog');
