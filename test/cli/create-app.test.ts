@@ -204,7 +204,7 @@ describe('harmonix create-app and runner register, against moto and a GitLab val
       + 'leave it out, or pick the blueprint for it.']);
     const unregistered = await harmonix({}, ...createApp(premium, 'unknown'));
     expect([unregistered.code, lastLine(unregistered)]).toEqual([3, 'harmonix: unknown is not registered with the platform: /harmonix/apps/unknown/image-repository is missing '
-      + 'in account 123456789012, eu-west-1; register it (GitlabRunner.registerApp({ appName: \'unknown\' })), deploy the platform, and run create-app again.']);
+      + 'in account 123456789012, eu-west-1; register it (GitlabRunner.registerApp({ appName: \'unknown\' })), deploy the platform, and run the same command again.']);
     const stale = await harmonix({}, ...createApp(premium, 'ghost'));
     expect([stale.code, lastLine(stale)]).toEqual([3, 'harmonix: /harmonix/apps/ghost/image-repository names the image repository ghost, which does not exist '
       + 'in account 123456789012, eu-west-1 (read as 123456789012): deploy the platform that registers the app, or remove the stale parameter.']);

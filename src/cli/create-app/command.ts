@@ -1,21 +1,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { Command, Option } from 'commander';
-import { applyRepoPlan, readRepoState, readReviewer } from './github-repo';
-import { applyProjectPlan, projectPath, ProjectPlan, ProjectVariable, readProjectState } from './gitlab-project';
-import { generateRepo, isGeneratedRepo, ownPackage, RepoFile, repoFiles } from './repository';
-import { StepLog } from './steps';
-import { BLUEPRINT_FACTS, BlueprintFacts, blueprintFacts } from '../../common/blueprint-facts';
-import { appParameterName, DESCRIPTORS_DIR } from '../../common/naming';
+import { createApp } from './create-app';
+import { InputNames, ProjectVariable } from './gitlab-project';
+import { BLUEPRINT_FACTS, blueprintFacts } from '../../common/blueprint-facts';
 import { isAppName, isShortName } from '../../common/validation';
 import { parseDescriptor } from '../../contract/descriptor';
-import { AwsOptions, AwsSession, awsError, openSession, parameterValue, whoAmI, withAwsOptions } from '../aws-session';
+import { AwsOptions, withAwsOptions } from '../aws-session';
 import { CliIo, EXIT_CODES_HELP } from '../command';
-import { FetchedDescriptor, readDescriptors, writeDescriptors } from '../env/descriptors';
+import { FetchedDescriptor } from '../env/descriptors';
 import { CliError, ExitCode } from '../errors';
-import { DEFAULT_GITHUB_TOKEN_ENV, GithubConnection, openGithub } from '../github/client';
-import { DEFAULT_TOKEN_ENV, GitlabConnection, GitlabOptions, openGitlab, withGitlabOptions } from '../gitlab/client';
+import { DEFAULT_GITHUB_TOKEN_ENV } from '../github/client';
+import { DEFAULT_TOKEN_ENV, GitlabOptions, withGitlabOptions } from '../gitlab/client';
 import { isVariableKey, unmaskableReason } from '../gitlab/variables';
 
 interface CreateAppOptions extends AwsOptions, Omit<GitlabOptions, 'tokenEnv'> {
@@ -38,9 +34,6 @@ interface CreateAppOptions extends AwsOptions, Omit<GitlabOptions, 'tokenEnv'> {
   readonly json?: boolean;
 }
 
-/** The CI variables the blueprints' pipelines read when no option names the value. */
-const IMAGE_REPOSITORY_VARIABLE = 'HARMONIX_IMAGE_REPOSITORY';
-const BUILD_ROLE_VARIABLE = 'HARMONIX_BUILD_ROLE_ARN';
 const GROUP_PATH = /^[A-Za-z0-9_.][A-Za-z0-9_.-]*(\/[A-Za-z0-9_.][A-Za-z0-9_.-]*)*$/;
 
 /** `harmonix create-app`: from a blueprint to a GitLab project with its pipeline ready, in one command. */
@@ -81,76 +74,63 @@ ${EXIT_CODES_HELP}`)
     .action(async (options: CreateAppOptions) => {
       // Every local input first (the options, the descriptor folder, the repo's folder, the Git
       // host's address and token): a mistake there is named as it is, before any network call.
-      const facts = checkOptions(options);
-      const log = new StepLog(options.json ? undefined : io.err);
+      checkOptions(options);
       const github = options.gitHost === 'github';
       const tokenEnv = options.tokenEnv ?? (github ? DEFAULT_GITHUB_TOKEN_ENV : DEFAULT_TOKEN_ENV);
-      const plan: ProjectPlan = {
-        groupPath: options.group,
+      const result = await createApp({
+        blueprint: options.blueprint,
         name: options.name,
+        group: options.group,
+        gitHost: options.gitHost,
+        gitlabUrl: options.gitlabUrl,
+        githubApiUrl: options.githubApiUrl,
+        token: process.env[tokenEnv] ?? '',
+        tokenSource: tokenEnv,
+        reviewerTeam: options.reviewerTeam,
+        environments: options.environments !== undefined ? splitList(options.environments) : undefined,
+        descriptors: options.descriptors !== undefined ? readDescriptorFolder(options.descriptors) : undefined,
+        dir: options.dir ?? options.name,
+        blueprintPackage: options.blueprintPackage,
         visibility: options.visibility,
-        variables: [],
-        gated: [],
-        description: `${options.name}: a harmonix-cdk app (${options.blueprint}), made by harmonix create-app`,
+        approvals: Number(options.approvals),
+        generateTimeoutMinutes: Number(options.generateTimeout),
+        secrets: secretVariables(options.secret),
+        aws: options,
+        dryRun: options.dryRun,
+        inputs: CLI_INPUTS,
+        report: options.json ? undefined : io.err,
+      });
+      const summary = {
+        project: result.project,
+        webUrl: result.webUrl,
+        cloneUrl: result.cloneUrl,
+        dir: result.dir,
+        dryRun: result.dryRun,
+        steps: result.steps,
       };
-      const local = options.descriptors !== undefined ? readDescriptorFolder(options.descriptors) : undefined;
-      if (local) checkKinds(local, facts, options.blueprint);
-      const dir = path.resolve(options.dir ?? options.name);
-      checkRepoFolder(dir);
-      const session = openSession(options);
-      const githubConnection = github ? openGithub(options.githubApiUrl, tokenEnv) : undefined;
-      const gitlabConnection = github ? undefined : openGitlab({ gitlabUrl: options.gitlabUrl, tokenEnv });
-
-      // Then the network: the Git host, AWS.
-      const host = githubConnection ? await githubHost(githubConnection, plan, options.reviewerTeam) : await gitlabHost(gitlabConnection!, plan);
-      const caller = await whoAmI(session);
-      const descriptors = local ?? await readDescriptors(session, caller, splitList(options.environments!));
-      if (!local) checkKinds(descriptors, facts, options.blueprint);
-      const variables = plan.variables;
-      if (facts.image) {
-        for (const [key, what] of [[IMAGE_REPOSITORY_VARIABLE, 'image-repository'], [BUILD_ROLE_VARIABLE, 'build-role-arn']]) {
-          const parameter = appParameterName(options.name, what);
-          const value = await parameterValue(session, parameter);
-          if (value === undefined) {
-            throw new CliError(`${options.name} is not registered with the platform: ${parameter} is missing in account ${caller.account}, ${session.region}; `
-              + `register it (GitlabRunner.registerApp({ appName: '${options.name}' })), deploy the platform, and run create-app again.`, ExitCode.INPUT);
-          }
-          variables.push({ key, value, secret: false });
-        }
-        await checkImageRepository(session, caller.account, variables[0].value, appParameterName(options.name, 'image-repository'));
-      }
-      variables.push(...secretVariables(options.secret));
-      plan.gated.push(...descriptors.filter(d => d.descriptor.requireApproval)
-        .map(d => ({ name: d.name, approvals: Number(options.approvals) })));
-
-      const generate = () => prepareRepo(dir, options, host.generateFlags, descriptors, log);
-      try {
-        if (options.dryRun) {
-          log.add(`repo ${dir}`, 'planned', isGeneratedRepo(dir) ? 'use the repo generated there' : `generate ${options.blueprint} there with its descriptors`);
-        } else {
-          await generate();
-        }
-        const project = await host.apply(() => repoFiles(dir), log, Boolean(options.dryRun));
-        const summary = {
-          project: projectPath(plan),
-          webUrl: project?.webUrl,
-          cloneUrl: project?.cloneUrl,
-          dir,
-          dryRun: Boolean(options.dryRun),
-          steps: log.steps,
-        };
-        io.out(options.json ? JSON.stringify(summary, undefined, 2)
-          : options.dryRun ? `nothing was changed (--dry-run): run it again without --dry-run to do the ${log.steps.filter(s => s.status === 'planned').length} planned steps`
-            : `${projectPath(plan)} is ready: ${project!.webUrl}\nits pipeline runs on each push to main; work in a clone: git clone ${project!.cloneUrl}`);
-      } catch (e) {
-        const error = e instanceof CliError ? e : new CliError((e as Error).message, ExitCode.INTERNAL);
-        throw new CliError(`${error.message.replace(/\.$/, '')} (${log.changed()}; run the same command again to continue).`, error.exitCode);
-      }
+      io.out(options.json ? JSON.stringify(summary, undefined, 2)
+        : options.dryRun ? `nothing was changed (--dry-run): run it again without --dry-run to do the ${result.steps.filter(s => s.status === 'planned').length} planned steps`
+          : `${result.project} is ready: ${result.webUrl}\nits pipeline runs on each push to main; work in a clone: git clone ${result.cloneUrl}`);
     });
 }
 
-/** Checks what needs no network; returns the blueprint's facts. */
-function checkOptions(o: CreateAppOptions): BlueprintFacts {
+/** How the command line names create-app's inputs. */
+const CLI_INPUTS: InputNames = {
+  blueprint: '--blueprint',
+  environments: '--environments (read from SSM) or --descriptors (a folder of descriptors)',
+  gitHost: '--git-host',
+  gitlabUrl: '--gitlab-url',
+  githubApiUrl: '--github-api-url',
+  dir: ' with --dir',
+  options: 'the blueprint option',
+  otherGroup: 'name another with --group',
+  otherName: 'pick another --name, or another --group',
+  generateTimeout: '--generate-timeout',
+  retry: 'run the same command again',
+};
+
+/** Checks what needs no network. */
+function checkOptions(o: CreateAppOptions): void {
   const facts = blueprintFacts(o.blueprint);
   if (facts === undefined) {
     throw new CliError(`--blueprint "${o.blueprint}" is not a blueprint: use one of ${Object.keys(BLUEPRINT_FACTS).join(', ')}.`, ExitCode.USAGE);
@@ -180,7 +160,6 @@ function checkOptions(o: CreateAppOptions): BlueprintFacts {
     throw new CliError(`--generate-timeout "${o.generateTimeout}" is not a number of minutes from 1 to 120.`, ExitCode.USAGE);
   }
   secretVariables(o.secret);
-  return facts;
 }
 
 /** The secret variables, each masked and protected; a value GitLab cannot mask is refused, never sent unmasked. */
@@ -200,29 +179,6 @@ function secretVariables(keys: string[]): ProjectVariable[] {
     }
     return { key, value, secret: true };
   });
-}
-
-/** Refuses an environment of a kind the blueprint cannot deploy to. */
-function checkKinds(descriptors: FetchedDescriptor[], facts: BlueprintFacts, blueprint: string): void {
-  for (const d of descriptors) {
-    if (!facts.kinds.includes(d.descriptor.kind)) {
-      throw new CliError(`environment "${d.name}" is a ${d.descriptor.kind} environment, and ${blueprint} deploys to ${facts.kinds.join(' or ')} environments only: `
-        + 'leave it out, or pick the blueprint for it.', ExitCode.INPUT);
-    }
-  }
-}
-
-/** The repo's folder must be new, empty (but for fetched descriptors) or a repo generated before. */
-function checkRepoFolder(dir: string): void {
-  if (!fs.existsSync(dir) || isGeneratedRepo(dir)) {
-    return;
-  }
-  if (!fs.statSync(dir).isDirectory()) {
-    throw new CliError(`${dir} is a file: give create-app an empty or new folder with --dir.`, ExitCode.INPUT);
-  }
-  if (fs.readdirSync(dir).some(f => f !== '.harmonix')) {
-    throw new CliError(`${dir} is not empty and holds no generated repo: give create-app an empty or new folder with --dir.`, ExitCode.INPUT);
-  }
 }
 
 /** Descriptors fetched already: every `*.json` in the folder, checked by the contract's reader. */
@@ -248,91 +204,10 @@ function readDescriptorFolder(dir: string): FetchedDescriptor[] {
   });
 }
 
-/** Generates the repo into `dir` (empty or new), its descriptors written first so that the blueprint reads them. */
-async function prepareRepo(dir: string, o: CreateAppOptions, flags: GenerateFlags, descriptors: FetchedDescriptor[], log: StepLog): Promise<void> {
-  if (isGeneratedRepo(dir)) {
-    log.add(`repo ${dir}`, 'exists', 'generated before; used as it is');
-    return;
-  }
-  checkRepoFolder(dir);
-  writeDescriptors(descriptors, path.join(dir, DESCRIPTORS_DIR));
-  const own = ownPackage();
-  await generateRepo(dir, o.blueprint, o.blueprintPackage ?? `${own.name}@${own.version}`, ['--name', o.name, ...flags.flags],
-    Number(o.generateTimeout) * 60_000);
-  log.add(`repo ${dir}`, 'created', `${o.blueprint} generated with ${descriptors.length} environment descriptor(s)${flags.note}`);
-}
-
 function splitList(text: string): string[] {
   return text.split(',').map(s => s.trim()).filter(Boolean);
 }
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
-}
-
-/** The blueprint's options for the Git host, as projen flags, and what to say about them. */
-interface GenerateFlags {
-  readonly flags: string[];
-  readonly note: string;
-}
-
-/** A project or repository as the summary names it. */
-interface HostedRepo {
-  readonly webUrl: string;
-  readonly cloneUrl: string;
-}
-
-/** What create-app does with one Git host, once its state is read. */
-interface Host {
-  readonly generateFlags: GenerateFlags;
-  apply(files: () => RepoFile[], log: StepLog, dryRun: boolean): Promise<HostedRepo | undefined>;
-}
-
-async function gitlabHost(conn: GitlabConnection, plan: ProjectPlan): Promise<Host> {
-  const state = await readProjectState(conn, plan);
-  // The repo names its GitLab for the ID tokens' audience and its links, which must be HTTPS: a
-  // GitLab on this machine over http leaves the blueprint's default, and the step says so.
-  const https = conn.url.startsWith('https://');
-  return {
-    generateFlags: {
-      flags: [...(https ? ['--gitlab-url', conn.url] : []), '--gitlab-project-path', projectPath(plan)],
-      note: https ? '' : `; ${conn.url} is not https, so the repo keeps the blueprint's GitLab URL (https://gitlab.com)`,
-    },
-    apply: async (files, log, dryRun) => {
-      const project = await applyProjectPlan(conn, plan, state, files, log, dryRun);
-      return project && { webUrl: project.web_url, cloneUrl: project.http_url_to_repo };
-    },
-  };
-}
-
-async function githubHost(conn: GithubConnection, plan: ProjectPlan, reviewerTeam: string | undefined): Promise<Host> {
-  const state = await readRepoState(conn, plan);
-  const reviewer = await readReviewer(conn, plan, state, reviewerTeam);
-  return {
-    generateFlags: { flags: ['--git-host', 'GITHUB', '--github-repository', projectPath(plan)], note: '' },
-    apply: async (files, log, dryRun) => {
-      const repo = await applyRepoPlan(conn, plan, state, reviewer, files, log, dryRun);
-      return repo && { webUrl: repo.html_url, cloneUrl: repo.clone_url };
-    },
-  };
-}
-
-/** The image repository the parameter names must exist: a stale parameter would fail the first build, far from its cause. */
-async function checkImageRepository(session: AwsSession, account: string, uri: string, parameter: string): Promise<void> {
-  const match = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/(.+)$/.exec(uri);
-  if (!match) {
-    throw new CliError(`${parameter} holds "${uri}", which is not an ECR repository URI (<account>.dkr.ecr.<region>.amazonaws.com/<name>): `
-      + 'deploy the platform again.', ExitCode.INPUT);
-  }
-  const [, registry, region, name] = match;
-  try {
-    const ecr = new ECRClient({ region, credentials: session.credentials });
-    await ecr.send(new DescribeRepositoriesCommand({ registryId: registry, repositoryNames: [name] }));
-  } catch (e) {
-    if ((e as Error).name === 'RepositoryNotFoundException') {
-      throw new CliError(`${parameter} names the image repository ${name}, which does not exist in account ${registry}, ${region} (read as ${account}): `
-        + 'deploy the platform that registers the app, or remove the stale parameter.', ExitCode.INPUT);
-    }
-    throw awsError(e, `describe the image repository ${name}`);
-  }
 }

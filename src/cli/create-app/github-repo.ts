@@ -35,12 +35,12 @@ export async function readRepoState(conn: GithubConnection, plan: ProjectPlan): 
   const organization = plan.groupPath !== user.login;
   if (organization && await findOnGithub(() => conn.api.orgs.get({ org: plan.groupPath }), `read the organization ${plan.groupPath}`, conn) === undefined) {
     throw new CliError(`the owner ${plan.groupPath} is neither the token's user (${user.login}) nor an organization on ${conn.url} it can see: `
-      + 'create the organization first, or name another with --group.', ExitCode.GITLAB);
+      + `create the organization first, or ${plan.inputs.otherGroup}.`, ExitCode.GITLAB);
   }
   const repo = await findOnGithub(() => conn.api.repos.get({ owner: plan.groupPath, repo: plan.name }), `read the repository ${plan.groupPath}/${plan.name}`, conn);
   if (repo !== undefined && repo.description !== plan.description) {
     throw new CliError(`the name ${plan.name} is taken in ${plan.groupPath}: ${repo.html_url} exists and create-app did not make it for this app `
-      + `(its description is not "${plan.description}"); pick another --name, or another --group.`, ExitCode.GITLAB);
+      + `(its description is not "${plan.description}"); ${plan.inputs.otherName}.`, ExitCode.GITLAB);
   }
   return { user: { login: user.login, id: user.id }, organization, repo: repo as GithubRepo | undefined };
 }
@@ -93,7 +93,7 @@ export async function applyRepoPlan(conn: GithubConnection, plan: ProjectPlan, s
         : await conn.api.repos.createForAuthenticatedUser(body)).data as GithubRepo;
     } catch (e) {
       if (githubStatus(e) === 422 && /already exists/i.test(String((e as { response?: { data?: unknown } }).response?.data ? JSON.stringify((e as any).response.data) : ''))) {
-        throw new CliError(`the name ${plan.name} is taken in ${owner} (GitHub said so on creating it): pick another --name, or another --group.`, ExitCode.GITLAB);
+        throw new CliError(`the name ${plan.name} is taken in ${owner} (GitHub said so on creating it): ${plan.inputs.otherName}.`, ExitCode.GITLAB);
       }
       throw githubError(e, `create the repository ${full}`, conn);
     }
@@ -109,7 +109,7 @@ export async function applyRepoPlan(conn: GithubConnection, plan: ProjectPlan, s
   const head = await findOnGithub(() => conn.api.repos.getCommit({ owner, repo: plan.name, ref: MAIN_BRANCH }), `read the branch ${MAIN_BRANCH} of ${full}`, conn);
   if (head === undefined) {
     throw new CliError(`${repo.html_url} has no branch ${MAIN_BRANCH}, though GitHub made it with its first commit: `
-      + 'delete the repository, or push a first commit to main, and run the same command again.', ExitCode.GITLAB);
+      + `delete the repository, or push a first commit to main, and ${plan.inputs.retry}.`, ExitCode.GITLAB);
   }
   if (head.commit.message === COMMIT_MESSAGE) {
     log.add(`branch ${MAIN_BRANCH}`, 'exists', `at commit ${head.sha.slice(0, 8)}; left as it is`);
@@ -121,7 +121,7 @@ export async function applyRepoPlan(conn: GithubConnection, plan: ProjectPlan, s
     log.add(`branch ${MAIN_BRANCH}`, 'created', `commit ${sha.slice(0, 8)} with ${repoFiles.length} files`);
   }
 
-  await protectMain(conn, owner, plan.name, log, dryRun);
+  await protectMain(conn, owner, plan.name, log, dryRun, plan.inputs.retry);
   for (const v of plan.variables) {
     if (v.secret) await setSecret(conn, owner, plan.name, v.key, v.value, log, dryRun);
     else await setVariable(conn, owner, plan.name, v.key, v.value, log, dryRun);
@@ -145,7 +145,7 @@ async function commitFiles(conn: GithubConnection, owner: string, repo: string, 
   return commit.data.sha;
 }
 
-async function protectMain(conn: GithubConnection, owner: string, repo: string, log: StepLog, dryRun: boolean): Promise<void> {
+async function protectMain(conn: GithubConnection, owner: string, repo: string, log: StepLog, dryRun: boolean, retry: string): Promise<void> {
   const step = `protected branch ${MAIN_BRANCH}`;
   const current = await conn.api.repos.getBranchProtection({ owner, repo, branch: MAIN_BRANCH }).then(r => r.data).catch(e => {
     if (githubStatus(e) === 404 || githubStatus(e) === 403) return undefined;
@@ -172,7 +172,7 @@ async function protectMain(conn: GithubConnection, owner: string, repo: string, 
     } catch (e) {
       if (githubStatus(e) !== 403) throw githubError(e, `protect ${MAIN_BRANCH}`, conn);
       log.add(step, 'fallback', `${conn.url} does not protect branches of this repository (403: private repositories need GitHub Pro, Team or Enterprise); `
-        + `${MAIN_BRANCH} stays unprotected: make it public or upgrade, and run the same command again`);
+        + `${MAIN_BRANCH} stays unprotected: make it public or upgrade, and ${retry}`);
     }
   }
 }

@@ -20,6 +20,32 @@ export interface GatedEnvironment {
   readonly approvals: number;
 }
 
+/**
+ * How the caller of create-app names its inputs, for the sentences that refuse one: the command
+ * line's flags, or a Backstage form's fields.
+ */
+export interface InputNames {
+  /** The blueprint input, such as `--blueprint`. */
+  readonly blueprint: string;
+  /** The two ways to give environments, such as `--environments (read from SSM) or --descriptors (a folder of descriptors)`. */
+  readonly environments: string;
+  readonly gitHost: string;
+  readonly gitlabUrl: string;
+  readonly githubApiUrl: string;
+  /** How the repo's folder is given, after "an empty or new folder", such as ` with --dir` (or empty). */
+  readonly dir: string;
+  /** The blueprint's own options. */
+  readonly options: string;
+  /** What to do when the group or organization is not there, such as `name another with --group`. */
+  readonly otherGroup: string;
+  /** What to do when the name is taken, such as `pick another --name, or another --group`. */
+  readonly otherName: string;
+  /** What sets how long generating may take, such as `--generate-timeout`. */
+  readonly generateTimeout: string;
+  /** How to run it again, such as `run the same command again`. */
+  readonly retry: string;
+}
+
 /** The GitLab project as create-app wants it. */
 export interface ProjectPlan {
   readonly groupPath: string;
@@ -28,6 +54,8 @@ export interface ProjectPlan {
   readonly visibility: string;
   readonly variables: ProjectVariable[];
   readonly gated: GatedEnvironment[];
+  /** How the caller names its inputs. */
+  readonly inputs: InputNames;
 }
 
 /** What create-app found of the project before changing anything. */
@@ -57,14 +85,14 @@ export function projectPath(plan: ProjectPlan): string {
 export async function readProjectState(conn: GitlabConnection, plan: ProjectPlan): Promise<ProjectState> {
   const group = await findOrUndefined(() => conn.api.Groups.show(plan.groupPath), `read the group ${plan.groupPath}`, conn);
   if (group === undefined) {
-    throw new CliError(`the group ${plan.groupPath} does not exist on ${conn.url}, or the token's user cannot see it: create it first, or name another with --group.`,
+    throw new CliError(`the group ${plan.groupPath} does not exist on ${conn.url}, or the token's user cannot see it: create it first, or ${plan.inputs.otherGroup}.`,
       ExitCode.GITLAB);
   }
   const full = projectPath(plan);
   const project = await findOrUndefined(() => conn.api.Projects.show(full), `read the project ${full}`, conn) as unknown as GitlabProject | undefined;
   if (project !== undefined && project.description !== plan.description) {
     throw new CliError(`the name ${plan.name} is taken in ${plan.groupPath}: ${project.web_url} exists and create-app did not make it for this app `
-      + `(its description is not "${plan.description}"); pick another --name, or another --group.`, ExitCode.GITLAB);
+      + `(its description is not "${plan.description}"); ${plan.inputs.otherName}.`, ExitCode.GITLAB);
   }
   return { groupId: Number(group.id), project };
 }
@@ -99,7 +127,7 @@ export async function applyProjectPlan(conn: GitlabConnection, plan: ProjectPlan
       } as never) as unknown as GitlabProject;
     } catch (e) {
       if (gitlabStatus(e) === 400 && /taken/i.test(String((e as { cause?: { description?: string } }).cause?.description))) {
-        throw new CliError(`the name ${plan.name} is taken in ${plan.groupPath} (GitLab said so on creating it): pick another --name, or another --group.`, ExitCode.GITLAB);
+        throw new CliError(`the name ${plan.name} is taken in ${plan.groupPath} (GitLab said so on creating it): ${plan.inputs.otherName}.`, ExitCode.GITLAB);
       }
       throw gitlabError(e, `create the project ${full}`, conn);
     }

@@ -29,13 +29,14 @@ export function isGeneratedRepo(dir: string): boolean {
  * Asynchronous: a synchronous child would stall this process's connections to GitLab meanwhile,
  * and the first write after it would go to a connection the server has closed.
  */
-export async function generateRepo(dir: string, pjid: string, from: string, flags: string[], timeoutMs: number): Promise<void> {
+export async function generateRepo(dir: string, pjid: string, from: string, flags: string[], timeoutMs: number,
+  env: NodeJS.ProcessEnv = process.env, hints = { retry: 'run create-app again', timeout: '--generate-timeout' }): Promise<void> {
   const projen = `projen@${ownPackage().projen}`;
   const args = ['--yes', projen, 'new', '--from', from, pjid, '--no-git', ...flags];
   const { code, output, error, timedOut } = await new Promise<{ code: number | null; output: string; error?: Error; timedOut?: boolean }>(resolve => {
     let text = '';
     // Its own process group, so that a time-out ends npx and the npm installs it started.
-    const child = spawn('npx', args, { cwd: dir, env: { ...process.env, CI: undefined }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn('npx', args, { cwd: dir, env: { ...env, CI: undefined }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const timer = setTimeout(() => {
       try {
         process.kill(-child.pid!, 'SIGKILL');
@@ -52,11 +53,11 @@ export async function generateRepo(dir: string, pjid: string, from: string, flag
   const tail = output.trim().split('\n').slice(-15).join('\n');
   if (timedOut) {
     throw new CliError(`npx ${args.join(' ')} in ${dir} did not finish in ${Math.round(timeoutMs / 60_000)} minute(s) and was stopped: `
-      + `an npm install waiting on the registry is the usual cause; empty ${dir} and run create-app again (or give --generate-timeout more minutes); its last lines:\n${tail}`,
+      + `an npm install waiting on the registry is the usual cause; empty ${dir} and ${hints.retry} (or give ${hints.timeout} more minutes); its last lines:\n${tail}`,
     ExitCode.INPUT);
   }
   if (error || code !== 0) {
-    throw new CliError(`npx ${args.join(' ')} in ${dir} failed (${error?.message ?? `exit ${code}`}): fix what it says and run create-app again; its last lines:\n${tail}`,
+    throw new CliError(`npx ${args.join(' ')} in ${dir} failed (${error?.message ?? `exit ${code}`}): fix what it says and ${hints.retry}; its last lines:\n${tail}`,
       ExitCode.INPUT);
   }
 }

@@ -11,21 +11,31 @@ export interface GithubConnection {
   readonly url: string;
 }
 
-/** Checks the API URL and the token, and opens Octokit; nothing is called yet. */
+/** Checks the API URL and the token of the variable `tokenEnv` names, and opens Octokit; nothing is called yet. */
 export function openGithub(apiUrl: string, tokenEnv: string): GithubConnection {
+  return connectGithub(apiUrl, process.env[tokenEnv] ?? '', tokenEnv);
+}
+
+/**
+ * Checks GitHub's API URL and a token, and opens Octokit; nothing is called yet. `tokenSource`
+ * names where the token came from (a variable, a configuration key) and `urlInput` the input that
+ * gave the URL, for the sentences that refuse them.
+ */
+export function connectGithub(apiUrl: string, token: string, tokenSource: string, urlInput = '--github-api-url'): GithubConnection {
   let url: URL;
   try {
     url = new URL(apiUrl);
   } catch {
-    throw new CliError(`--github-api-url "${apiUrl}" is not a URL (such as https://api.github.com).`, ExitCode.USAGE);
+    throw new CliError(`${urlInput} "${apiUrl}" is not a URL (such as https://api.github.com).`, ExitCode.USAGE);
   }
   if (url.protocol !== 'https:' && !(isLoopback(url) && url.protocol === 'http:')) {
-    throw new CliError(`--github-api-url "${apiUrl}" must be https (http only for a server on this machine): the token travels with every request.`, ExitCode.USAGE);
+    throw new CliError(`${urlInput} "${apiUrl}" must be https (http only for a server on this machine): the token travels with every request.`, ExitCode.USAGE);
   }
-  const token = process.env[tokenEnv];
   if (!token) {
-    throw new CliError(`no GitHub token: set ${tokenEnv} to a token that may create repositories, environments and Actions variables `
-      + '(or name another variable with --token-env).', ExitCode.GITLAB);
+    const what = 'a token that may create repositories, environments and Actions variables';
+    throw new CliError(tokenSource.startsWith('integrations.')
+      ? `no GitHub token: set ${tokenSource} in Backstage's configuration to ${what} (or configure a GitHub App there).`
+      : `no GitHub token: set ${tokenSource} to ${what} (or name another variable with --token-env).`, ExitCode.GITLAB);
   }
   const base = `${url.origin}${url.pathname}`.replace(/\/+$/, '');
   // Octokit is an ES module; Node.js 22 loads it from CommonJS, here only when GitHub is asked for.

@@ -28,23 +28,33 @@ export function withGitlabOptions(command: Command, o: { tokenDefault?: boolean 
     .addOption(o.tokenDefault === false ? tokenEnv : tokenEnv.default(DEFAULT_TOKEN_ENV));
 }
 
-/** Checks the GitLab options and opens a client; nothing is called yet. */
+/** Checks the GitLab options and opens a client with the token of the variable they name; nothing is called yet. */
 export function openGitlab(o: GitlabOptions): GitlabConnection {
+  return connectGitlab(o.gitlabUrl, process.env[o.tokenEnv] ?? '', o.tokenEnv);
+}
+
+/**
+ * Checks a GitLab's address and a token, and opens a client; nothing is called yet. `tokenSource`
+ * names where the token came from (a variable, a configuration key) and `urlInput` the input that
+ * gave the address, for the sentences that refuse them.
+ */
+export function connectGitlab(gitlabUrl: string, token: string, tokenSource: string, urlInput = '--gitlab-url'): GitlabConnection {
   let url: URL;
   try {
-    url = new URL(o.gitlabUrl);
+    url = new URL(gitlabUrl);
   } catch {
-    throw new CliError(`--gitlab-url "${o.gitlabUrl}" is not a URL (such as https://gitlab.com).`, ExitCode.USAGE);
+    throw new CliError(`${urlInput} "${gitlabUrl}" is not a URL (such as https://gitlab.com).`, ExitCode.USAGE);
   }
   if (url.protocol !== 'https:' && !(isLoopback(url) && url.protocol === 'http:')) {
-    throw new CliError(`--gitlab-url "${o.gitlabUrl}" must be https (http only for a GitLab on this machine): the token travels with every request.`, ExitCode.USAGE);
+    throw new CliError(`${urlInput} "${gitlabUrl}" must be https (http only for a GitLab on this machine): the token travels with every request.`, ExitCode.USAGE);
   }
   if (url.search || url.hash || url.username) {
-    throw new CliError(`--gitlab-url "${o.gitlabUrl}" is not a GitLab's address: give it without query, fragment or credentials, such as ${url.origin}.`, ExitCode.USAGE);
+    throw new CliError(`${urlInput} "${gitlabUrl}" is not a GitLab's address: give it without query, fragment or credentials, such as ${url.origin}.`, ExitCode.USAGE);
   }
-  const token = process.env[o.tokenEnv];
   if (!token) {
-    throw new CliError(`no GitLab token: set ${o.tokenEnv} to an access token with the api scope (or name another variable with --token-env).`, ExitCode.GITLAB);
+    throw new CliError(tokenSource.startsWith('integrations.')
+      ? `no GitLab token: set ${tokenSource} in Backstage's configuration to an access token with the api scope.`
+      : `no GitLab token: set ${tokenSource} to an access token with the api scope (or name another variable with --token-env).`, ExitCode.GITLAB);
   }
   // A self-managed GitLab may live under a path (https://example.com/gitlab).
   const base = `${url.origin}${url.pathname}`.replace(/\/+$/, '');
