@@ -15,9 +15,11 @@ import { blueprintTemplates } from '../../src/common/backstage-templates';
 import { BLUEPRINT_FACTS } from '../../src/common/blueprint-facts';
 import { CERTIFICATE_ARN, testApp, TEST_ENV, baseProps } from '../fixtures/app';
 import { deployedDescriptor } from '../fixtures/app-environments';
+import { parseDescriptor } from '../../src/contract/descriptor';
 import { catalogAccepts } from '../fixtures/catalog';
 import { postgresLogGroup } from '../fixtures/database';
-import { renderValue } from '../fixtures/iam';
+import { renderValue, roleStatements, Statement } from '../fixtures/iam';
+import { decide, Policy } from '../fixtures/iam-proof';
 import { nagFindings } from '../fixtures/nag';
 
 const DEV = deployedDescriptor(s => new EcsEnvironment(s, 'Env', baseProps({ sharedLoadBalancer: { certificateArn: CERTIFICATE_ARN } })));
@@ -191,6 +193,8 @@ describe('BackstageOnFargate', () => {
     }
     const dev = JSON.parse(files.find(f => f.parameters.Key.endsWith('dev.json')).parameters.Body);
     expect(dev.metadata.annotations).toMatchObject({ 'harmonix.dev/account': '111111111111', 'harmonix.dev/stage': '1', 'harmonix.dev/require-approval': 'false' });
+    // The whole descriptor, as the contract's reader reads it: what the scaffolder module writes into a new repo.
+    expect(parseDescriptor('the annotation', dev.metadata.annotations['harmonix.dev/descriptor'])).toEqual(parseDescriptor('dev', DEV));
   });
 
   test('the blueprints\' software templates beside the environments, read by the same provider: one per blueprint, accepted by Backstage\'s template validator', async () => {
@@ -203,6 +207,27 @@ describe('BackstageOnFargate', () => {
       expect(await catalogAccepts(entity, templateEntityV1beta3Validator)).toBe(true);
       expect(entity).toEqual(expected[entity.metadata.name]);
     }
+  });
+
+  test('harmonix:create-app may read what the platform registered of an app (its two parameters, its image repository) and nothing else: a real IAM evaluator', async () => {
+    const roleId = stack.getLogicalId(backstage.taskRole.node.defaultChild as any);
+    const statements = roleStatements(template, roleId).map((st: Statement) => ({
+      ...st, Resource: [st.Resource].flat().map(r => renderValue(r, ref => (ref === 'AWS::Partition' ? 'aws' : ref === 'AWS::Region' ? 'eu-west-1' : ref === 'AWS::AccountId' ? '111111111111' : `arn:aws:unknown:::${ref}`))),
+    }));
+    const policy: Policy = { Version: '2012-10-17', Statement: statements };
+    const ask = (action: string, resource: string) => decide({ action, resource, context: {} }, '111111111111', [policy]);
+    const ssm = (name: string, account = '111111111111') => `arn:aws:ssm:eu-west-1:${account}:parameter${name}`;
+    expect(await ask('ssm:GetParameter', ssm('/harmonix/apps/orders/image-repository'))).toBe('Allowed');
+    expect(await ask('ssm:GetParameter', ssm('/harmonix/apps/orders/build-role-arn'))).toBe('Allowed');
+    for (const other of [ssm('/harmonix/apps/orders/db-password'), ssm('/harmonix/environments/dev'), ssm('/harmonix/apps/orders/image-repository', '999999999999')]) {
+      expect([other, await ask('ssm:GetParameter', other)]).toEqual([other, 'ImplicitlyDenied']);
+    }
+    expect(await ask('ssm:PutParameter', ssm('/harmonix/apps/orders/image-repository'))).toBe('ImplicitlyDenied');
+    expect(await ask('ecr:DescribeRepositories', 'arn:aws:ecr:eu-west-1:111111111111:repository/orders')).toBe('Allowed');
+    for (const action of ['ecr:BatchGetImage', 'ecr:PutImage', 'ecr:DeleteRepository']) {
+      expect([action, await ask(action, 'arn:aws:ecr:eu-west-1:111111111111:repository/orders')]).toEqual([action, 'ImplicitlyDenied']);
+    }
+    expect(await ask('ecr:DescribeRepositories', 'arn:aws:ecr:eu-west-1:999999999999:repository/orders')).toBe('ImplicitlyDenied');
   });
 
   test('templates: the repository hosts of the portal\'s integrations, or none published; hosts checked', () => {

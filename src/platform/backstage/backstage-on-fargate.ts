@@ -327,7 +327,7 @@ export class BackstageOnFargate extends Construct {
       actions: ['sts:AssumeRole', 'sts:TagSession'],
       resources: [environment.operationsRole.roleArn],
     }));
-    this.writeCatalogFile(`CatalogFile-${name}`, `${ENVIRONMENTS_PREFIX}${name}.json`, Stack.of(this).toJsonString(environmentEntity(environment.descriptor, this.environmentOwner)));
+    this.writeCatalogFile(`CatalogFile-${name}`, `${ENVIRONMENTS_PREFIX}${name}.json`, Stack.of(this).toJsonString(environmentEntity(this, environment.descriptor, this.environmentOwner)));
   }
 
   /**
@@ -344,6 +344,22 @@ export class BackstageOnFargate extends Construct {
       if (!Token.isUnresolved(host) && !isHostName(host)) {
         throw propError(this, `templateRepositoryHosts[${i}]`, `"${host}" is not a host name: give the host of a GitLab or GitHub integration, for example gitlab.com or gitlab.example.com:8443.`);
       }
+    });
+    // What harmonix:create-app reads of an app the platform registered (GitlabRunner.registerApp):
+    // its two parameters, and that its image repository exists; in the portal's own account.
+    const stack = Stack.of(this);
+    const parameters = ['image-repository', 'build-role-arn'].map(what => stack.formatArn({
+      service: 'ssm', resource: 'parameter', resourceName: `harmonix/apps/*/${what}`,
+    }));
+    const repositories = stack.formatArn({ service: 'ecr', resource: 'repository', resourceName: '*' });
+    this.taskRole.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ReadAppRegistrations', actions: ['ssm:GetParameter'], resources: parameters }));
+    this.taskRole.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'FindAppImageRepositories', actions: ['ecr:DescribeRepositories'], resources: [repositories] }));
+    acceptFindings(this.taskRole, ...parameters.map(arn => ({
+      id: wildcardResourceFindingId(this.taskRole, arn),
+      reason: 'harmonix:create-app reads the parameters GitlabRunner.registerApp wrote for the app it creates, whose name the developer picks in the portal; only these two of each app.',
+    })), {
+      id: wildcardResourceFindingId(this.taskRole, repositories),
+      reason: 'harmonix:create-app checks that the app\'s registered image repository exists (DescribeRepositories, read-only metadata) before it writes its URI into the new repository\'s CI variables.',
     });
     for (const [pjid, template] of Object.entries(blueprintTemplates({ owner: this.environmentOwner, allowedHosts: hosts }))) {
       this.writeCatalogFile(`CatalogTemplate-${pjid}`, `${TEMPLATES_PREFIX}${pjid}.json`, Stack.of(this).toJsonString(template));

@@ -1,3 +1,5 @@
+import { Stack } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
 import { EnvironmentDescriptor } from '../../contract/descriptor';
 
 /** Annotation prefix of the environment entities. */
@@ -5,9 +7,12 @@ const ANNOTATION = 'harmonix.dev';
 
 /**
  * The Backstage catalog entity of an environment, derived from its descriptor: a `Resource` of
- * type `aws-environment` with its account, region, stage, approval and roles as annotations.
+ * type `aws-environment` with its account, region, stage, approval and roles as annotations, and
+ * the whole descriptor as JSON (`harmonix.dev/descriptor`): what the scaffolder module writes into a
+ * new app's repo, read on the server from the catalog, so the portal needs no read of another
+ * account's SSM to create an app.
  */
-export function environmentEntity(d: EnvironmentDescriptor, owner: string): Record<string, unknown> {
+export function environmentEntity(scope: Construct, d: EnvironmentDescriptor, owner: string): Record<string, unknown> {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Resource',
@@ -27,6 +32,7 @@ export function environmentEntity(d: EnvironmentDescriptor, owner: string): Reco
         [`${ANNOTATION}/audit-table-arn`]: d.auditTableArn,
         [`${ANNOTATION}/log-group-prefix`]: d.logGroupPrefix,
         [`${ANNOTATION}/descriptor-parameter`]: `/harmonix/environments/${d.name}`,
+        [`${ANNOTATION}/descriptor`]: Stack.of(scope).toJsonString(d),
       },
     },
     spec: {
