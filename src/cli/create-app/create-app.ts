@@ -60,6 +60,8 @@ export interface CreateAppRequest {
   readonly aws: AwsOptions;
   /** Read the Git host and AWS, and say what would be done; change nothing. */
   readonly dryRun?: boolean;
+  /** Check every input that needs no network (a Backstage dry run), then stop: nothing is called or changed. */
+  readonly checkOnly?: boolean;
   /** How the caller names its inputs in sentences. */
   readonly inputs: InputNames;
   /** Each step's line as it ends (progress); nothing when absent. */
@@ -125,6 +127,10 @@ export async function createApp(r: CreateAppRequest): Promise<CreateAppResult> {
   const session = openSession(r.aws);
   const githubConnection = github ? connectGithub(r.githubApiUrl ?? 'https://api.github.com', r.token, r.tokenSource, r.inputs.githubApiUrl) : undefined;
   const gitlabConnection = github ? undefined : connectGitlab(r.gitlabUrl ?? 'https://gitlab.com', r.token, r.tokenSource, r.inputs.gitlabUrl);
+  if (r.checkOnly) {
+    log.add(`repository ${projectPath(plan)}`, 'planned', `on ${githubConnection?.url ?? gitlabConnection!.url}: generate ${r.blueprint} into ${dir} and push it`);
+    return { project: projectPath(plan), defaultBranch: 'main', dir, dryRun: true, steps: log.steps };
+  }
 
   // Then the network: the Git host, AWS.
   const host = githubConnection ? await githubHost(githubConnection, plan, r.reviewerTeam) : await gitlabHost(gitlabConnection!, plan);
