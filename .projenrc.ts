@@ -106,8 +106,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   tsconfigDevFile: 'tsconfig.dev.json',
   tsconfigDev: {
     include: ['examples/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'projenrc/**/*.ts', '.projenrc.ts'],
-    // blueprints/ holds the sources of generated repos, built by their own toolchains in the tests.
-    exclude: ['node_modules', 'blueprints'],
+    // blueprints/ holds the sources of generated repos, built by their own toolchains in the tests;
+    // backstage/ is an npm workspace of its own, built and tested by Backstage's CLI.
+    exclude: ['node_modules', 'blueprints', 'backstage'],
     compilerOptions: {},
   },
   eslintOptions: {
@@ -138,7 +139,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   npmIgnoreOptions: {
     ignorePatterns: ['/examples', '/bench', '/test', '/.ci', 'cdk.out', '/.cdk-bindings', '/cdk.json', '/cdk.context.json', '/tsconfig.dev.json',
       // Tools the tests build or install (Go binaries, venvs) never enter the package.
-      '/.tools', '/.venv', '/dist'],
+      '/.tools', '/.venv', '/dist',
+      // The Backstage packages are published on their own.
+      '/backstage'],
   },
 });
 
