@@ -72,7 +72,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // check the app's image repository in ECR, store runner tokens in Secrets Manager).
     '@gitbeaker/rest@^43', '@aws-sdk/client-secrets-manager@^3', '@aws-sdk/client-ecr@^3',
     // ... and GitHub's through Octokit (--git-host github); Actions secrets are sealed with libsodium, as GitHub requires.
-    '@octokit/rest@^22', 'libsodium-wrappers@^0.8',
+    // Octokit 20 (maintained, with the 2025 security fixes), the last that ships CommonJS: the Backstage
+    // scaffolder module runs this code inside Backstage's backend and its test runner (jest), which
+    // cannot require an ES module, as Octokit 21 and later are; Backstage itself stays on CommonJS Octokit.
+    '@octokit/rest@^20.1.2', 'libsodium-wrappers@^0.8',
     // GitlabRunner renders the runner's config.toml with a TOML library, never a string template.
     'smol-toml@^1.4.2',
     // `harmonix backstage templates` writes the software templates as YAML (the tests read YAML back with it too).

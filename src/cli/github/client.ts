@@ -1,4 +1,4 @@
-import type { Octokit } from '@octokit/rest' with { 'resolution-mode': 'import' };
+import { Octokit } from '@octokit/rest';
 import { CliError, ExitCode } from '../errors';
 import { isLoopback } from '../gitlab/client';
 
@@ -38,12 +38,9 @@ export function connectGithub(apiUrl: string, token: string, tokenSource: string
       : `no GitHub token: set ${tokenSource} to ${what} (or name another variable with --token-env).`, ExitCode.GITLAB);
   }
   const base = `${url.origin}${url.pathname}`.replace(/\/+$/, '');
-  // Octokit is an ES module; Node.js 22 loads it from CommonJS, here only when GitHub is asked for.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { Octokit: OctokitClass } = require('@octokit/rest') as typeof import('@octokit/rest', { with: { 'resolution-mode': 'import' } });
   const quiet = () => undefined;
   return {
-    api: new OctokitClass({ auth: token, baseUrl: base, userAgent: 'harmonix-cdk', log: { debug: quiet, info: quiet, warn: quiet, error: quiet } }),
+    api: new Octokit({ auth: token, baseUrl: base, userAgent: 'harmonix-cdk', log: { debug: quiet, info: quiet, warn: quiet, error: quiet } }),
     url: base,
   };
 }
