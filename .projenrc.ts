@@ -240,6 +240,21 @@ const blueprints = project.addTask('test:blueprints', {
 blueprints.spawn(project.compileTask);
 blueprints.exec('jest --testMatch "<rootDir>/test/blueprints-e2e/**/*.e2e.ts" --coverage=false --maxWorkers=1 --testTimeout=1800000');
 
+// Proves the Backstage packages (backstage/, an npm workspace of their own): installed from their
+// lock file (better-sqlite3 built from source against this Node.js), linted, type-checked, built,
+// and tested with Backstage's CLI against a real backend, the local GitLab and GitHub and moto. They
+// use the compiled library and the test tools of its set-up (installed here first, once).
+const backstage = project.addTask('test:backstage', {
+  description: 'Install, lint, build and test the Backstage packages (backstage/) against a real Backstage backend',
+});
+backstage.spawn(project.compileTask);
+backstage.exec('ts-node --transpile-only -P tsconfig.dev.json -e "require(\'./test/setup/prerequisites\').default()"');
+backstage.exec('bash backstage/scripts/install.sh');
+backstage.exec('npm run lint', { cwd: 'backstage' });
+backstage.exec('npm run prettier:check', { cwd: 'backstage' });
+backstage.exec('npm run build', { cwd: 'backstage' });
+backstage.exec('npm test', { cwd: 'backstage', env: { CI: 'true' } });
+
 project.addTask('bench:example', {
   description: 'Print the main job\'s figures: `npx projen example` cold and warm (wall time, peak memory), and the example app with and without aws-cdk-lib\'s default validation',
   exec: 'ts-node --transpile-only -P tsconfig.dev.json bench/example.bench.ts',

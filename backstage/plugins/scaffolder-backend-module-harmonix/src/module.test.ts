@@ -36,7 +36,7 @@ const RUNS = [
     app: 'stock',
     host: 'gitlab',
     environments: ['dev', 'staging'],
-    options: { eksNamespace: 'shop' },
+    options: { eksNamespace: 'orders' },
   },
   {
     template: 'harmonix-java-service',
@@ -81,7 +81,7 @@ async function waitFor<T>(
 beforeAll(async () => {
   hosts = await startHosts();
   Object.assign(process.env, developerEnv());
-  const tarball = packLibrary();
+  const tarball = packLibrary({ task: 'test:backstage', rsync: false });
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'harmonix-backstage-'));
   // The templates as the library writes them for a Backstage run elsewhere, offering both hosts.
   const templates = path.join(work, 'templates');
@@ -212,6 +212,16 @@ test('the scaffolder lists harmonix:create-app with its schema and examples', as
   expect(action.examples.length).toBeGreaterThan(0);
 });
 
+/** The logger's colour codes (ESC [ ... m). */
+const COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+
+/** A task's log lines as its page shows them, without the logger's colour codes and level. */
+function taskLog(events: Array<{ body: { message?: string } }>): string[] {
+  return events.map(e =>
+    (e.body.message ?? '').replace(COLOUR, '').replace(/^info: /, ''),
+  );
+}
+
 function values(run: (typeof RUNS)[number]) {
   const repoHost = run.host === 'gitlab' ? hosts.gitlabHost : hosts.githubHost;
   const owner = run.host === 'gitlab' ? 'shop/apps' : 'shop';
@@ -297,9 +307,7 @@ describe.each(RUNS)('$template on $host, as a task', run => {
     const events = await request(server)
       .get(`/api/scaffolder/v2/tasks/${task.id}/events`)
       .set(auth);
-    log = events.body.map(
-      (e: { body: { message?: string } }) => e.body.message ?? '',
-    );
+    log = taskLog(events.body);
   }, 1_600_000);
 
   test('the task completes; its log says what was made', () => {
@@ -363,4 +371,43 @@ describe.each(RUNS)('$template on $host, as a task', run => {
     );
     expect(component.spec.owner).toBe('group:default/shop');
   });
+});
+
+test('a refused task: one sentence in its log, nothing made', async () => {
+  const created = await request(server)
+    .post('/api/scaffolder/v2/tasks')
+    .set(auth)
+    .send({
+      templateRef: 'template:default/harmonix-node-service',
+      values: {
+        name: 'ghost',
+        owner: 'group:default/shop',
+        environments: ['resource:default/dev'],
+        repoUrl: `${hosts.gitlabHost}?owner=shop%2Fapps&repo=ghost`,
+      },
+    });
+  expect(created.status).toBe(201);
+  const task = await waitFor(
+    'the refused task',
+    async () => {
+      const res = await request(server)
+        .get(`/api/scaffolder/v2/tasks/${created.body.id}`)
+        .set(auth);
+      return ['completed', 'failed'].includes(res.body.status)
+        ? res.body
+        : undefined;
+    },
+    120_000,
+  );
+  expect(task.status).toBe('failed');
+  const events = await request(server)
+    .get(`/api/scaffolder/v2/tasks/${task.id}/events`)
+    .set(auth);
+  const log = taskLog(events.body);
+  const refusal = log.filter(l => /ghost is not registered/.test(l));
+  expect(refusal).toEqual([
+    "InputError: ghost is not registered with the platform: /harmonix/apps/ghost/image-repository is missing in account 123456789012, eu-west-1; register it (GitlabRunner.registerApp({ appName: 'ghost' })), deploy the platform, and run the template again with the same values.",
+  ]);
+  expect(log.some(l => /^\s+at /m.test(l))).toBe(false);
+  expect(hosts.gitlab.project('shop/apps/ghost')).toBeUndefined();
 });

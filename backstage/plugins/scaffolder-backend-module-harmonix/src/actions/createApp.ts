@@ -73,6 +73,22 @@ export function readSettings(config: Config): CreateAppSettings {
   };
 }
 
+/** A refusal of the Git host or AWS: one sentence, like an input error. */
+class HarmonixRefusal extends Error {
+  name = 'HarmonixRefusal';
+}
+
+/**
+ * The task log shows a failed step's error with its stack: a refusal (bad input, a host or AWS
+ * saying no) shows as its one sentence instead; anything else (a bug) keeps its stack.
+ */
+function inOneSentence(e: unknown): unknown {
+  if (e instanceof InputError || e instanceof HarmonixRefusal) {
+    e.stack = `${e.name}: ${e.message}`;
+  }
+  return e;
+}
+
 /** A blueprint option's value as the form sends it; empty answers mean "the blueprint's default". */
 function givenOptions(
   options: Record<string, unknown> | undefined,
@@ -180,85 +196,89 @@ export function createHarmonixCreateAppAction(options: {
       },
     },
     async handler(ctx) {
-      const { input } = ctx;
-      if (!isAppName(input.name)) {
-        throw new InputError(
-          `name "${input.name}" is not an app name: 1 to 40 lower-case letters, digits and single hyphens, starting with a letter.`,
-        );
-      }
-      const target = await repositoryTarget(input.repoUrl, integrations);
-      if (target.repo !== input.name) {
-        throw new InputError(
-          `repoUrl names the repository "${target.repo}", and an app's repository takes the app's name: name it ${input.name}.`,
-        );
-      }
-      const blueprintOptions = givenOptions(input.options);
-      if (input.owner) blueprintOptions.owner = input.owner;
-      if (input.system) blueprintOptions.system = input.system;
-      const descriptors = await environmentDescriptors(
-        input.environments,
-        catalog,
-        await ctx.getInitiatorCredentials(),
-      );
-      ctx.logger.info(
-        `${CREATE_APP_ACTION}: ${input.blueprint} as ${target.group}/${target.repo} on ${target.host}, ` +
-          `deploying to ${descriptors
-            .map(
-              d =>
-                `${d.name} (${d.descriptor.kind}, stage ${d.descriptor.stage})`,
-            )
-            .join(', ')}`,
-      );
-      let result;
       try {
-        result = await createApp({
-          blueprint: input.blueprint,
-          name: input.name,
-          group: target.group,
-          gitHost: target.gitHost,
-          gitlabUrl: target.gitlabUrl,
-          githubApiUrl: target.githubApiUrl,
-          token: target.token,
-          tokenSource: target.tokenSource,
-          descriptors,
-          dir: path.join(ctx.workspacePath, input.name),
-          blueprintPackage: settings.blueprintPackage,
-          blueprintOptions,
-          visibility: settings.visibility,
-          approvals: settings.approvals,
-          generateTimeoutMinutes: settings.generateTimeoutMinutes,
-          aws: { region: settings.region },
-          checkOnly: ctx.isDryRun,
-          inputs: FORM_INPUTS,
-          report: line => ctx.logger.info(line),
-        });
-      } catch (e) {
-        if (e instanceof CliError) {
-          throw e.exitCode === ExitCode.USAGE || e.exitCode === ExitCode.INPUT
-            ? new InputError(e.message)
-            : new Error(e.message);
+        const { input } = ctx;
+        if (!isAppName(input.name)) {
+          throw new InputError(
+            `name "${input.name}" is not an app name: 1 to 40 lower-case letters, digits and single hyphens, starting with a letter.`,
+          );
         }
-        throw e;
+        const target = await repositoryTarget(input.repoUrl, integrations);
+        if (target.repo !== input.name) {
+          throw new InputError(
+            `repoUrl names the repository "${target.repo}", and an app's repository takes the app's name: name it ${input.name}.`,
+          );
+        }
+        const blueprintOptions = givenOptions(input.options);
+        if (input.owner) blueprintOptions.owner = input.owner;
+        if (input.system) blueprintOptions.system = input.system;
+        const descriptors = await environmentDescriptors(
+          input.environments,
+          catalog,
+          await ctx.getInitiatorCredentials(),
+        );
+        ctx.logger.info(
+          `${CREATE_APP_ACTION}: ${input.blueprint} as ${target.group}/${target.repo} on ${target.host}, ` +
+            `deploying to ${descriptors
+              .map(
+                d =>
+                  `${d.name} (${d.descriptor.kind}, stage ${d.descriptor.stage})`,
+              )
+              .join(', ')}`,
+        );
+        let result;
+        try {
+          result = await createApp({
+            blueprint: input.blueprint,
+            name: input.name,
+            group: target.group,
+            gitHost: target.gitHost,
+            gitlabUrl: target.gitlabUrl,
+            githubApiUrl: target.githubApiUrl,
+            token: target.token,
+            tokenSource: target.tokenSource,
+            descriptors,
+            dir: path.join(ctx.workspacePath, input.name),
+            blueprintPackage: settings.blueprintPackage,
+            blueprintOptions,
+            visibility: settings.visibility,
+            approvals: settings.approvals,
+            generateTimeoutMinutes: settings.generateTimeoutMinutes,
+            aws: { region: settings.region },
+            checkOnly: ctx.isDryRun,
+            inputs: FORM_INPUTS,
+            report: line => ctx.logger.info(line),
+          });
+        } catch (e) {
+          if (e instanceof CliError) {
+            throw e.exitCode === ExitCode.USAGE || e.exitCode === ExitCode.INPUT
+              ? new InputError(e.message)
+              : new HarmonixRefusal(e.message);
+          }
+          throw e;
+        }
+        const webUrl = result.webUrl ?? target.webUrl;
+        ctx.output('remoteUrl', webUrl);
+        ctx.output(
+          'repoContentsUrl',
+          repoContentsUrl(target.gitHost, webUrl, result.defaultBranch),
+        );
+        ctx.output(
+          'pipelineUrl',
+          result.pipelineUrl ??
+            (target.gitHost === 'gitlab'
+              ? `${webUrl}/-/pipelines`
+              : `${webUrl}/actions`),
+        );
+        ctx.output('project', result.project);
+        ctx.logger.info(
+          result.dryRun
+            ? `dry run: nothing was created; ${result.project} would be created on ${target.host}`
+            : `${result.project} is ready: ${webUrl}; its pipeline runs on each push to ${result.defaultBranch}`,
+        );
+      } catch (e) {
+        throw inOneSentence(e);
       }
-      const webUrl = result.webUrl ?? target.webUrl;
-      ctx.output('remoteUrl', webUrl);
-      ctx.output(
-        'repoContentsUrl',
-        repoContentsUrl(target.gitHost, webUrl, result.defaultBranch),
-      );
-      ctx.output(
-        'pipelineUrl',
-        result.pipelineUrl ??
-          (target.gitHost === 'gitlab'
-            ? `${webUrl}/-/pipelines`
-            : `${webUrl}/actions`),
-      );
-      ctx.output('project', result.project);
-      ctx.logger.info(
-        result.dryRun
-          ? `dry run: nothing was created; ${result.project} would be created on ${target.host}`
-          : `${result.project} is ready: ${webUrl}; its pipeline runs on each push to ${result.defaultBranch}`,
-      );
     },
   });
 }
