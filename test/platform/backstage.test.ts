@@ -271,6 +271,8 @@ describe('BackstageOnFargate', () => {
       expect(config.getString('backend.baseUrl')).toBe('https://backstage.example.com');
       expect(config.getConfigArray('backend.auth.keys')[0].getString('secret')).toBe('generated-backend-secret');
       expect(config.getConfig('catalog.providers.awsS3.harmonixEnvironments').get()).toMatchObject({ prefix: 'harmonix/', region: 'eu-west-1' });
+      // The published templates are a kind create-app's rules leave out: the catalog takes them too.
+      expect(config.get('catalog.rules')).toEqual([{ allow: ['Component', 'System', 'API', 'Resource', 'Location', 'Template'] }]);
     } finally {
       process.env = saved;
     }

@@ -53,6 +53,9 @@ const TEMPLATES_PREFIX = `${CATALOG_PREFIX}templates/`;
  * the catalog provider of the environments (`catalog.providers.awsS3.harmonixEnvironments`, read
  * by `@backstage/plugin-catalog-backend-module-aws`).
  */
+/** The kinds the portal's catalog takes from any source: @backstage/create-app's, and Template. */
+const CATALOG_KINDS = ['Component', 'System', 'API', 'Resource', 'Location', 'Template'];
+
 export class BackstageOnFargate extends Construct {
   public readonly vpc: ec2.IVpc;
   /** Customer-managed key of the database, secrets, logs, repository and catalog bucket. */
@@ -252,6 +255,9 @@ export class BackstageOnFargate extends Construct {
         schedule: { frequency: { minutes: 10 }, timeout: { minutes: 3 } },
       }),
       ...(baseUrl ? { APP_CONFIG_app_baseUrl: baseUrl, APP_CONFIG_backend_baseUrl: baseUrl } : {}),
+      // The catalog takes a Template from a provider only where its rules allow the kind: the kinds
+      // @backstage/create-app allows, and the blueprints' templates the construct publishes.
+      ...((props.publishTemplates ?? true) ? { APP_CONFIG_catalog_rules: JSON.stringify([{ allow: CATALOG_KINDS }]) } : {}),
     };
     checkVariables(this, props, [...Object.keys(environment), ...Object.keys(secrets)]);
     const teamSecrets = Object.fromEntries(Object.entries(props.secrets ?? {})
