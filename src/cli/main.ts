@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerApp } from './app/command';
 import { registerAudit } from './audit/command';
 import { registerBackstage } from './backstage/command';
 import { registerBootstrap } from './bootstrap/command';
@@ -13,12 +14,13 @@ import { registerTeardown } from './teardown/command';
 
 /** The commands of the command line. */
 const COMMANDS: CommandRegistration[] = [
-  registerCost, registerTeardown, registerAudit, registerBootstrap, registerEnv, registerDoctor, registerCreateApp, registerRunner, registerBackstage,
+  registerCost, registerTeardown, registerAudit, registerApp, registerBootstrap, registerEnv, registerDoctor, registerCreateApp, registerRunner,
+  registerBackstage,
 ];
 
 function program(io: CliIo): Command {
   const cli = new Command('harmonix')
-    .description('harmonix-cdk command line: what a synthesized platform costs when idle, what a teardown leaves behind, the audit records of deployments, an app repository\'s environments (fetch, doctor), and GitLab: an app\'s project with its pipeline ready (create-app), runners (runner register), and the blueprints as Backstage templates (backstage templates).')
+    .description('harmonix-cdk command line: what a synthesized platform costs when idle, what a teardown leaves behind, the audit records of deployments, an app\'s status in an environment (app status), an app repository\'s environments (fetch, doctor), and GitLab: an app\'s project with its pipeline ready (create-app), runners (runner register), and the blueprints as Backstage templates (backstage templates).')
     .option('--debug', 'print stack traces of errors')
     .exitOverride()
     .configureOutput({ writeOut: text => io.out(text.trimEnd()), writeErr: text => io.err(text.trimEnd()) })

@@ -1,7 +1,9 @@
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { Command, Option } from 'commander';
-import { AUDIT_RESULTS, recordAudit } from './record';
 import { isAppName } from '../../common/validation';
+import { listAuditRecords, MAX_AUDIT_RECORDS } from '../../ops/audit-list';
+import { AUDIT_RESULTS, recordAudit } from '../../ops/audit-record';
+import { openApp, withAppOptions, AppOptions } from '../app/command';
 import { CliIo, EXIT_CODES_HELP } from '../command';
 import { readDescriptorFile } from '../descriptor-file';
 import { CliError, ExitCode } from '../errors';
@@ -62,5 +64,23 @@ ${EXIT_CODES_HELP}`)
       }, defaultProvider());
       io.out(options.json ? JSON.stringify(receipt, undefined, 2)
         : `recorded ${options.action} ${options.result} of app/${options.app} in ${descriptor.name} at ${receipt.timestamp.split('#')[0]} as ${receipt.actor}`);
+    });
+
+  withAppOptions(audit.command('list')
+    .description('The app\'s audit records in the environment, newest first: who did what, when, with what result (read through the environment\'s operations role).'))
+    .option('--limit <n>', `how many records, 1 to ${MAX_AUDIT_RECORDS}`, '50')
+    .addHelpText('after', `
+Example:
+  harmonix audit list --descriptor .harmonix/environments/prod.json --app orders --limit 20
+${EXIT_CODES_HELP}`)
+    .action(async (o: AppOptions & { limit: string }) => {
+      const limit = Number(o.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_AUDIT_RECORDS) {
+        throw new CliError(`--limit "${o.limit}" is not a number of records from 1 to ${MAX_AUDIT_RECORDS}.`, ExitCode.USAGE);
+      }
+      const records = await listAuditRecords(openApp(o), o.app, limit);
+      io.out(o.json ? JSON.stringify(records, undefined, 2)
+        : records.length === 0 ? `no audit records of app ${o.app} in this environment`
+          : records.map(r => `${r.time}  ${r.action} ${r.result}${r.version ? ` ${r.version}` : ''}  by ${r.actor}`).join('\n'));
     });
 }

@@ -215,7 +215,9 @@ function blueprintFlags(options: Record<string, string | number | boolean | stri
 }
 
 /** Generates the repo into `dir` (empty or new), its descriptors written first so that the blueprint reads them. */
-async function prepareRepo(dir: string, r: CreateAppRequest, flags: string[], note: string, descriptors: FetchedDescriptor[], log: StepLog): Promise<void> {
+async function prepareRepo(
+  dir: string, r: CreateAppRequest, flags: string[], note: string, descriptors: FetchedDescriptor[], log: StepLog,
+): Promise<void> {
   if (isGeneratedRepo(dir)) {
     log.add(`repo ${dir}`, 'exists', 'generated before; used as it is');
     return;

@@ -192,6 +192,19 @@ export function grantBasePolicy(scope: Construct, t: BasePolicyTargets): void {
     wildcardReason: 'GetQueryResults and StopQuery take only a query id and have no resource ARN; queries can only be started (StartQuery) on the log groups granted above, and the region is fixed by condition.',
   });
   t.grantOperations({
+    sid: 'FindAppResources',
+    actions: ['tag:GetResources'],
+    resources: ['*'],
+    conditions: { StringEquals: { 'aws:RequestedRegion': stack.region } },
+    wildcardReason: 'tag:GetResources has no resource ARN: it lists the ARNs and tags of resources (never their data), with which harmonix app finds an app by its tags; the region is fixed by condition.',
+  });
+  t.grantOperations({
+    sid: 'ReadAppUrls',
+    actions: ['ssm:GetParameter'],
+    resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: `harmonix/apps/*/${t.environmentName}/url` })],
+    wildcardReason: `The wildcard stands for the app's name: the URL parameter each app's stack writes for environment ${t.environmentName}, and nothing else under /harmonix/apps.`,
+  });
+  t.grantOperations({
     sid: 'DescribeEnvironmentStacks',
     actions: ['cloudformation:DescribeStacks', 'cloudformation:DescribeStackEvents', 'cloudformation:DescribeStackResources'],
     resources: [stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: '*' })],

@@ -94,7 +94,7 @@ export class ServerlessEnvironment extends HarmonixEnvironmentBase {
 
     this.grantOperations({
       sid: 'OperateTaggedFunctions',
-      actions: ['lambda:GetFunction', 'lambda:GetFunctionConfiguration', 'lambda:ListVersionsByFunction', 'lambda:ListAliases',
+      actions: ['lambda:GetFunction', 'lambda:GetFunctionConfiguration', 'lambda:GetFunctionConcurrency', 'lambda:ListVersionsByFunction', 'lambda:ListAliases',
         'lambda:PutFunctionConcurrency', 'lambda:DeleteFunctionConcurrency'],
       resources: [functions],
       onlyTaggedResources: true,

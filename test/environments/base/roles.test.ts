@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { EcsEnvironment, HarmonixEnvironmentBase, ServerlessEnvironment } from '../../../src';
 import { BACKSTAGE_ROLE_ARN, baseProps, CERTIFICATE_ARN, EXTERNAL_ID, logicalIdOf, PIPELINE_ROLE_ARN, testStack } from '../../fixtures/app';
 import { actionsOf, allIdentityStatements, renderValue, roleStatements, Statement } from '../../fixtures/iam';
+import { decide, Policy } from '../../fixtures/iam-proof';
 
 type Factory = (stack: Stack) => HarmonixEnvironmentBase;
 const kinds: Array<[string, Factory]> = [
@@ -70,6 +71,28 @@ describe.each(kinds)('%s roles', (_name, create) => {
     const results = bySid(ops, 'ReadLogQueryResults');
     expect([actionsOf(results), resourcesOf(results), results.Condition])
       .toEqual([['logs:GetQueryResults', 'logs:StopQuery'], ['*'], { StringEquals: { 'aws:RequestedRegion': 'eu-west-1' } }]);
+  });
+
+  test('Backstage and harmonix app find an app by its tags (in this region only) and read its URL parameter of this environment, nothing else: a real IAM evaluator', async () => {
+    const concrete = (r: string) => r.replace('<AWS::Partition>', 'aws').replace('<AWS::Region>', 'eu-west-1').replace('<AWS::AccountId>', '111111111111');
+    const ops = roleStatements(template, operationsId).map(st => ({
+      ...st,
+      Resource: resourcesOf(st).map(concrete),
+      ...(st.Condition ? {
+        Condition: Object.fromEntries(Object.entries(st.Condition).map(([operator, keys]) => [operator,
+          Object.fromEntries(Object.entries(keys as Record<string, unknown>).map(([key, value]) => [key, typeof value === 'string' ? value : concrete(renderValue(value))]))])),
+      } : {}),
+    }));
+    const policy: Policy = { Version: '2012-10-17', Statement: ops };
+    const ask = (action: string, resource: string, context: Record<string, string> = {}) => decide({ action, resource, context }, '111111111111', [policy]);
+    expect(await ask('tag:GetResources', '*', { 'aws:RequestedRegion': 'eu-west-1' })).toBe('Allowed');
+    expect(await ask('tag:GetResources', '*', { 'aws:RequestedRegion': 'us-east-1' })).toBe('ImplicitlyDenied');
+    expect(await ask('tag:TagResources', '*', { 'aws:RequestedRegion': 'eu-west-1' })).toBe('ImplicitlyDenied');
+    const parameter = (name: string) => `arn:aws:ssm:eu-west-1:111111111111:parameter${name}`;
+    expect(await ask('ssm:GetParameter', parameter('/harmonix/apps/orders/dev/url'))).toBe('Allowed');
+    for (const other of ['/harmonix/apps/orders/qa/url', '/harmonix/apps/orders/image-repository', '/harmonix/apps/orders/dev/db-password']) {
+      expect([other, await ask('ssm:GetParameter', parameter(other))]).toEqual([other, 'ImplicitlyDenied']);
+    }
   });
 
   test('the provisioning role deploys only through the CDK bootstrap roles of its account and region', () => {

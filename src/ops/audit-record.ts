@@ -1,7 +1,7 @@
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { EnvironmentDescriptor } from '../../contract/descriptor';
-import { CliError, ExitCode } from '../errors';
+import { CliError, ExitCode } from '../common/user-errors';
+import { EnvironmentDescriptor } from '../contract/descriptor';
 
 /** What `harmonix audit record` writes: one deployment (or other action) of an app. */
 export interface AuditEntry {
