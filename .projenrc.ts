@@ -79,8 +79,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // `harmonix backstage templates` writes the software templates as YAML (the tests read YAML back with it too).
     'yaml@^2',
     // Day-2 operations (ops/, `harmonix app`, `harmonix audit list`): an app's resources found by its
-    // tags, its ECS services and Lambda functions read and operated, the audit table read.
-    '@aws-sdk/client-resource-groups-tagging-api@^3', '@aws-sdk/client-ecs@^3', '@aws-sdk/client-lambda@^3', '@aws-sdk/client-dynamodb@^3'],
+    // tags, its ECS services (and their auto scaling) and Lambda functions read and operated, the audit table read.
+    '@aws-sdk/client-resource-groups-tagging-api@^3', '@aws-sdk/client-ecs@^3', '@aws-sdk/client-lambda@^3', '@aws-sdk/client-dynamodb@^3',
+    '@aws-sdk/client-application-auto-scaling@^3'],
 
   // jsii targets. The package tasks write dist/js, dist/python, dist/java, dist/go, dist/dotnet.
   publishToPypi: {

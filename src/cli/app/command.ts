@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { isAppName } from '../../common/validation';
+import { ChangeResult, restartApp, scaleApp, startApp, stopApp } from '../../ops/control';
 import { operationsSession } from '../../ops/session';
 import { AppStatus, appStatus } from '../../ops/status';
 import { CliIo, EXIT_CODES_HELP } from '../command';
@@ -36,7 +37,32 @@ export function openApp(o: AppOptions) {
 
 /** `harmonix app`: an app in one environment, through the environment's operations role. */
 export function registerApp(program: Command, io: CliIo): void {
-  const app = program.command('app').description('An app in one environment, through the environment\'s operations role: its status (more day-2 commands follow).');
+  const app = program.command('app').description('An app in one environment, through the environment\'s operations role: status, scale, stop, start, restart; every change between two audit records.');
+  withAppOptions(app.command('scale')
+    .description('Sets the number of tasks of the app\'s ECS services, within the bounds its code gives them (EcsApplication minCount and maxCount); an audit record before and after, as the caller.'))
+    .requiredOption('--count <n>', 'the number of tasks')
+    .option('--force', 'scale to 0 in a gated environment (one whose deployments wait for approval)')
+    .addHelpText('after', `
+Example:
+  harmonix app scale --descriptor .harmonix/environments/dev.json --app orders --count 3
+${EXIT_CODES_HELP}`)
+    .action(async (o: AppOptions & { count: string; force?: boolean }) => {
+      const count = Number(o.count);
+      if (!Number.isInteger(count) || count < 0) {
+        throw new CliError(`--count "${o.count}" is not a number of tasks: a whole number, 0 or more.`, ExitCode.USAGE);
+      }
+      report(io, o, await scaleApp(openApp(o), o.app, count, { force: o.force }));
+    });
+  withAppOptions(app.command('stop')
+    .description('Stops the app: its ECS services to 0 tasks (their auto scaling suspended, so they stay stopped), its Lambda functions to reserved concurrency 0. In a gated environment only with --force.'))
+    .option('--force', 'stop it in a gated environment (one whose deployments wait for approval)')
+    .action(async (o: AppOptions & { force?: boolean }) => report(io, o, await stopApp(openApp(o), o.app, { force: o.force })));
+  withAppOptions(app.command('start')
+    .description('Starts the app again: its ECS services to their minimum (auto scaling resumed), its Lambda functions\' reserved concurrency removed.'))
+    .action(async (o: AppOptions) => report(io, o, await startApp(openApp(o), o.app)));
+  withAppOptions(app.command('restart')
+    .description('Restarts the app\'s ECS services: a new deployment of the same task definition, replacing tasks as a deployment does.'))
+    .action(async (o: AppOptions) => report(io, o, await restartApp(openApp(o), o.app)));
   withAppOptions(app.command('status')
     .description('Where the app stands in the environment: its URL, its ECS services (desired, running and pending tasks, deployments and their rollout, images with digests), its Lambda functions (state, reserved concurrency: 0 is stopped), its data stores and log groups, all found by the app\'s tags.'))
     .addHelpText('after', `
@@ -65,4 +91,17 @@ export function formatStatus(s: AppStatus): string {
   for (const d of s.data) lines.push(`  ${d.type} ${d.name}`);
   for (const g of s.logGroups) lines.push(`  log group ${g}`);
   return lines.join('\n');
+}
+
+/** What a change did, and the audit record that says who did it. */
+function report(io: CliIo, o: AppOptions, r: ChangeResult): void {
+  if (o.json) {
+    io.out(JSON.stringify(r, undefined, 2));
+    return;
+  }
+  const done = r.audit[r.audit.length - 1];
+  io.out([
+    ...r.changes.map(c => `~ ${c.resource}: ${c.from} -> ${c.to}`),
+    `${r.action} of ${r.app} in ${r.environment} done; recorded at ${done.timestamp.split('#')[0]} as ${done.actor}`,
+  ].join('\n'));
 }

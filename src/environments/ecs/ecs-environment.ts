@@ -180,6 +180,19 @@ export class EcsEnvironment extends HarmonixEnvironmentBase {
       wildcardReason: `The wildcard stands for the Container Insights log groups of the environment's cluster ${name} (performance events) and their streams.`,
     });
     this.grantOperations({
+      sid: 'ReadServiceAutoScaling',
+      actions: ['application-autoscaling:DescribeScalableTargets'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:RequestedRegion': stack.region } },
+      wildcardReason: 'DescribeScalableTargets has no resource ARN; it reads the bounds (minCount, maxCount) of the apps\' services, within which harmonix app scale stays; the region is fixed by condition.',
+    });
+    this.grantOperations({
+      sid: 'SuspendServiceAutoScaling',
+      actions: ['application-autoscaling:RegisterScalableTarget'],
+      resources: [stack.formatArn({ service: 'application-autoscaling', resource: 'scalable-target', resourceName: '*' })],
+      wildcardReason: 'Scalable targets carry no tags (CloudFormation gives them none) and their ARNs a generated id: the statement covers the targets of the environment\'s account and region, which are its apps\' services; harmonix app stop and start only suspend and resume their scaling.',
+    });
+    this.grantOperations({
       sid: 'ScaleAndRestartTaggedServices',
       actions: ['ecs:UpdateService', 'ecs:StopTask'],
       resources: [services, tasks],

@@ -185,6 +185,14 @@ test('ECS roles act on services and tasks of their own cluster; scaling and rest
   expect(list.Condition).toEqual({ ArnEquals: { 'ecs:cluster': { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::ECS::Cluster', 'DevCluster'), 'Arn'] } } });
   expect(resourcesOf(bySid(ops, 'ReadContainerInsights')))
     .toEqual(['arn:<AWS::Partition>:logs:eu-west-1:111111111111:log-group:/aws/ecs/containerinsights/harmonix-dev/*']);
+  // harmonix app scale, stop and start: the services' auto scaling read (bounds) and suspended or resumed, in this account and region.
+  const scaling = bySid(ops, 'ReadServiceAutoScaling');
+  expect([actionsOf(scaling), resourcesOf(scaling), scaling.Condition])
+    .toEqual([['application-autoscaling:DescribeScalableTargets'], ['*'], { StringEquals: { 'aws:RequestedRegion': 'eu-west-1' } }]);
+  const suspend = bySid(ops, 'SuspendServiceAutoScaling');
+  expect([actionsOf(suspend), resourcesOf(suspend)])
+    .toEqual([['application-autoscaling:RegisterScalableTarget'], ['arn:<AWS::Partition>:application-autoscaling:eu-west-1:111111111111:scalable-target/*']]);
+  expect(prov.some(st => actionsOf(st).some(a => a.startsWith('application-autoscaling:')))).toBe(false);
   template.hasResourceProperties('AWS::IAM::Role', {
     AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { AWS: PIPELINE_ROLE_ARN } })] },
   });

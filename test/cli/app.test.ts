@@ -5,16 +5,20 @@ import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateClusterCommand, CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { CreateFunctionCommand, LambdaClient, PutFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { createAuditTable } from '../fixtures/audit';
+import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand, RegisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
+import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
+import { GetFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
+import { createAuditTable, startAuditWriterUrl } from '../fixtures/audit';
 import { descriptorText } from '../fixtures/blueprints';
 import { motoEnv, runHarmonix } from '../fixtures/cli';
 import { MotoServer, startMoto } from '../fixtures/python-tools';
 
 /**
- * `harmonix app status` and `harmonix audit list` against moto's server: the environment's
- * operations role assumed through STS (its ARN from the descriptor), the app found by its tags
- * (Resource Groups Tagging API), its ECS service and Lambda function read, its URL parameter and
- * its audit records (the table the environment synthesizes, as the writer fills it).
+ * `harmonix app` and `harmonix audit list` against moto's server: the environment's operations
+ * role assumed through STS (its ARN from the descriptor), the app found by its tags (Resource
+ * Groups Tagging API), its ECS service (with its auto scaling) and Lambda function read and
+ * operated, its URL parameter, and its audit records: the table the environment synthesizes, filled
+ * by the real audit writer code behind a stand-in for its function URL.
  */
 const ACCOUNT = '123456789012';
 const TAGS = (app: string, env: string) => ({ 'harmonix:app': app, 'harmonix:environment': env });
@@ -22,16 +26,22 @@ let moto: MotoServer;
 let work: string;
 let devFile: string;
 let qaFile: string;
+let prodFile: string;
+const writers: Array<{ url: string; close(): Promise<void> }> = [];
+const client = () => ({ endpoint: moto.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
 
-function descriptorFile(kind: 'ECS' | 'SERVERLESS', name: string, stage: number, table: string): string {
+async function descriptorFile(kind: 'ECS' | 'SERVERLESS', name: string, stage: number, table: string, requireApproval = false): Promise<string> {
   // The example descriptor, moved to moto's account (the reader holds every ARN to the account).
-  const d = JSON.parse(descriptorText(kind, name, stage).replace(/111111111111/g, ACCOUNT));
+  const d = JSON.parse(descriptorText(kind, name, stage, requireApproval).replace(/111111111111/g, ACCOUNT));
+  const writer = await startAuditWriterUrl(moto.endpoint, table, 'eu-west-1');
+  writers.push(writer);
   const text = JSON.stringify({
     ...d,
     account: ACCOUNT,
     auditTableName: table,
     auditTableArn: `arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/${table}`,
     operationsRoleArn: `arn:aws:iam::${ACCOUNT}:role/harmonix-${name}-operations`,
+    auditWriterUrl: writer.url,
   }, undefined, 2);
   const file = path.join(work, `${name}.json`);
   fs.writeFileSync(file, text);
@@ -41,8 +51,7 @@ function descriptorFile(kind: 'ECS' | 'SERVERLESS', name: string, stage: number,
 beforeAll(async () => {
   moto = await startMoto();
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'harmonix-app-'));
-  const client = { endpoint: moto.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
-  const ecs = new ECSClient(client);
+  const ecs = new ECSClient(client());
   await ecs.send(new CreateClusterCommand({ clusterName: 'harmonix-dev' }));
   await ecs.send(new RegisterTaskDefinitionCommand({
     family: 'orders', containerDefinitions: [{ name: 'web', image: 'public.ecr.aws/nginx/nginx-unprivileged:1.27', memory: 512 }],
@@ -54,6 +63,12 @@ beforeAll(async () => {
     desiredCount: 2,
     tags: Object.entries(TAGS('orders', 'dev')).map(([key, value]) => ({ key, value })),
   }));
+  // Its auto scaling, as EcsApplication registers it (minCount 1, maxCount 4).
+  const scaling = new ApplicationAutoScalingClient(client());
+  await scaling.send(new RegisterScalableTargetCommand({
+    ServiceNamespace: 'ecs', ResourceId: 'service/harmonix-dev/orders-web', ScalableDimension: 'ecs:service:DesiredCount', MinCapacity: 1, MaxCapacity: 4,
+  }));
+  scaling.destroy();
   // Another app's service on the same cluster, and the same app in another environment: not ours.
   await ecs.send(new CreateServiceCommand({
     cluster: 'harmonix-dev',
@@ -63,7 +78,7 @@ beforeAll(async () => {
     tags: Object.entries(TAGS('billing', 'dev')).map(([key, value]) => ({ key, value })),
   }));
   await createRole(moto.endpoint, 'quotes');
-  const lambda = new LambdaClient(client);
+  const lambda = new LambdaClient(client());
   await lambda.send(new CreateFunctionCommand({
     FunctionName: 'quotes-api',
     Runtime: 'nodejs22.x',
@@ -73,11 +88,12 @@ beforeAll(async () => {
     Tags: TAGS('quotes', 'qa'),
   }));
   await lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: 'quotes-api', ReservedConcurrentExecutions: 0 }));
-  const ssm = new SSMClient(client);
+  const ssm = new SSMClient(client());
   await ssm.send(new PutParameterCommand({ Name: '/harmonix/apps/orders/dev/url', Value: 'https://orders.dev.example.com', Type: 'String' }));
-  const dynamodb = new DynamoDBClient(client);
+  const dynamodb = new DynamoDBClient(client());
   await createAuditTable(dynamodb, 'dev-audit');
   await createAuditTable(dynamodb, 'qa-audit');
+  await createAuditTable(dynamodb, 'prod-audit');
   const record = (time: string, action: string, result: string, actor: string, version?: string) => dynamodb.send(new PutItemCommand({
     TableName: 'dev-audit',
     Item: {
@@ -95,10 +111,22 @@ beforeAll(async () => {
   await record('2026-12-02T09:00:00.000Z', 'stop', 'SUCCEEDED', `arn:aws:sts::${ACCOUNT}:assumed-role/harmonix-dev-operations/user-default-jane`);
   // The set-up's connections to moto end here, not with the worker.
   [ecs, lambda, ssm, dynamodb].forEach(c => c.destroy());
-  devFile = descriptorFile('ECS', 'dev', 1, 'dev-audit');
-  qaFile = descriptorFile('SERVERLESS', 'qa', 2, 'qa-audit');
+  devFile = await descriptorFile('ECS', 'dev', 1, 'dev-audit');
+  qaFile = await descriptorFile('SERVERLESS', 'qa', 2, 'qa-audit');
+  prodFile = await descriptorFile('ECS', 'prod', 3, 'prod-audit', true);
+  // The same service's app in prod, on its own cluster.
+  const prodEcs = new ECSClient(client());
+  await prodEcs.send(new CreateClusterCommand({ clusterName: 'harmonix-prod' }));
+  await prodEcs.send(new CreateServiceCommand({
+    cluster: 'harmonix-prod', serviceName: 'orders-web', taskDefinition: 'orders', desiredCount: 2,
+    tags: Object.entries(TAGS('orders', 'prod')).map(([key, value]) => ({ key, value })),
+  }));
+  prodEcs.destroy();
 }, 120_000);
-afterAll(() => moto?.stop());
+afterAll(async () => {
+  await Promise.all(writers.map(w => w.close()));
+  moto?.stop();
+});
 
 /**
  * Creates an IAM role in moto (Lambda refuses a function whose role does not exist): IAM's Query
@@ -201,4 +229,96 @@ test('bad input: one sentence and its exit code, before or instead of any change
   const refused = await runHarmonix(work, { ...env(), AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9' }, ['app', 'status', '--descriptor', devFile, '--app', 'orders']);
   expect(refused.code).toBe(5);
   expect(refused.err.trim()).toMatch(new RegExp(`^harmonix: could not assume arn:aws:iam::${ACCOUNT}:role/harmonix-dev-operations \\(`));
+});
+
+/** The service's desired count and its auto scaling's suspension, as moto holds them. */
+async function service(cluster: string, name: string): Promise<{ desired: number; deployments: number; suspended?: boolean }> {
+  const ecs = new ECSClient(client());
+  const scaling = new ApplicationAutoScalingClient(client());
+  try {
+    const svc = (await ecs.send(new DescribeServicesCommand({ cluster, services: [name] }))).services![0];
+    const target = (await scaling.send(new DescribeScalableTargetsCommand({ ServiceNamespace: 'ecs', ResourceIds: [`service/${cluster}/${name}`] }))).ScalableTargets?.[0];
+    return { desired: svc.desiredCount!, deployments: svc.deployments!.length, suspended: target?.SuspendedState?.DynamicScalingInSuspended };
+  } finally {
+    ecs.destroy();
+    scaling.destroy();
+  }
+}
+
+/** The app's audit records in an environment, newest first, as harmonix audit list reads them. */
+async function audit(file: string, app: string): Promise<Array<{ action: string; result: string; actor: string; details?: Record<string, string> }>> {
+  const run = await runHarmonix(work, env(), ['audit', 'list', '--descriptor', file, '--app', app, '--json']);
+  expect(run.code).toBe(0);
+  return JSON.parse(run.out);
+}
+
+describe('changes: each between two audit records, as the operations role', () => {
+  const OPERATOR = `arn:aws:sts::${ACCOUNT}:assumed-role/harmonix-dev-operations/harmonix-ops`;
+
+  test('scale within the app\'s bounds; out of them refused, nothing changed or recorded', async () => {
+    const before = (await audit(devFile, 'orders')).length;
+    const run = await runHarmonix(work, env(), ['app', 'scale', '--descriptor', devFile, '--app', 'orders', '--count', '3']);
+    expect([run.code, run.err]).toEqual([0, '']);
+    expect(run.out.split('\n')[0]).toBe('~ service orders-web: 2 tasks -> 3 tasks');
+    expect((await service('harmonix-dev', 'orders-web')).desired).toBe(3);
+    const records = await audit(devFile, 'orders');
+    expect(records.slice(0, 2).map(r => [r.action, r.result, r.actor])).toEqual([['scale', 'SUCCEEDED', OPERATOR], ['scale', 'STARTED', OPERATOR]]);
+    expect(records[0].details).toEqual({ count: '3', changes: 'service orders-web: 2 tasks -> 3 tasks' });
+    expect(records.length).toBe(before + 2);
+
+    const out = await runHarmonix(work, env(), ['app', 'scale', '--descriptor', devFile, '--app', 'orders', '--count', '5']);
+    expect([out.code, out.err.trim()]).toEqual([3, 'harmonix: 5 tasks is outside the bounds of app orders\'s service orders-web: 1 to 4 (its auto scaling, minCount and maxCount in '
+      + 'the app\'s code); change the bounds in the app\'s code and deploy it, or pick a count within them.']);
+    expect((await service('harmonix-dev', 'orders-web')).desired).toBe(3);
+    expect((await audit(devFile, 'orders')).length).toBe(before + 2);
+  });
+
+  test('stop keeps a service at 0 (auto scaling suspended); start brings it to its minimum and resumes scaling', async () => {
+    const stop = await runHarmonix(work, env(), ['app', 'stop', '--descriptor', devFile, '--app', 'orders']);
+    expect([stop.code, stop.err]).toEqual([0, '']);
+    expect(await service('harmonix-dev', 'orders-web')).toMatchObject({ desired: 0, suspended: true });
+    const start = await runHarmonix(work, env(), ['app', 'start', '--descriptor', devFile, '--app', 'orders', '--json']);
+    expect([start.code, start.err]).toEqual([0, '']);
+    expect(JSON.parse(start.out).changes).toEqual([{ resource: 'service orders-web', from: '0 tasks', to: '1 tasks' }]);
+    expect(await service('harmonix-dev', 'orders-web')).toMatchObject({ desired: 1, suspended: false });
+    expect((await audit(devFile, 'orders')).slice(0, 4).map(r => `${r.action} ${r.result}`)).toEqual(['start SUCCEEDED', 'start STARTED', 'stop SUCCEEDED', 'stop STARTED']);
+  });
+
+  test('restart: a new deployment of the service', async () => {
+    const before = (await service('harmonix-dev', 'orders-web')).deployments;
+    const run = await runHarmonix(work, env(), ['app', 'restart', '--descriptor', devFile, '--app', 'orders']);
+    expect([run.code, run.err]).toEqual([0, '']);
+    expect(run.out.split('\n')[0]).toBe('~ service orders-web: running -> new deployment');
+    expect((await service('harmonix-dev', 'orders-web')).deployments).toBeGreaterThanOrEqual(before);
+    expect((await audit(devFile, 'orders'))[0]).toMatchObject({ action: 'restart', result: 'SUCCEEDED' });
+  });
+
+  test('a function stops with reserved concurrency 0 and starts with its reservation removed', async () => {
+    const lambda = new LambdaClient(client());
+    const concurrency = async () => (await lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: 'quotes-api' }))).ReservedConcurrentExecutions;
+    try {
+      const start = await runHarmonix(work, env(), ['app', 'start', '--descriptor', qaFile, '--app', 'quotes']);
+      expect([start.code, start.err, start.out.split('\n')[0]]).toEqual([0, '', '~ function quotes-api: stopped (reserved 0) -> unreserved']);
+      expect(await concurrency()).toBeUndefined();
+      const stop = await runHarmonix(work, env(), ['app', 'stop', '--descriptor', qaFile, '--app', 'quotes']);
+      expect([stop.code, stop.err]).toEqual([0, '']);
+      expect(await concurrency()).toBe(0);
+      const scale = await runHarmonix(work, env(), ['app', 'scale', '--descriptor', qaFile, '--app', 'quotes', '--count', '2']);
+      expect([scale.code, scale.err.trim()]).toEqual([3, 'harmonix: app quotes runs no ECS service in environment qa: only container apps scale; stop and start its functions instead.']);
+    } finally {
+      lambda.destroy();
+    }
+  });
+
+  test('a gated environment is not stopped without --force; with it, it is, and recorded', async () => {
+    const refused = await runHarmonix(work, env(), ['app', 'stop', '--descriptor', prodFile, '--app', 'orders']);
+    expect([refused.code, refused.err.trim()]).toEqual([3, 'harmonix: environment prod is a gated stage (its deployments wait for approval), so stop of app orders needs --force: '
+      + 'its users would lose the app.']);
+    expect((await service('harmonix-prod', 'orders-web')).desired).toBe(2);
+    expect(await audit(prodFile, 'orders')).toEqual([]);
+    const forced = await runHarmonix(work, env(), ['app', 'stop', '--descriptor', prodFile, '--app', 'orders', '--force']);
+    expect([forced.code, forced.err]).toEqual([0, '']);
+    expect((await service('harmonix-prod', 'orders-web')).desired).toBe(0);
+    expect((await audit(prodFile, 'orders')).map(r => `${r.action} ${r.result}`)).toEqual(['stop SUCCEEDED', 'stop STARTED']);
+  });
 });
