@@ -3,12 +3,12 @@ import {
 } from '@aws-sdk/client-application-auto-scaling';
 import { DescribeServicesCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { DeleteFunctionConcurrencyCommand, GetFunctionConcurrencyCommand, LambdaClient, PutFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
-import { awsError } from '../common/aws-session';
-import { CliError, ExitCode } from '../common/user-errors';
 import { AppResources, findApp } from './app-resources';
 import { AuditReceipt, recordAudit } from './audit-record';
 import { OperationsSession } from './session';
 import { serviceParts } from './status';
+import { awsError } from '../common/aws-session';
+import { CliError, ExitCode } from '../common/user-errors';
 
 /** What a change did to one resource. */
 export interface ResourceChange {
@@ -157,7 +157,10 @@ async function change(s: OperationsSession, r: AppResources, action: string, det
     throw e;
   }
   const done = await recordAudit(s.descriptor, {
-    app: r.app, action, result: 'SUCCEEDED', details: { ...details, changes: changes.map(c => `${c.resource}: ${c.from} -> ${c.to}`).join('; ') },
+    app: r.app,
+    action,
+    result: 'SUCCEEDED',
+    details: { ...details, changes: changes.map(c => `${c.resource}: ${c.from} -> ${c.to}`).join('; ') },
   }, credentials);
   return { app: r.app, environment: s.descriptor.name, action, changes, audit: [started, done] };
 }

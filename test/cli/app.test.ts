@@ -1,13 +1,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { CreateClusterCommand, CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
-import { CreateFunctionCommand, LambdaClient, PutFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
-import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand, RegisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
-import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
-import { GetFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateClusterCommand, CreateServiceCommand, DescribeServicesCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { CreateFunctionCommand, GetFunctionConcurrencyCommand, LambdaClient, PutFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { createAuditTable, startAuditWriterUrl } from '../fixtures/audit';
 import { descriptorText } from '../fixtures/blueprints';
 import { motoEnv, runHarmonix } from '../fixtures/cli';
@@ -118,7 +116,10 @@ beforeAll(async () => {
   const prodEcs = new ECSClient(client());
   await prodEcs.send(new CreateClusterCommand({ clusterName: 'harmonix-prod' }));
   await prodEcs.send(new CreateServiceCommand({
-    cluster: 'harmonix-prod', serviceName: 'orders-web', taskDefinition: 'orders', desiredCount: 2,
+    cluster: 'harmonix-prod',
+    serviceName: 'orders-web',
+    taskDefinition: 'orders',
+    desiredCount: 2,
     tags: Object.entries(TAGS('orders', 'prod')).map(([key, value]) => ({ key, value })),
   }));
   prodEcs.destroy();
