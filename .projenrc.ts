@@ -128,6 +128,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testPathIgnorePatterns: ['/node_modules/', '/test/bindings/'],
       // Node and Python first, with one sentence each (README, "Set up").
       globalSetup: '<rootDir>/test/setup/prerequisites.ts',
+      // The cloud assemblies the tests' apps write into the temporary folder are removed after the run.
+      globalTeardown: '<rootDir>/test/setup/teardown.ts',
       // A CloudFormation validation report or a deprecation warning printed by a test fails it.
       setupFilesAfterEnv: ['<rootDir>/test/setup/quiet.ts'],
       // V8 coverage instruments aws-cdk-lib too: it more than doubled the suite's time and took a

@@ -174,7 +174,8 @@ async function scalableTargets(s: OperationsSession, r: AppResources): Promise<M
     return [`service/${cluster}/${name}`, arn];
   }));
   try {
-    const found = await new ApplicationAutoScalingClient({ region: s.aws.region, credentials: s.aws.credentials }).send(new DescribeScalableTargetsCommand({
+    const scaling = new ApplicationAutoScalingClient({ region: s.aws.region, credentials: s.aws.credentials });
+    const found = await scaling.send(new DescribeScalableTargetsCommand({
       ServiceNamespace: 'ecs', ResourceIds: [...ids.keys()], ScalableDimension: 'ecs:service:DesiredCount',
     }));
     for (const target of found.ScalableTargets ?? []) {

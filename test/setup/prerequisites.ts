@@ -1,4 +1,5 @@
 import { spawnSync, SpawnSyncReturns } from 'child_process';
+import { RUN_STARTED } from './run-started';
 import { installTools } from './tools';
 
 /** Runs a command as the check needs it: its exit, its output, or the error of not finding it. */
@@ -43,6 +44,7 @@ export function missingPrerequisites(nodeVersion = process.version, run: Command
  * or stops with one sentence saying which could not be installed.
  */
 export default async function setUp(): Promise<void> {
+  (globalThis as Record<string, unknown>)[RUN_STARTED] = Date.now();
   const missing = missingPrerequisites();
   if (missing.length > 0) {
     process.stderr.write(`${missing.join('\n')}\n`);
