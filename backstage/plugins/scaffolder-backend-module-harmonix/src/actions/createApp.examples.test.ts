@@ -9,24 +9,14 @@ import { JsonObject } from '@backstage/types';
 import yaml from 'yaml';
 import { createHarmonixCreateAppAction, readSettings } from './createApp';
 import { examples } from './createApp.examples';
-import { catalogFixtures, FakeHosts, startHosts } from '../testing/hosts';
+import { catalogFixtures, useFakeHosts } from '../testing/hosts';
 
 /**
  * Each example Backstage shows on its actions page runs as written: gitlab.com and github.com are
  * the local GitLab and GitHub (integrations of those names pointing at them), the environments
  * those of the catalog, AWS moto. The repo was generated before (as a second run finds it).
  */
-let hosts: FakeHosts;
-
-beforeAll(async () => {
-  hosts = await startHosts();
-}, 120_000);
-afterAll(async () => {
-  await hosts?.close();
-});
-afterEach(() => {
-  expect(hosts.violations()).toEqual([]);
-});
+const hosts = useFakeHosts();
 
 test.each(examples.map(e => [e.description, e.example]))(
   '%s',

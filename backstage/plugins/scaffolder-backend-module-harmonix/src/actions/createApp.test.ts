@@ -7,7 +7,7 @@ import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { createHarmonixCreateAppAction, readSettings } from './createApp';
-import { catalogFixtures, FakeHosts, startHosts } from '../testing/hosts';
+import { catalogFixtures, useFakeHosts } from '../testing/hosts';
 
 /**
  * The action with Backstage's own test context (`createMockActionContext`) and catalog
@@ -16,17 +16,7 @@ import { catalogFixtures, FakeHosts, startHosts } from '../testing/hosts';
  * finds it), so these tests reach the Git host without a projen run; the backend test
  * (module.test.ts) generates for real.
  */
-let hosts: FakeHosts;
-
-beforeAll(async () => {
-  hosts = await startHosts();
-}, 120_000);
-afterAll(async () => {
-  await hosts?.close();
-});
-afterEach(() => {
-  expect(hosts.violations()).toEqual([]);
-});
+const hosts = useFakeHosts();
 
 const ENVIRONMENTS = catalogFixtures();
 

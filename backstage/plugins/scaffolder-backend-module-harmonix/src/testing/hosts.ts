@@ -180,3 +180,25 @@ export function catalogFixtures(): Entity[] {
     },
   ];
 }
+
+/**
+ * The hosts for one test file: started before its tests, stopped after them, and every test ends by
+ * asserting that no request was refused by the hosts' API descriptions. The object it returns reads
+ * through to the started hosts.
+ */
+export function useFakeHosts(): FakeHosts {
+  let hosts: FakeHosts | undefined;
+  beforeAll(async () => {
+    hosts = await startHosts();
+  }, 120_000);
+  afterAll(async () => {
+    await hosts?.close();
+  });
+  afterEach(() => {
+    expect(hosts!.violations()).toEqual([]);
+  });
+  return new Proxy({} as FakeHosts, {
+    get: (_target, property) =>
+      (hosts as unknown as Record<string | symbol, unknown>)[property],
+  });
+}
